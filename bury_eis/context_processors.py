@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from bury_eis.roles import is_admin
+
+
+def service(request: HttpRequest) -> dict:
+    """Service name, development-mode flag and the navigation the user's role allows."""
+    nav: list[tuple[str, str]] = []
+    if request.user.is_authenticated:
+        nav = [
+            ("Overview", reverse("home")),
+            ("Actions", reverse("actions:list")),
+        ]
+        if is_admin(request.user):
+            nav.append(("Administration", reverse("admin:index")))
+    current = request.path
+    return {
+        "service_name": "Education and Inclusion Strategy",
+        "dev_mode": settings.DEV_MODE,
+        "nav_items": [
+            {"label": label, "url": url, "active": _is_active(url, current)} for label, url in nav
+        ],
+    }
+
+
+def _is_active(url: str, current: str) -> bool:
+    return current == url if url == "/" else current.startswith(url)
