@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from actions.models import Action, Commitment, ProgressUpdate, Sector
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "statement"]
+    search_fields = ["title", "statement"]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["position", "name"]
+    search_fields = ["name"]
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    model = ProgressUpdate
+    fields = ["term", "rating", "status", "updated_by", "updated_at"]
+    readonly_fields = ["updated_by", "updated_at"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["code", "short_text", "commitment", "sector", "lead_description", "retired_at"]
+    list_filter = ["commitment", "sector", ("retired_at", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "text", "outcome", "lead_description"]
+    list_select_related = ["commitment", "sector"]
+    autocomplete_fields = ["leads"]
+    inlines = [ProgressUpdateInline]
+
+    @admin.display(description="Action")
+    def short_text(self, obj: Action) -> str:
+        return obj.text[:80]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    list_display = ["action", "term", "rating", "status", "updated_by", "updated_at", "is_demo"]
+    list_filter = ["term", "status", "rating", "action__commitment", "is_demo"]
+    search_fields = ["action__code", "progress", "next_steps"]
+    list_select_related = ["action", "term", "updated_by"]
+    raw_id_fields = ["action"]
+    readonly_fields = ["created_at", "updated_at", "version"]

@@ -1,0 +1,171 @@
+"""The plan's structure (commitments, sectors, actions) and each action's termly rating."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Rating(models.TextChoices):
+    """The council's Blue/Green/Amber/Red/Grey scale (Children's Services Improvement Plan)."""
+
+    BLUE = "blue", "Blue"
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+    GREY = "grey", "Grey"
+
+
+# The scale's own words: (delivery, impact). Shown wherever a rating is chosen or explained.
+RATING_MEANINGS: dict[str, tuple[str, str]] = {
+    Rating.BLUE: ("Action completed", "Achieves consistently improved outcomes"),
+    Rating.GREEN: (
+        "Not yet completed, on track within timescales",
+        "Mostly consistently delivering improved outcomes",
+    ),
+    Rating.AMBER: (
+        "Progressing, some issues, realistic recovery plans",
+        "Some positive impact but variable",
+    ),
+    Rating.RED: ("Not on track, risk to implementation", "No or very limited impact"),
+    Rating.GREY: ("Not started, no risk anticipated", "Too early to measure impact"),
+}
+
+
+class UpdateStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned"
+
+
+class Commitment(models.Model):
+    """One of the strategy's five commitments ("pillars"), e.g. 1 INCLUSIVE."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=100)
+    statement = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="commitment_number_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Sector(models.Model):
+    """A sector of the education system; every commitment has actions in each."""
+
+    position = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(position__gte=1), name="sector_position_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Action(models.Model):
+    """An action of the delivery plan, coded C.S(x), with its outcome and leads.
+
+    `lead_description` keeps the plan's own words for the lead (a role, a board,
+    initials); `leads` are the user accounts allowed to update the action.
+    """
+
+    code = models.CharField(max_length=20, unique=True)
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="actions")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="actions")
+    text = models.TextField()
+    outcome = models.TextField(blank=True)
+    lead_description = models.CharField(max_length=300, blank=True)
+    leads = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="led_actions")
+    position = models.PositiveIntegerField(default=0, help_text="Order within the plan.")
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when a re-imported plan no longer has this action."
+    )
+
+    class Meta:
+        ordering = ["position", "code"]
+        indexes = [models.Index(fields=["commitment", "sector", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+
+class ProgressUpdate(models.Model):
+    """An action's update for one reporting term: rating, narrative and its approval state.
+
+    The term is `kpis.Term`, referenced lazily: the rating belongs to the action
+    while terms are the measurement calendar; this app never imports kpis code.
+    `version` increases on every save so a second, stale save can be refused.
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    term = models.ForeignKey("kpis.Term", on_delete=models.PROTECT, related_name="updates")
+    rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
+    progress = models.TextField("progress narrative", blank=True)
+    evidence_of_impact = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    risks = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=UpdateStatus.choices, default=UpdateStatus.DRAFT
+    )
+    return_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who approved or returned it.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    is_demo = models.BooleanField(default=False, help_text="Made up by seed_demo, not real.")
+
+    class Meta:
+        ordering = ["action__position", "term__start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "term"], name="one_update_per_action_term"),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="returned_update_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(status="returned") | ~Q(rating=""),
+                name="submitted_update_has_rating",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating="") | Q(rating__in=Rating.values), name="rating_on_scale"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=UpdateStatus.values), name="update_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["term", "status"])]
+        permissions = [("approve_progressupdate", "Can approve or return termly updates")]
+
+    def __str__(self) -> str:
+        return f"{self.action.code} – {self.term}"

@@ -1,0 +1,71 @@
+"""Reads of the plan that cross relations, each with the joins it needs up front."""
+
+from django.apps import apps
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from actions.models import Action, Commitment, ProgressUpdate, Sector, UpdateStatus
+
+
+def action_list() -> QuerySet[Action]:
+    """Live actions with their commitment, sector and newest approved rating."""
+    latest = ProgressUpdate.objects.filter(
+        action=OuterRef("pk"), status=UpdateStatus.APPROVED
+    ).order_by("-term__start_date")
+    return (
+        Action.objects.filter(retired_at__isnull=True)
+        .select_related("commitment", "sector")
+        .annotate(
+            kpi_count=Count("kpis", filter=Q(kpis__retired_at__isnull=True), distinct=True),
+            latest_rating=Subquery(latest.values("rating")[:1]),
+        )
+    )
+
+
+def plan_overview() -> tuple[list[Commitment], list[Sector], dict[tuple[int, int], int]]:
+    """Commitments, sectors and live action counts per (commitment, sector)."""
+    commitments = list(
+        Commitment.objects.annotate(
+            action_count=Count("actions", filter=Q(actions__retired_at__isnull=True))
+        )
+    )
+    sectors = list(Sector.objects.all())
+    counts = {
+        (row["commitment_id"], row["sector_id"]): row["n"]
+        for row in Action.objects.filter(retired_at__isnull=True)
+        .values("commitment_id", "sector_id")
+        .annotate(n=Count("pk"))
+    }
+    return commitments, sectors, counts
+
+
+def action_detail(pk: int) -> Action:
+    """One action with leads, approved updates, live KPIs and all-pupil values, newest first.
+
+    KPIs and values are looked up by app label rather than imported, so this
+    lower layer needs nothing from the kpis app's code.
+    """
+    kpi_model = apps.get_model("kpis", "KPI")
+    value_model = apps.get_model("kpis", "KPIValue")
+    return (
+        Action.objects.select_related("commitment", "sector")
+        .prefetch_related(
+            "leads",
+            Prefetch(
+                "kpis",
+                queryset=kpi_model.objects.filter(retired_at__isnull=True).order_by("position"),
+            ),
+            Prefetch(
+                "kpis__values",
+                queryset=value_model.objects.filter(cohort__code="all")
+                .select_related("term")
+                .order_by("-term__start_date"),
+            ),
+            Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.filter(status=UpdateStatus.APPROVED)
+                .select_related("term")
+                .order_by("-term__start_date"),
+            ),
+        )
+        .get(pk=pk)
+    )

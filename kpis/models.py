@@ -1,0 +1,298 @@
+"""Measures (KPIs), the reporting calendar, and the values recorded each term."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from actions.models import Action
+
+
+class Unit(models.TextChoices):
+    PERCENT = "percent", "Percentage"
+    PERCENTAGE_POINTS = "percentage_points", "Percentage points"
+    COUNT = "count", "Count"
+    RATE_PER_10000 = "rate_per_10000", "Rate per 10,000"
+    MONEY = "money", "Money (£)"
+    DAYS = "days", "Days"
+    WEEKS = "weeks", "Weeks"
+    SCORE = "score", "Score"
+    MILESTONE = "milestone", "Milestone"
+
+
+class Polarity(models.TextChoices):
+    HIGHER_BETTER = "higher_better", "Higher is better"
+    LOWER_BETTER = "lower_better", "Lower is better"
+    WITHIN_BAND = "within_band", "Within a band"
+    NONE = "none", "No direction"
+
+
+class TargetKind(models.TextChoices):
+    ABSOLUTE = "absolute", "Reach a value (e.g. 74% by 2028)"
+    CHANGE = "change", "Change by an amount (e.g. +9 percentage points)"
+    THRESHOLD = "threshold", "Stay beyond a threshold (e.g. consistently above 90%)"
+    COMPARATOR = "comparator", "Relative to a comparator (e.g. better than national)"
+    GAP = "gap", "Close a gap (e.g. gap to national narrows)"
+    TREND = "trend", "Trend (e.g. year-on-year reduction)"
+    CUMULATIVE = "cumulative", "Cumulative count (e.g. 50 units by 2030)"
+    MILESTONE = "milestone", "Milestone delivered"
+    TO_BE_AGREED = "to_be_agreed", "To be agreed"
+
+
+class Frequency(models.TextChoices):
+    TERMLY = "termly", "Termly"
+    HALF_TERMLY = "half_termly", "Half-termly"
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    ANNUAL = "annual", "Annual"
+
+
+class Season(models.TextChoices):
+    AUTUMN = "autumn", "Autumn"
+    SPRING = "spring", "Spring"
+    SUMMER = "summer", "Summer"
+
+
+class Maturity(models.TextChoices):
+    PROVISIONAL = "provisional", "Provisional"
+    REVISED = "revised", "Revised"
+    VALIDATED = "validated", "Validated"
+
+
+class KPIStatus(models.TextChoices):
+    """A value's standing against its KPI's target; computed, never typed."""
+
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+    GREY = "grey", "Grey"
+
+
+class MilestoneStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    ACHIEVED = "achieved", "Achieved"
+
+
+class Cohort(models.Model):
+    """A group a figure can describe: all pupils, SEN Support, EHCP, disadvantaged…"""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    ALL_PUPILS = "all"
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Comparator(models.Model):
+    """A benchmark area: England, North West, Greater Manchester, statistical neighbours."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KPI(models.Model):
+    """A measure or milestone of an action, numbered (i), (ii)… within it.
+
+    A KPI whose target the council has not agreed keeps `target_not_agreed` set
+    and no target value: the tool never invents a number.
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="kpis")
+    ref = models.CharField(max_length=10, help_text="Lower-case roman numeral, e.g. iv.")
+    text = models.TextField()
+    unit = models.CharField(max_length=20, choices=Unit.choices, blank=True)
+    polarity = models.CharField(max_length=20, choices=Polarity.choices, default=Polarity.NONE)
+    baseline_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    baseline_period = models.CharField(max_length=60, blank=True)
+    target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    target_upper_value = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Upper end of the band, for measures that should stay within a band.",
+    )
+    target_period = models.CharField(max_length=60, blank=True)
+    target_kind = models.CharField(
+        max_length=20, choices=TargetKind.choices, default=TargetKind.TO_BE_AGREED
+    )
+    target_comparator = models.ForeignKey(
+        Comparator, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_not_agreed = models.BooleanField(default=True)
+    tolerance = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="How far short of target still counts as Amber, in the measure's unit.",
+    )
+    data_source = models.CharField(max_length=300, blank=True)
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, blank=True)
+    breakdown_cohorts = models.ManyToManyField(Cohort, blank=True, related_name="kpis")
+    comparators = models.ManyToManyField(Comparator, blank=True, related_name="kpis")
+    position = models.PositiveSmallIntegerField(default=0)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "KPI"
+        ordering = ["action__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "ref"], name="unique_kpi_ref_per_action"),
+            models.CheckConstraint(
+                condition=Q(target_not_agreed=False) | Q(target_value__isnull=True),
+                name="unagreed_target_has_no_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_upper_value__isnull=True)
+                | Q(target_value__isnull=True)
+                | Q(target_upper_value__gte=models.F("target_value")),
+                name="target_band_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0),
+                name="tolerance_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action.code} ({self.ref})"
+
+    @property
+    def label(self) -> str:
+        return f"({self.ref})"
+
+
+class Term(models.Model):
+    """A reporting term of the academic year, e.g. Autumn 2025 of 2025/26."""
+
+    academic_year = models.CharField(max_length=7, help_text="Like 2025/26.")
+    season = models.CharField(max_length=10, choices=Season.choices)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    due_date = models.DateField(help_text="Updates for this term are due by this date.")
+    is_locked = models.BooleanField(
+        default=False, help_text="A locked term's values and ratings can no longer change."
+    )
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["academic_year", "season"], name="unique_term"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="term_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(academic_year__regex=r"^[0-9]{4}/[0-9]{2}$"),
+                name="academic_year_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def calendar_year(self) -> int:
+        """Autumn falls in the first year of 2025/26, Spring and Summer in the second."""
+        first = int(self.academic_year[:4])
+        return first if self.season == Season.AUTUMN else first + 1
+
+    @property
+    def label(self) -> str:
+        return f"{self.get_season_display()} {self.calendar_year}"
+
+
+class KPIValue(models.Model):
+    """A figure for a KPI, recorded in a reporting term, describing `data_period`.
+
+    Where numerator and denominator are known the percentage is computed from
+    them by the service that records it, never typed twice. `status` is the
+    value's standing against target at the time it was recorded.
+    """
+
+    kpi = models.ForeignKey(KPI, on_delete=models.PROTECT, related_name="values")
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="values")
+    data_period = models.CharField(
+        max_length=60, help_text='The period the figure describes, e.g. "2024/25 academic year".'
+    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    numerator = models.PositiveIntegerField(null=True, blank=True)
+    denominator = models.PositiveIntegerField(null=True, blank=True)
+    cohort_size = models.PositiveIntegerField(null=True, blank=True)
+    maturity = models.CharField(
+        max_length=12, choices=Maturity.choices, default=Maturity.PROVISIONAL
+    )
+    milestone_status = models.CharField(max_length=12, choices=MilestoneStatus.choices, blank=True)
+    no_new_data = models.BooleanField(default=False)
+    no_new_data_reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=6, choices=KPIStatus.choices, default=KPIStatus.GREY)
+    note = models.TextField(blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_demo = models.BooleanField(default=False, help_text="Made up by seed_demo, not real.")
+
+    class Meta:
+        verbose_name = "KPI value"
+        ordering = ["kpi", "term__start_date", "cohort__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "term", "cohort", "data_period"],
+                name="one_value_per_kpi_term_cohort_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True)
+                | Q(denominator__isnull=True)
+                | Q(numerator__lte=models.F("denominator")),
+                name="numerator_within_denominator",
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
+                name="denominator_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(no_new_data=False) | ~Q(no_new_data_reason=""),
+                name="no_new_data_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["term", "kpi"])]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.term} {self.cohort.code}: {self.value}"
+
+
+class ComparatorValue(models.Model):
+    """A benchmark figure beside a recorded value, with the period it describes."""
+
+    kpi_value = models.ForeignKey(KPIValue, on_delete=models.CASCADE, related_name="comparisons")
+    comparator = models.ForeignKey(Comparator, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    period = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["comparator__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi_value", "comparator"], name="one_comparison_per_value"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.comparator}: {self.value} ({self.period})"
