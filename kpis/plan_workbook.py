@@ -1,0 +1,269 @@
+"""Reads the one-row-per-KPI plan template into checked rows.
+
+Every problem found is reported with its sheet, row and column; nothing is
+written by this module. Columns are matched by header, ignoring case, spacing
+and order.
+"""
+
+import re
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from kpis.models import Frequency, Polarity, TargetKind, Unit
+
+SHEET_NAME = "Delivery plan"
+REQUIRED = [
+    "Commitment no",
+    "Commitment",
+    "Sector no",
+    "Sector",
+    "Action code",
+    "Action",
+    "KPI ref",
+    "KPI",
+]
+OPTIONAL = [
+    "Commitment statement",
+    "Lead",
+    "Outcome",
+    "Unit",
+    "Polarity",
+    "Baseline",
+    "Baseline period",
+    "Target",
+    "Target period",
+    "Target kind",
+    "Target not agreed",
+    "Tolerance",
+    "Lead e-mails",
+    "Data source",
+    "Frequency",
+]
+CODE_RE = re.compile(r"^(\d+)\.(\d+)\(([a-z]+)\)$")
+ROMAN_RE = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+
+
+class PlanFileError(Exception):
+    """The file could not be imported; `problems` says what and where, one per line."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One KPI row of the template, with its action's and commitment's details."""
+
+    row: int
+    commitment_no: int
+    commitment: str
+    statement: str
+    sector_no: int
+    sector: str
+    code: str
+    action: str
+    lead: str
+    outcome: str
+    ref: str
+    kpi: str
+    unit: str
+    polarity: str
+    baseline: Decimal | None
+    baseline_period: str
+    target: Decimal | None
+    target_period: str
+    target_kind: str
+    target_not_agreed: bool
+    tolerance: Decimal | None
+    lead_emails: tuple[str, ...]
+    data_source: str
+    frequency: str
+
+
+def _key(header: object) -> str:
+    return re.sub(r"[\s_\-]+", "", str(header or "")).lower()
+
+
+def plan_workbook_read(path: Path) -> list[PlanRow]:
+    """Read and check every row of the plan template at `path`; raise PlanFileError if any fail."""
+    try:
+        book = load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise PlanFileError(
+            [f"{path.name} is not an Excel workbook (.xlsx) that can be read: {exc}"]
+        ) from None
+    try:
+        sheet = book[SHEET_NAME] if SHEET_NAME in book.sheetnames else book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        columns = _columns(sheet.title, header)
+        problems: list[str] = []
+        result = [
+            parsed
+            for number, values in enumerate(rows, start=2)
+            if any(v not in (None, "") for v in values)
+            and (parsed := _row(sheet.title, number, values, columns, problems)) is not None
+        ]
+    finally:
+        book.close()
+    problems += _consistency(sheet.title, result)
+    if not result and not problems:
+        problems.append(f'Sheet "{sheet.title}" has a header row but no KPI rows.')
+    if problems:
+        raise PlanFileError(problems)
+    return result
+
+
+def _columns(sheet: str, header: tuple | None) -> dict[str, int]:
+    found = {_key(h): i for i, h in enumerate(header or ()) if h not in (None, "")}
+    missing = [name for name in REQUIRED if _key(name) not in found]
+    if missing:
+        names = ", ".join(f'"{m}"' for m in missing)
+        raise PlanFileError([f'Sheet "{sheet}", row 1: missing required column(s) {names}.'])
+    return {name: found[_key(name)] for name in REQUIRED + OPTIONAL if _key(name) in found}
+
+
+class _Cells:
+    """Typed access to one row's cells, collecting problems instead of stopping at the first."""
+
+    def __init__(
+        self, sheet: str, row: int, values: tuple, columns: dict[str, int], problems: list[str]
+    ):
+        self.sheet, self.row, self.values, self.columns, self.problems = (
+            sheet,
+            row,
+            values,
+            columns,
+            problems,
+        )
+
+    def fail(self, column: str, message: str) -> None:
+        self.problems.append(f'Sheet "{self.sheet}", row {self.row}, column "{column}": {message}')
+
+    def text(self, column: str, required: bool = False) -> str:
+        index = self.columns.get(column)
+        raw = self.values[index] if index is not None and index < len(self.values) else None
+        value = "" if raw is None else str(raw).strip()
+        if required and not value:
+            self.fail(column, "is empty.")
+        return value
+
+    def integer(self, column: str) -> int:
+        value = self.text(column, required=True)
+        if value and not re.fullmatch(r"\d+(\.0+)?", value):
+            self.fail(column, f'"{value}" is not a whole number.')
+            return 0
+        return int(float(value)) if value else 0
+
+    def decimal(self, column: str) -> Decimal | None:
+        value = self.text(column).replace(",", "").rstrip("%").strip()
+        if not value:
+            return None
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            self.fail(column, f'"{value}" is not a number.')
+            return None
+
+    def choice(self, column: str, choices: type) -> str:
+        value = self.text(column)
+        if not value:
+            return ""
+        by_word = {_key(c): c for c in choices.values} | {
+            _key(label): c for c, label in choices.choices
+        }
+        if _key(value) not in by_word:
+            allowed = ", ".join(choices.values)
+            self.fail(column, f'"{value}" is not one of: {allowed}.')
+            return ""
+        return by_word[_key(value)]
+
+
+def _row(
+    sheet: str, number: int, values: tuple, columns: dict[str, int], problems: list[str]
+) -> PlanRow | None:
+    cells = _Cells(sheet, number, values, columns, problems)
+    before = len(problems)
+    code = cells.text("Action code", required=True)
+    match = CODE_RE.match(code)
+    commitment_no, sector_no = cells.integer("Commitment no"), cells.integer("Sector no")
+    if code and not match:
+        cells.fail("Action code", f'"{code}" is not an action code like 1.1(a).')
+    elif match and (int(match[1]), int(match[2])) != (commitment_no, sector_no):
+        cells.fail(
+            "Action code",
+            f'"{code}" does not belong to commitment {commitment_no}, sector {sector_no}.',
+        )
+    target = cells.decimal("Target")
+    ref = cells.text("KPI ref", required=True).lower().strip("()")
+    if ref and not ROMAN_RE.match(ref):
+        cells.fail("KPI ref", f'"{ref}" is not a lower-case roman numeral like iv.')
+    row = PlanRow(
+        row=number,
+        commitment_no=commitment_no,
+        commitment=cells.text("Commitment", required=True),
+        statement=cells.text("Commitment statement"),
+        sector_no=sector_no,
+        sector=cells.text("Sector", required=True),
+        code=code,
+        action=cells.text("Action", required=True),
+        lead=cells.text("Lead"),
+        outcome=cells.text("Outcome"),
+        ref=ref,
+        kpi=cells.text("KPI", required=True),
+        unit=cells.choice("Unit", Unit),
+        polarity=cells.choice("Polarity", Polarity),
+        baseline=cells.decimal("Baseline"),
+        baseline_period=cells.text("Baseline period"),
+        target=target,
+        target_period=cells.text("Target period"),
+        target_kind=cells.choice("Target kind", TargetKind),
+        target_not_agreed=_not_agreed(cells, target),
+        tolerance=cells.decimal("Tolerance"),
+        lead_emails=tuple(
+            e.strip().lower() for e in re.split(r"[;,\s]+", cells.text("Lead e-mails")) if e.strip()
+        ),
+        data_source=cells.text("Data source"),
+        frequency=cells.choice("Frequency", Frequency),
+    )
+    return row if len(problems) == before else None
+
+
+def _not_agreed(cells: _Cells, target: Decimal | None) -> bool:
+    flag = cells.text("Target not agreed").lower()
+    if flag not in ("", "yes", "no", "true", "false", "y", "n"):
+        cells.fail("Target not agreed", f'"{flag}" should be yes or no.')
+    has_target = target is not None
+    if flag in ("yes", "true", "y") and has_target:
+        cells.fail("Target", "has a value but the target is marked as not agreed.")
+    if flag in ("no", "false", "n"):
+        return False
+    return not has_target
+
+
+def _consistency(sheet: str, rows: list[PlanRow]) -> list[str]:
+    """Rows of one action must agree on its details; a KPI ref may appear once per action."""
+    problems: list[str] = []
+    first_of_action: dict[str, PlanRow] = {}
+    seen_refs: dict[tuple[str, str], int] = {}
+    for row in rows:
+        first = first_of_action.setdefault(row.code, row)
+        for field, label in (("action", "Action"), ("outcome", "Outcome"), ("lead", "Lead")):
+            if getattr(row, field) != getattr(first, field) and getattr(row, field):
+                problems.append(
+                    f'Sheet "{sheet}", row {row.row}, column "{label}": differs from '
+                    f"row {first.row} for the same action {row.code}."
+                )
+        if (row.code, row.ref) in seen_refs:
+            problems.append(
+                f'Sheet "{sheet}", row {row.row}, column "KPI ref": ({row.ref}) of {row.code} '
+                f"is already on row {seen_refs[row.code, row.ref]}."
+            )
+        seen_refs.setdefault((row.code, row.ref), row.row)
+    return problems

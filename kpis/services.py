@@ -1,0 +1,230 @@
+"""Writes to the plan and its measures."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from actions.models import Action, Commitment, Sector
+from kpis.models import KPI
+from kpis.plan_workbook import PlanRow
+
+ACTION_FIELDS = ["commitment_id", "sector_id", "text", "outcome", "lead_description", "position"]
+KPI_FIELDS = [
+    "text",
+    "unit",
+    "polarity",
+    "baseline_value",
+    "baseline_period",
+    "target_value",
+    "target_period",
+    "target_kind",
+    "target_not_agreed",
+    "tolerance",
+    "data_source",
+    "frequency",
+    "position",
+]
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, on a dry run, would do), counted per kind of record."""
+
+    counts: Counter = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+    not_in_file: list[str] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(n for key, n in self.counts.items() if not key.endswith("unchanged"))
+
+    def lines(self) -> list[str]:
+        kinds = ["commitments", "sectors", "actions", "KPIs", "lead assignments"]
+        out = []
+        for kind in kinds:
+            parts = [
+                f"{self.counts[f'{kind} {verb}']} {verb}"
+                for verb in ("created", "updated", "unchanged")
+            ]
+            if kind == "lead assignments":
+                parts = [f"{self.counts[f'{kind} created']} created"]
+            out.append(f"{kind[0].upper()}{kind[1:]}: " + ", ".join(parts))
+        if self.not_in_file:
+            out.append(
+                f"{len(self.not_in_file)} action(s) in the database are not in this file and were "
+                f"left as they are: {', '.join(self.not_in_file[:10])}"
+            )
+        out += [f"Warning: {w}" for w in self.warnings]
+        return out
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def plan_import(*, rows: list[PlanRow], dry_run: bool = False) -> ImportSummary:
+    """Create or update commitments, sectors, actions and KPIs from checked template rows.
+
+    Everything happens in one transaction; a dry run does the same work and
+    rolls it back, so its summary is exactly what a real run would report.
+    Matching is by commitment number, sector position, action code and KPI ref.
+    """
+    summary = ImportSummary()
+    try:
+        with transaction.atomic():
+            _apply(rows, summary)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return summary
+
+
+def _apply(rows: list[PlanRow], summary: ImportSummary) -> None:
+    commitments = _upsert_commitments(rows, summary)
+    sectors = _upsert_sectors(rows, summary)
+    actions = _upsert_actions(rows, commitments, sectors, summary)
+    _upsert_kpis(rows, actions, summary)
+    _assign_leads(rows, actions, summary)
+    in_file = {row.code for row in rows}
+    summary.not_in_file = sorted(
+        Action.objects.filter(retired_at__isnull=True)
+        .exclude(code__in=in_file)
+        .values_list("code", flat=True)
+    )
+
+
+def _upsert_simple(model, key: str, wanted: dict, summary: ImportSummary, label: str) -> dict:
+    """Create or update rows of a small model keyed on `key`; return them by key."""
+    existing = {getattr(obj, key): obj for obj in model.objects.all()}
+    for value, fields in wanted.items():
+        obj = existing.get(value)
+        if obj is None:
+            existing[value] = model.objects.create(**{key: value}, **fields)
+            summary.counts[f"{label} created"] += 1
+        elif any(getattr(obj, f) != v for f, v in fields.items()):
+            for f, v in fields.items():
+                setattr(obj, f, v)
+            obj.save(update_fields=list(fields))
+            summary.counts[f"{label} updated"] += 1
+        else:
+            summary.counts[f"{label} unchanged"] += 1
+    return existing
+
+
+def _upsert_commitments(rows: list[PlanRow], summary: ImportSummary) -> dict[int, Commitment]:
+    wanted = {}
+    for row in rows:
+        fields = wanted.setdefault(
+            row.commitment_no, {"title": row.commitment, "statement": row.statement}
+        )
+        fields["statement"] = fields["statement"] or row.statement
+    return _upsert_simple(Commitment, "number", wanted, summary, "commitments")
+
+
+def _upsert_sectors(rows: list[PlanRow], summary: ImportSummary) -> dict[int, Sector]:
+    wanted = {row.sector_no: {"name": row.sector} for row in rows}
+    return _upsert_simple(Sector, "position", wanted, summary, "sectors")
+
+
+def _upsert_actions(rows, commitments, sectors, summary: ImportSummary) -> dict[str, Action]:
+    existing = {a.code: a for a in Action.objects.all()}
+    wanted: dict[str, dict] = {}
+    for row in rows:
+        wanted.setdefault(
+            row.code,
+            {
+                "commitment_id": commitments[row.commitment_no].pk,
+                "sector_id": sectors[row.sector_no].pk,
+                "text": row.action,
+                "outcome": row.outcome,
+                "lead_description": row.lead,
+                "position": len(wanted) + 1,
+            },
+        )
+    return _bulk_upsert(
+        Action, existing, wanted, ACTION_FIELDS, summary, "actions", lambda code: {"code": code}
+    )
+
+
+def _upsert_kpis(rows: list[PlanRow], actions: dict[str, Action], summary: ImportSummary) -> None:
+    existing = {(k.action_id, k.ref): k for k in KPI.objects.all()}
+    wanted = {}
+    per_action: Counter = Counter()
+    for row in rows:
+        action_id = actions[row.code].pk
+        per_action[action_id] += 1
+        wanted[action_id, row.ref] = {
+            "text": row.kpi,
+            "unit": row.unit,
+            "polarity": row.polarity or "none",
+            "baseline_value": row.baseline,
+            "baseline_period": row.baseline_period,
+            "target_value": row.target,
+            "target_period": row.target_period,
+            "target_kind": row.target_kind or "to_be_agreed",
+            "target_not_agreed": row.target_not_agreed,
+            "tolerance": row.tolerance,
+            "data_source": row.data_source,
+            "frequency": row.frequency,
+            "position": per_action[action_id],
+        }
+    _bulk_upsert(
+        KPI,
+        existing,
+        wanted,
+        KPI_FIELDS,
+        summary,
+        "KPIs",
+        lambda key: {"action_id": key[0], "ref": key[1]},
+    )
+
+
+def _bulk_upsert(
+    model, existing: dict, wanted: dict, fields: list[str], summary, label: str, key_fields
+) -> dict:
+    """Create the new, update the changed, leave the same; in bulk, keyed as in `existing`."""
+    to_create, to_update = [], []
+    for key, values in wanted.items():
+        obj = existing.get(key)
+        if obj is None:
+            to_create.append(model(**key_fields(key), **values))
+        elif any(getattr(obj, f) != values[f] for f in fields):
+            for f in fields:
+                setattr(obj, f, values[f])
+            to_update.append(obj)
+        else:
+            summary.counts[f"{label} unchanged"] += 1
+    model.objects.bulk_create(to_create, batch_size=1000)
+    model.objects.bulk_update(to_update, fields, batch_size=1000)
+    summary.counts[f"{label} created"] += len(to_create)
+    summary.counts[f"{label} updated"] += len(to_update)
+    if to_create and model is Action:
+        return {a.code: a for a in Action.objects.all()}
+    return existing
+
+
+def _assign_leads(rows: list[PlanRow], actions: dict[str, Action], summary: ImportSummary) -> None:
+    """Give each action the users named in "Lead e-mails"; unknown addresses are warned about."""
+    wanted = {(row.code, email) for row in rows for email in row.lead_emails}
+    if not wanted:
+        return
+    users = {
+        u.email.lower(): u
+        for u in get_user_model().objects.filter(email__in={e for _, e in wanted})
+    }
+    through = Action.leads.through
+    have = set(through.objects.values_list("action_id", "user_id"))
+    new = []
+    for code, email in sorted(wanted):
+        user = users.get(email)
+        if user is None:
+            summary.warnings.append(
+                f"{code}: no user has the e-mail address {email}; lead not assigned."
+            )
+        elif (actions[code].pk, user.pk) not in have:
+            new.append(through(action_id=actions[code].pk, user_id=user.pk))
+    through.objects.bulk_create(new)
+    summary.counts["lead assignments created"] += len(new)

@@ -1,0 +1,23 @@
+from decimal import Decimal as D
+
+import pytest
+
+from actions.templatetags.eis import with_unit
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (D("92.5000"), "percent", "92.5%"),
+        (D("74"), "percent", "74%"),
+        (D("12500.00"), "money", "£12,500"),
+        (D("-250"), "money", "-£250"),
+        (D("-0.12"), "score", "-0.12"),
+        (D("3.5"), "percentage_points", "3.5 percentage points"),
+        (D("14"), "days", "14 days"),
+        (D("1234"), "count", "1,234"),
+        (None, "percent", "–"),
+    ],
+)
+def test_figures_are_shown_in_their_units_words(value, unit, shown):
+    assert with_unit(value, unit) == shown

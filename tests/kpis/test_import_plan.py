@@ -1,0 +1,195 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook, load_workbook
+
+from actions.models import Action, Commitment, Sector
+from kpis.models import KPI
+from tests.conftest import PLAN_WORKBOOK
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "Commitment no",
+    "Commitment",
+    "Sector no",
+    "Sector",
+    "Action code",
+    "Action",
+    "KPI ref",
+    "KPI",
+]
+ROW = [1, "INCLUSIVE", 1, "All Settings", "1.1(a)", "Building a culture", "i", "% feeling safe"]
+
+
+def run(path: Path, *args: str) -> str:
+    out = io.StringIO()
+    call_command("import_plan", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def workbook(tmp_path: Path, rows: list[list], header: list[str] = HEADER) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Delivery plan"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    return path
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        Commitment.objects.count(),
+        Sector.objects.count(),
+        Action.objects.count(),
+        KPI.objects.count(),
+    )
+
+
+def test_it_imports_the_real_plan():
+    output = run(PLAN_WORKBOOK)
+    assert counts() == (5, 5, 95, 541)
+    assert "Actions: 95 created, 0 updated, 0 unchanged" in output
+    assert "KPIs: 541 created" in output
+    action = Action.objects.get(code="2.4(b)")
+    assert action.commitment.number == 2
+    assert action.sector.name == "Alternative Provision and EOTAS"
+    assert list(action.kpis.values_list("ref", flat=True))[:3] == ["i", "ii", "iii"]
+
+
+def test_a_second_run_changes_nothing():
+    run(PLAN_WORKBOOK)
+    before = list(KPI.objects.order_by("pk").values())
+    output = run(PLAN_WORKBOOK)
+    assert "Actions: 0 created, 0 updated, 95 unchanged" in output
+    assert "KPIs: 0 created, 0 updated, 541 unchanged" in output
+    assert "Nothing to change" in output
+    assert list(KPI.objects.order_by("pk").values()) == before
+
+
+def test_dry_run_reports_and_writes_nothing():
+    output = run(PLAN_WORKBOOK, "--dry-run")
+    assert "Dry run: nothing was changed" in output
+    assert "Actions: 95 created" in output
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_changed_wording_updates_in_place(tmp_path):
+    run(workbook(tmp_path, [ROW]))
+    kpi_pk = KPI.objects.get().pk
+    output = run(workbook(tmp_path, [[*ROW[:7], "% of learners feeling safe"]]))
+    assert "KPIs: 0 created, 1 updated" in output
+    assert KPI.objects.get().pk == kpi_pk
+    assert KPI.objects.get().text == "% of learners feeling safe"
+
+
+def test_columns_are_matched_by_header_in_any_order_and_case(tmp_path):
+    header = [h.upper().replace(" ", "  ") for h in reversed(HEADER)]
+    run(workbook(tmp_path, [list(reversed(ROW))], header=header))
+    assert KPI.objects.get().text == "% feeling safe"
+
+
+def test_optional_columns_fill_the_kpi(tmp_path):
+    header = [*HEADER, "Unit", "Polarity", "Baseline", "Target", "Target period", "Target kind"]
+    row = [*ROW, "Percentage", "higher_better", "61.5", 74, "2028", "absolute"]
+    run(workbook(tmp_path, [row], header=header))
+    kpi = KPI.objects.get()
+    assert (kpi.unit, kpi.polarity, kpi.target_kind) == ("percent", "higher_better", "absolute")
+    assert (float(kpi.baseline_value), float(kpi.target_value)) == (61.5, 74)
+    assert kpi.target_not_agreed is False
+
+
+def test_lead_emails_assign_known_users_and_warn_about_others(tmp_path):
+    user = UserFactory(email="lead@example.org")
+    output = run(
+        workbook(
+            tmp_path, [[*ROW, "lead@example.org; nobody@example.org"]], [*HEADER, "Lead e-mails"]
+        )
+    )
+    assert list(Action.objects.get().leads.all()) == [user]
+    assert "nobody@example.org" in output
+
+
+def test_missing_columns_are_named_and_nothing_is_written(tmp_path):
+    path = workbook(tmp_path, [ROW[:6]], header=HEADER[:6])
+    with pytest.raises(CommandError, match='missing required column\\(s\\) "KPI ref", "KPI"'):
+        run(path)
+    assert counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("column", "bad", "message"),
+    [
+        (4, "1.1a", 'row 2, column "Action code": "1.1a" is not an action code like 1.1(a)'),
+        (
+            4,
+            "2.1(a)",
+            'row 2, column "Action code": "2.1(a)" does not belong to commitment 1, sector 1',
+        ),
+        (6, "4", 'row 2, column "KPI ref": "4" is not a lower-case roman numeral'),
+        (0, "one", 'row 2, column "Commitment no": "one" is not a whole number'),
+        (7, "", 'row 2, column "KPI": is empty'),
+    ],
+)
+def test_bad_cells_are_reported_with_sheet_row_and_column(tmp_path, column, bad, message):
+    row = list(ROW)
+    row[column] = bad
+    with pytest.raises(CommandError) as error:
+        run(workbook(tmp_path, [row]))
+    assert 'Sheet "Delivery plan", ' + message in str(error.value)
+    assert "nothing was changed" in str(error.value)
+
+
+def test_a_bad_row_leaves_an_existing_plan_untouched(tmp_path):
+    run(PLAN_WORKBOOK)
+    before = list(KPI.objects.order_by("pk").values())
+    good = [*ROW[:7], "Reworded"]
+    with pytest.raises(CommandError):
+        run(
+            workbook(
+                tmp_path,
+                [good, [*ROW[:4], "1.1(b)", "x", "i", "% bad", "oops"], [*ROW[:6], "zz", "x"]],
+            )
+        )
+    assert list(KPI.objects.order_by("pk").values()) == before
+
+
+def test_duplicate_refs_are_refused(tmp_path):
+    with pytest.raises(
+        CommandError, match=r"row 3, column \"KPI ref\": \(i\) of 1.1\(a\) is already on row 2"
+    ):
+        run(workbook(tmp_path, [ROW, ROW]))
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    path.write_text("Commitment,Action\n1,Do things\n")
+    with pytest.raises(CommandError, match="is not an Excel workbook"):
+        run(path)
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_missing_file_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="does not exist"):
+        run(tmp_path / "nope.xlsx")
+
+
+def test_the_committed_workbook_has_the_template_headers():
+    sheet = load_workbook(PLAN_WORKBOOK, read_only=True)["Delivery plan"]
+    header = next(sheet.iter_rows(values_only=True))
+    assert list(header[:8]) == [
+        "Commitment no",
+        "Commitment",
+        "Commitment statement",
+        "Sector no",
+        "Sector",
+        "Action code",
+        "Action",
+        "Lead",
+    ]
