@@ -1,0 +1,53 @@
+# The two set-up commands are `make run` and `make test` (see README.md).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The clearly named development mode: DEBUG on, a throwaway secret, demo logins.
+DEV := EIS_DEV_MODE=true
+PLAN := fixtures/delivery_plan.xlsx
+
+.PHONY: install run test lint format check plan-workbook css clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -c constraints.txt ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py import_plan $(PLAN)
+	$(DEV) $(PY) manage.py seed_demo
+	@echo
+	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo logins above."
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(DEV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: install
+	$(DEV) $(PY) manage.py check
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+# Rebuild the plan workbook from the council's draft (../shared/seeds/).
+plan-workbook: install
+	$(PY) fixtures/build_delivery_plan.py
+
+# Rebuild static/css/app.css from GOV.UK Frontend; needs Node only when run.
+css:
+	npm install --no-audit --no-fund
+	npm run build
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles
