@@ -7,13 +7,14 @@ from actions.models import Action, Commitment, ProgressUpdate, Sector, UpdateSta
 
 
 def action_list() -> QuerySet[Action]:
-    """Live actions with their commitment, sector and newest approved rating."""
+    """Live actions with their commitment, sector, leads and newest approved rating."""
     latest = ProgressUpdate.objects.filter(
         action=OuterRef("pk"), status=UpdateStatus.APPROVED
     ).order_by("-term__start_date")
     return (
         Action.objects.filter(retired_at__isnull=True)
         .select_related("commitment", "sector")
+        .prefetch_related("leads")
         .annotate(
             kpi_count=Count("kpis", filter=Q(kpis__retired_at__isnull=True), distinct=True),
             latest_rating=Subquery(latest.values("rating")[:1]),

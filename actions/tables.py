@@ -9,7 +9,7 @@ from actions.models import Action, Rating
 def rating_tag(rating: str | None) -> str:
     """A rating as its word, with colour as a second cue only."""
     if not rating:
-        return mark_safe('<span class="eis-rating eis-rating--none">No update</span>')  # noqa: S308
+        return mark_safe('<span class="eis-rating eis-rating--none">No update</span>')
     return format_html(
         '<span class="eis-rating eis-rating--{}">{}</span>', rating, Rating(rating).label
     )
@@ -41,8 +41,12 @@ class ActionTable(tables.Table):
     def render_text(self, value: str) -> str:
         return value if len(value) <= 160 else value[:157].rstrip() + "…"
 
-    def render_lead_description(self, value: str) -> str:
-        return value or "Not yet assigned"
+    def render_lead_description(self, value: str, record: Action) -> str:
+        """The plan's own words for the lead, else the officers who update the action."""
+        if value:
+            return value
+        names = [u.get_full_name() or u.username for u in record.leads.all()]
+        return ", ".join(names) or "Not yet assigned"
 
     def render_latest_rating(self, value: str | None) -> str:
         return rating_tag(value)

@@ -109,6 +109,16 @@ def test_unknown_action_is_404(board_client):
     assert board_client.get(reverse("actions:detail", args=[999])).status_code == 404
 
 
+def test_lead_column_falls_back_to_the_officers_who_update_it(board_client, action):
+    unnamed = ActionFactory(code="1.1(b)", lead_description="")
+    unnamed.leads.add(UserFactory(first_name="Hannah", last_name="Clarke"))
+    ActionFactory(code="1.1(c)", lead_description="")
+    page = board_client.get(reverse("actions:list")).content.decode()
+    assert "Virtual School Head" in page
+    assert "Hannah Clarke" in page
+    assert "Not yet assigned" in page
+
+
 def test_action_list_filters_by_search_text(board_client, action):
     ActionFactory(code="1.1(b)", text="Early identification")
     page = board_client.get(reverse("actions:list"), {"q": "early ident"}).content.decode()
@@ -155,8 +165,8 @@ def test_action_list_query_count_does_not_grow_with_rows(board_client, django_as
         action = ActionFactory(code=f"1.1({letter})")
         KPIFactory(action=action)
         ProgressUpdateFactory(action=action, term=TermFactory())
-    # session, user, groups, commitments + sectors for the filter form, count, rows
-    with django_assert_num_queries(7):
+    # session, user, groups, commitments + sectors for the filter form, count, rows, leads
+    with django_assert_num_queries(8):
         response = board_client.get(reverse("actions:list"))
     assert len(re.findall(r'href="/actions/\d+/"', response.content.decode())) == 10
 
@@ -175,5 +185,5 @@ def test_action_detail_query_count_does_not_grow_with_kpis(board_client, django_
 def test_overview_and_commitment_query_counts(board_client, action, django_assert_num_queries):
     with django_assert_num_queries(6):
         board_client.get(reverse("home"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         board_client.get(reverse("actions:commitment", args=[1]))
