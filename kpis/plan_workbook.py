@@ -15,35 +15,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kpis.models import Frequency, Polarity, TargetKind, Unit
+from kpis.plan_template import REQUIRED_COLUMNS, SHEET_NAME, TEMPLATE_COLUMNS
 
-SHEET_NAME = "Delivery plan"
-REQUIRED = [
-    "Commitment no",
-    "Commitment",
-    "Sector no",
-    "Sector",
-    "Action code",
-    "Action",
-    "KPI ref",
-    "KPI",
-]
-OPTIONAL = [
-    "Commitment statement",
-    "Lead",
-    "Outcome",
-    "Unit",
-    "Polarity",
-    "Baseline",
-    "Baseline period",
-    "Target",
-    "Target period",
-    "Target kind",
-    "Target not agreed",
-    "Tolerance",
-    "Lead e-mails",
-    "Data source",
-    "Frequency",
-]
+OPTIONAL = [c for c in TEMPLATE_COLUMNS if c not in REQUIRED_COLUMNS]
 CODE_RE = re.compile(r"^(\d+)\.(\d+)\(([a-z]+)\)$")
 ROMAN_RE = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
@@ -122,11 +96,11 @@ def plan_workbook_read(path: Path) -> list[PlanRow]:
 
 def _columns(sheet: str, header: tuple | None) -> dict[str, int]:
     found = {_key(h): i for i, h in enumerate(header or ()) if h not in (None, "")}
-    missing = [name for name in REQUIRED if _key(name) not in found]
+    missing = [name for name in REQUIRED_COLUMNS if _key(name) not in found]
     if missing:
         names = ", ".join(f'"{m}"' for m in missing)
         raise PlanFileError([f'Sheet "{sheet}", row 1: missing required column(s) {names}.'])
-    return {name: found[_key(name)] for name in REQUIRED + OPTIONAL if _key(name) in found}
+    return {name: found[_key(name)] for name in REQUIRED_COLUMNS + OPTIONAL if _key(name) in found}
 
 
 class _Cells:
