@@ -53,7 +53,7 @@ class PlanRow:
     target: Decimal | None
     target_period: str
     target_kind: str
-    target_not_agreed: bool
+    target_not_agreed: bool | None  # None: not said, and no target given
     tolerance: Decimal | None
     lead_emails: tuple[str, ...]
     data_source: str
@@ -209,16 +209,19 @@ def _row(
     return row if len(problems) == before else None
 
 
-def _not_agreed(cells: _Cells, target: Decimal | None) -> bool:
+def _not_agreed(cells: _Cells, target: Decimal | None) -> bool | None:
+    """Yes/no as written; a target implies agreed; blank with no target says nothing."""
     flag = cells.text("Target not agreed").lower()
     if flag not in ("", "yes", "no", "true", "false", "y", "n"):
         cells.fail("Target not agreed", f'"{flag}" should be yes or no.')
     has_target = target is not None
     if flag in ("yes", "true", "y") and has_target:
         cells.fail("Target", "has a value but the target is marked as not agreed.")
-    if flag in ("no", "false", "n"):
+    if flag in ("yes", "true", "y"):
+        return True
+    if flag in ("no", "false", "n") or has_target:
         return False
-    return not has_target
+    return None
 
 
 def _consistency(sheet: str, rows: list[PlanRow]) -> list[str]:

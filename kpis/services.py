@@ -10,23 +10,6 @@ from actions.models import Action, Commitment, Sector
 from kpis.models import KPI
 from kpis.plan_workbook import PlanRow
 
-ACTION_FIELDS = ["commitment_id", "sector_id", "text", "outcome", "lead_description", "position"]
-KPI_FIELDS = [
-    "text",
-    "unit",
-    "polarity",
-    "baseline_value",
-    "baseline_period",
-    "target_value",
-    "target_period",
-    "target_kind",
-    "target_not_agreed",
-    "tolerance",
-    "data_source",
-    "frequency",
-    "position",
-]
-
 
 @dataclass
 class ImportSummary:
@@ -144,9 +127,7 @@ def _upsert_actions(rows, commitments, sectors, summary: ImportSummary) -> dict[
                 "position": len(wanted) + 1,
             },
         )
-    return _bulk_upsert(
-        Action, existing, wanted, ACTION_FIELDS, summary, "actions", lambda code: {"code": code}
-    )
+    return _bulk_upsert(Action, existing, wanted, summary, "actions", lambda code: {"code": code})
 
 
 def _upsert_kpis(rows: list[PlanRow], actions: dict[str, Action], summary: ImportSummary) -> None:
@@ -156,49 +137,57 @@ def _upsert_kpis(rows: list[PlanRow], actions: dict[str, Action], summary: Impor
     for row in rows:
         action_id = actions[row.code].pk
         per_action[action_id] += 1
-        wanted[action_id, row.ref] = {
-            "text": row.kpi,
-            "unit": row.unit,
-            "polarity": row.polarity or "none",
-            "baseline_value": row.baseline,
-            "baseline_period": row.baseline_period,
-            "target_value": row.target,
-            "target_period": row.target_period,
-            "target_kind": row.target_kind or "to_be_agreed",
-            "target_not_agreed": row.target_not_agreed,
-            "tolerance": row.tolerance,
-            "data_source": row.data_source,
-            "frequency": row.frequency,
-            "position": per_action[action_id],
-        }
+        wanted[action_id, row.ref] = _kpi_values(row, per_action[action_id])
     _bulk_upsert(
-        KPI,
-        existing,
-        wanted,
-        KPI_FIELDS,
-        summary,
-        "KPIs",
-        lambda key: {"action_id": key[0], "ref": key[1]},
+        KPI, existing, wanted, summary, "KPIs", lambda key: {"action_id": key[0], "ref": key[1]}
     )
 
 
-def _bulk_upsert(
-    model, existing: dict, wanted: dict, fields: list[str], summary, label: str, key_fields
-) -> dict:
-    """Create the new, update the changed, leave the same; in bulk, keyed as in `existing`."""
-    to_create, to_update = [], []
+def _kpi_values(row: PlanRow, position: int) -> dict:
+    """The KPI fields this row sets. A blank optional cell sets nothing, so a re-import
+    never wipes a unit, baseline or target that was recorded since."""
+    optional = {
+        "unit": row.unit,
+        "polarity": row.polarity,
+        "baseline_value": row.baseline,
+        "baseline_period": row.baseline_period,
+        "target_value": row.target,
+        "target_period": row.target_period,
+        "target_kind": row.target_kind,
+        "tolerance": row.tolerance,
+        "data_source": row.data_source,
+        "frequency": row.frequency,
+        "target_not_agreed": row.target_not_agreed,
+    }
+    values = {"text": row.kpi, "position": position}
+    values |= {field: value for field, value in optional.items() if value not in ("", None)}
+    if row.target_not_agreed:
+        values["target_value"] = None  # "not agreed" written in the file clears a target
+    return values
+
+
+def _bulk_upsert(model, existing: dict, wanted: dict, summary, label: str, key_fields) -> dict:
+    """Create the new, update the changed, leave the same; in bulk, keyed as in `existing`.
+
+    Each wanted entry holds only the fields it sets; other fields keep their values.
+    """
+    to_create, to_update, changed_fields = [], [], set()
     for key, values in wanted.items():
         obj = existing.get(key)
         if obj is None:
             to_create.append(model(**key_fields(key), **values))
-        elif any(getattr(obj, f) != values[f] for f in fields):
-            for f in fields:
-                setattr(obj, f, values[f])
-            to_update.append(obj)
-        else:
+            continue
+        changed = {f for f, v in values.items() if getattr(obj, f) != v}
+        if not changed:
             summary.counts[f"{label} unchanged"] += 1
+            continue
+        for f in changed:
+            setattr(obj, f, values[f])
+        changed_fields |= changed
+        to_update.append(obj)
     model.objects.bulk_create(to_create, batch_size=1000)
-    model.objects.bulk_update(to_update, fields, batch_size=1000)
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=1000)
     summary.counts[f"{label} created"] += len(to_create)
     summary.counts[f"{label} updated"] += len(to_update)
     if to_create and model is Action:

@@ -89,6 +89,32 @@ def test_changed_wording_updates_in_place(tmp_path):
     assert KPI.objects.get().text == "% of learners feeling safe"
 
 
+def test_blank_optional_cells_keep_what_is_stored(tmp_path):
+    run(PLAN_WORKBOOK)
+    kpi = KPI.objects.get(action__code="1.2(a)", ref="iii")
+    kpi.unit, kpi.target_value, kpi.target_not_agreed = "percent", 74, False
+    kpi.save()
+    output = run(PLAN_WORKBOOK)
+    kpi.refresh_from_db()
+    assert (kpi.unit, kpi.target_value, kpi.target_not_agreed) == ("percent", 74, False)
+    assert "KPIs: 0 created, 0 updated, 541 unchanged" in output
+
+
+def test_not_agreed_written_in_the_file_clears_a_target(tmp_path):
+    header = [*HEADER, "Target", "Target not agreed"]
+    run(workbook(tmp_path, [[*ROW, 74, ""]], header=header))
+    assert KPI.objects.get().target_value == 74
+    run(workbook(tmp_path, [[*ROW, "", "yes"]], header=header))
+    kpi = KPI.objects.get()
+    assert (kpi.target_value, kpi.target_not_agreed) == (None, True)
+
+
+def test_a_target_marked_not_agreed_is_refused(tmp_path):
+    header = [*HEADER, "Target", "Target not agreed"]
+    with pytest.raises(CommandError, match='column "Target": has a value but the target is marked'):
+        run(workbook(tmp_path, [[*ROW, 74, "yes"]], header=header))
+
+
 def test_columns_are_matched_by_header_in_any_order_and_case(tmp_path):
     header = [h.upper().replace(" ", "  ") for h in reversed(HEADER)]
     run(workbook(tmp_path, [list(reversed(ROW))], header=header))
