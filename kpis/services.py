@@ -1,10 +1,13 @@
 """Writes to the plan and its measures."""
 
 from collections import Counter
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Model
 
 from actions.models import Action, Commitment, Sector
 from kpis.models import KPI
@@ -79,24 +82,6 @@ def _apply(rows: list[PlanRow], summary: ImportSummary) -> None:
     )
 
 
-def _upsert_simple(model, key: str, wanted: dict, summary: ImportSummary, label: str) -> dict:
-    """Create or update rows of a small model keyed on `key`; return them by key."""
-    existing = {getattr(obj, key): obj for obj in model.objects.all()}
-    for value, fields in wanted.items():
-        obj = existing.get(value)
-        if obj is None:
-            existing[value] = model.objects.create(**{key: value}, **fields)
-            summary.counts[f"{label} created"] += 1
-        elif any(getattr(obj, f) != v for f, v in fields.items()):
-            for f, v in fields.items():
-                setattr(obj, f, v)
-            obj.save(update_fields=list(fields))
-            summary.counts[f"{label} updated"] += 1
-        else:
-            summary.counts[f"{label} unchanged"] += 1
-    return existing
-
-
 def _upsert_commitments(rows: list[PlanRow], summary: ImportSummary) -> dict[int, Commitment]:
     wanted = {}
     for row in rows:
@@ -104,15 +89,24 @@ def _upsert_commitments(rows: list[PlanRow], summary: ImportSummary) -> dict[int
             row.commitment_no, {"title": row.commitment, "statement": row.statement}
         )
         fields["statement"] = fields["statement"] or row.statement
-    return _upsert_simple(Commitment, "number", wanted, summary, "commitments")
+    existing = {c.number: c for c in Commitment.objects.all()}
+    return _bulk_upsert(
+        Commitment, existing, wanted, summary, "commitments", lambda n: {"number": n}
+    )
 
 
 def _upsert_sectors(rows: list[PlanRow], summary: ImportSummary) -> dict[int, Sector]:
     wanted = {row.sector_no: {"name": row.sector} for row in rows}
-    return _upsert_simple(Sector, "position", wanted, summary, "sectors")
+    existing = {s.position: s for s in Sector.objects.all()}
+    return _bulk_upsert(Sector, existing, wanted, summary, "sectors", lambda p: {"position": p})
 
 
-def _upsert_actions(rows, commitments, sectors, summary: ImportSummary) -> dict[str, Action]:
+def _upsert_actions(
+    rows: list[PlanRow],
+    commitments: dict[int, Commitment],
+    sectors: dict[int, Sector],
+    summary: ImportSummary,
+) -> dict[str, Action]:
     existing = {a.code: a for a in Action.objects.all()}
     wanted: dict[str, dict] = {}
     for row in rows:
@@ -166,16 +160,25 @@ def _kpi_values(row: PlanRow, position: int) -> dict:
     return values
 
 
-def _bulk_upsert(model, existing: dict, wanted: dict, summary, label: str, key_fields) -> dict:
+def _bulk_upsert(
+    model: type[Model],
+    existing: dict,
+    wanted: dict[Hashable, dict],
+    summary: ImportSummary,
+    label: str,
+    key_fields: Callable[[Any], dict],
+) -> dict:
     """Create the new, update the changed, leave the same; in bulk, keyed as in `existing`.
 
     Each wanted entry holds only the fields it sets; other fields keep their values.
+    New objects join `existing` with the primary keys bulk_create gives them.
     """
     to_create, to_update, changed_fields = [], [], set()
     for key, values in wanted.items():
         obj = existing.get(key)
         if obj is None:
-            to_create.append(model(**key_fields(key), **values))
+            existing[key] = model(**key_fields(key), **values)
+            to_create.append(existing[key])
             continue
         changed = {f for f, v in values.items() if getattr(obj, f) != v}
         if not changed:
@@ -190,8 +193,6 @@ def _bulk_upsert(model, existing: dict, wanted: dict, summary, label: str, key_f
         model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=1000)
     summary.counts[f"{label} created"] += len(to_create)
     summary.counts[f"{label} updated"] += len(to_update)
-    if to_create and model is Action:
-        return {a.code: a for a in Action.objects.all()}
     return existing
 
 
