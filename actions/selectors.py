@@ -23,20 +23,17 @@ def action_list() -> QuerySet[Action]:
 
 
 def plan_overview() -> tuple[list[Commitment], list[Sector], dict[tuple[int, int], int]]:
-    """Commitments, sectors and live action counts per (commitment, sector)."""
-    commitments = list(
-        Commitment.objects.annotate(
-            action_count=Count("actions", filter=Q(actions__retired_at__isnull=True))
-        )
-    )
-    sectors = list(Sector.objects.all())
+    """Commitments (each with `action_count`), sectors, and live action counts per cell."""
     counts = {
         (row["commitment_id"], row["sector_id"]): row["n"]
         for row in Action.objects.filter(retired_at__isnull=True)
         .values("commitment_id", "sector_id")
         .annotate(n=Count("pk"))
     }
-    return commitments, sectors, counts
+    commitments = list(Commitment.objects.all())
+    for commitment in commitments:
+        commitment.action_count = sum(n for (c, _), n in counts.items() if c == commitment.pk)
+    return commitments, list(Sector.objects.all()), counts
 
 
 def action_detail(pk: int) -> Action:

@@ -183,6 +183,7 @@ def test_action_detail_query_count_does_not_grow_with_kpis(board_client, django_
 
 
 def test_overview_and_commitment_query_counts(board_client, action, django_assert_num_queries):
+    # session, user, groups, counts per cell, commitments, sectors
     with django_assert_num_queries(6):
         board_client.get(reverse("home"))
     with django_assert_num_queries(6):
