@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from actions.models import Action, Commitment, ProgressUpdate, Sector
+from actions.models import (
+    Action,
+    ChangeRecord,
+    Commitment,
+    ProgressUpdate,
+    ReminderLog,
+    Sector,
+)
 
 
 @admin.register(Commitment)
@@ -45,3 +52,29 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     list_select_related = ["action", "term", "updated_by"]
     raw_id_fields = ["action"]
     readonly_fields = ["created_at", "updated_at", "version"]
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(admin.ModelAdmin):
+    list_display = ["changed_at", "action", "term", "field", "before", "after", "changed_by"]
+    list_filter = ["term", "action__commitment"]
+    search_fields = ["action__code", "field", "before", "after"]
+    list_select_related = ["action", "term", "changed_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["sent_on", "user", "term", "action_count"]
+    list_filter = ["term", "sent_on"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -169,3 +169,75 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action.code} – {self.term}"
+
+
+class TermException(models.Model):
+    """Lets one action be updated in a locked term, granted by an admin for a stated reason.
+
+    It stays open until the lead submits again, when `closed_at` is set.
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="term_exceptions")
+    term = models.ForeignKey("kpis.Term", on_delete=models.PROTECT, related_name="exceptions")
+    reason = models.TextField()
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="exception_has_reason"),
+            models.UniqueConstraint(
+                fields=["action", "term"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_exception_per_action_term",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Exception for {self.action.code} in {self.term}"
+
+
+class ChangeRecord(models.Model):
+    """One change to a termly update or a KPI value: what, before, after, who and when.
+
+    Before and after are kept as the text a person would read, so history stays
+    legible even after the plan's wording or units change.
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="changes")
+    term = models.ForeignKey("kpis.Term", on_delete=models.PROTECT, related_name="changes")
+    field = models.CharField(max_length=200)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["action", "term"])]
+
+    def __str__(self) -> str:
+        return f"{self.action.code} {self.field}: {self.before!r} → {self.after!r}"
+
+
+class ReminderLog(models.Model):
+    """A reminder e-mail sent to a lead about a term, so a second run the same day sends none."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    term = models.ForeignKey("kpis.Term", on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    action_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "term", "sent_on"], name="one_reminder_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.user} for {self.term} on {self.sent_on}"

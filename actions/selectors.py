@@ -1,7 +1,7 @@
 """Reads of the plan that cross relations, each with the joins it needs up front."""
 
 from django.apps import apps
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from actions.models import Action, Commitment, ProgressUpdate, Sector, UpdateStatus
 
@@ -37,7 +37,7 @@ def plan_overview() -> tuple[list[Commitment], list[Sector], dict[tuple[int, int
 
 
 def action_detail(pk: int) -> Action:
-    """One action with leads, approved updates, live KPIs and all-pupil values, newest first.
+    """One action with leads, approved updates, live KPIs and approved all-pupil values.
 
     KPIs and values are looked up by app label rather than imported, so this
     lower layer needs nothing from the kpis app's code.
@@ -55,6 +55,16 @@ def action_detail(pk: int) -> Action:
             Prefetch(
                 "kpis__values",
                 queryset=value_model.objects.filter(cohort__code="all")
+                .filter(
+                    # Only figures whose term's update was approved reach board members.
+                    Exists(
+                        ProgressUpdate.objects.filter(
+                            action=OuterRef("kpi__action"),
+                            term=OuterRef("term"),
+                            status=UpdateStatus.APPROVED,
+                        )
+                    )
+                )
                 .select_related("term")
                 .order_by("-term__start_date"),
             ),

@@ -4,7 +4,7 @@ from django_tables2 import RequestConfig
 
 from actions import selectors
 from actions.filters import ActionFilterSet
-from actions.models import RATING_MEANINGS, Action, Commitment, Rating
+from actions.models import RATING_MEANINGS, Action, ChangeRecord, Commitment, Rating
 from actions.tables import ActionTable
 from bury_eis.roles import role_required
 
@@ -63,8 +63,14 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Action.DoesNotExist:
         raise Http404("No such action") from None
     kpis = [{"kpi": kpi, "latest": next(iter(kpi.values.all()), None)} for kpi in action.kpis.all()]
+    history = ChangeRecord.objects.filter(action=action).select_related("term", "changed_by")[:100]
     return render(
         request,
         "actions/action_detail.html",
-        {"action": action, "kpis": kpis, "updates": list(action.updates.all())},
+        {
+            "action": action,
+            "kpis": kpis,
+            "updates": list(action.updates.all()),
+            "history": history,
+        },
     )

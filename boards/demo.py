@@ -337,6 +337,7 @@ def _measure_values(terms: list[Term], users: dict) -> None:
                     (rows[0], comparators[code], value, period)
                     for code, (value, period) in point.comparators.items()
                 ]
+    _breakdowns(kpis, cohorts, comparators)
     KPIValue.objects.bulk_create(values, batch_size=5000)
     ComparatorValue.objects.bulk_create(
         [
@@ -345,6 +346,23 @@ def _measure_values(terms: list[Term], users: dict) -> None:
         ],
         batch_size=5000,
     )
+
+
+def _breakdowns(kpis: dict, cohorts: dict, comparators: dict) -> None:
+    """Offer each demo measure's groups and comparators on its update page."""
+    cohort_links, comparator_links = [], []
+    for measure in MEASURES:
+        groups = {code for point in measure.points for code in point.cohorts}
+        benchmarks = {code for point in measure.points for code in point.comparators}
+        for kpi in kpis.get((measure.action_code, measure.kpi_ref), []):
+            cohort_links += [
+                KPI.breakdown_cohorts.through(kpi=kpi, cohort=cohorts[c]) for c in groups
+            ]
+            comparator_links += [
+                KPI.comparators.through(kpi=kpi, comparator=comparators[c]) for c in benchmarks
+            ]
+    KPI.breakdown_cohorts.through.objects.bulk_create(cohort_links, ignore_conflicts=True)
+    KPI.comparators.through.objects.bulk_create(comparator_links, ignore_conflicts=True)
 
 
 def _kpis_for_measures() -> dict[tuple[str, str], list[KPI]]:

@@ -17,5 +17,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("actions.urls")),
+    path("", include("kpis.urls")),
     path("admin/", admin.site.urls),
 ]

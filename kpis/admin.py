@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from actions.models import TermException
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue, Term
+from kpis.updates import term_exception_grant
 
 
 @admin.register(Term)
@@ -84,3 +86,25 @@ class KPIValueAdmin(admin.ModelAdmin):
     raw_id_fields = ["kpi"]
     readonly_fields = ["status", "created_at", "updated_at"]
     inlines = [ComparatorValueInline]
+
+
+@admin.register(TermException)
+class TermExceptionAdmin(admin.ModelAdmin):
+    """Admins grant an exception here; who granted it is recorded, never typed."""
+
+    list_display = ["action", "term", "reason", "granted_by", "granted_at", "closed_at"]
+    list_filter = ["term", ("closed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["action__code", "reason"]
+    raw_id_fields = ["action"]
+    fields = ["action", "term", "reason", "granted_by", "granted_at", "closed_at"]
+    readonly_fields = ["granted_by", "granted_at", "closed_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False if obj else super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj: TermException, form, change: bool) -> None:
+        # Granting reopens a submitted or approved update, with history: the service does it.
+        granted = term_exception_grant(
+            action=obj.action, term=obj.term, user=request.user, reason=obj.reason
+        )
+        obj.pk, obj.granted_by, obj.granted_at = granted.pk, granted.granted_by, granted.granted_at

@@ -6,6 +6,8 @@ from django import forms, template
 from django.core.paginator import Page
 from django.forms.boundfield import BoundField
 
+from bury_eis.formatting import with_unit
+
 register = template.Library()
 
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
@@ -24,11 +26,15 @@ def elided_pages(page: Page) -> list:
 
 
 @register.filter
-def govuk(field: BoundField) -> str:
-    """Render a field's widget with its GOV.UK class, error state and described-by ids."""
+def govuk(field: BoundField, extra: str = "") -> str:
+    """Render a field's widget with its GOV.UK class, error state and described-by ids.
+
+    `extra` adds classes, e.g. a width: {{ form.value|govuk:"govuk-input--width-10" }}.
+    """
     widget = field.field.widget
     css = next((c for t, c in _WIDGET_CLASSES if isinstance(widget, t)), "govuk-input")
-    attrs = {"class": f"{css} {css}--error" if field.errors else css}
+    classes = [css, f"{css}--error" if field.errors else "", extra]
+    attrs = {"class": " ".join(c for c in classes if c)}
     described_by = []
     if field.help_text:
         described_by.append(f"{field.auto_id}-hint")
@@ -39,30 +45,7 @@ def govuk(field: BoundField) -> str:
     return field.as_widget(attrs=attrs)
 
 
-def _figure(value: Decimal | float | int) -> str:
-    """A number without trailing zeros and with thousands separators: 92.5, 1,250, -0.12."""
-    number = Decimal(str(value)).normalize()
-    if number == number.to_integral():
-        number = number.quantize(Decimal(1))
-    return f"{number:,f}"
-
-
-_UNIT_FORMATS = {
-    "percent": "{}%",
-    "percentage_points": "{} percentage points",
-    "money": "£{}",
-    "days": "{} days",
-    "weeks": "{} weeks",
-    "rate_per_10000": "{} per 10,000",
-}
-
-
-@register.filter
-def with_unit(value: Decimal | None, unit: str) -> str:
+@register.filter(name="with_unit")
+def with_unit_filter(value: Decimal | None, unit: str) -> str:
     """A figure in its unit's words, e.g. 92.5%, £12,000, 14 days; a dash if there is none."""
-    if value is None or value == "":
-        return "–"
-    text = _figure(value)
-    if unit == "money" and text.startswith("-"):
-        return f"-£{text[1:]}"
-    return _UNIT_FORMATS.get(unit, "{}").format(text)
+    return with_unit(value, unit)

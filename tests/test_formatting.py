@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from actions.templatetags.eis import with_unit
+from bury_eis.formatting import with_unit
 
 
 @pytest.mark.parametrize(

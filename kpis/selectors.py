@@ -1,0 +1,130 @@
+"""Reads for the termly update round: open terms, my actions and their states, the update page."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch, QuerySet
+
+from actions.models import Action, ChangeRecord, ProgressUpdate, TermException, UpdateStatus
+from bury_eis.roles import is_admin
+from kpis.models import KPI, ComparatorValue, KPIValue, Term
+
+
+class State:
+    """An action's standing in a term, as a lead sees it on My actions."""
+
+    NOT_STARTED = "Not started"
+    DRAFT = "Draft"
+    SUBMITTED = "Submitted"
+    RETURNED = "Returned"
+    APPROVED = "Approved"
+
+    DONE = {SUBMITTED, APPROVED}
+
+
+@dataclass
+class ActionRound:
+    """One action's update (if any) in a term, with its state and whether it is late."""
+
+    action: Action
+    update: ProgressUpdate | None
+    state: str
+    overdue: bool
+
+
+def open_terms(today: date) -> list[Term]:
+    """Terms that have started and are not locked, oldest first: updates can be made in them."""
+    return list(Term.objects.filter(start_date__lte=today, is_locked=False).order_by("start_date"))
+
+
+def update_state(update: ProgressUpdate | None) -> str:
+    if update is None:
+        return State.NOT_STARTED
+    return {
+        UpdateStatus.DRAFT: State.DRAFT,
+        UpdateStatus.SUBMITTED: State.SUBMITTED,
+        UpdateStatus.RETURNED: State.RETURNED,
+        UpdateStatus.APPROVED: State.APPROVED,
+    }[update.status]
+
+
+def is_overdue(state: str, term: Term, today: date) -> bool:
+    return state not in State.DONE and today > term.due_date
+
+
+def actions_led_by(user: AbstractBaseUser) -> QuerySet[Action]:
+    """Live actions the user may update: those they lead, or every action for an admin."""
+    actions = Action.objects.filter(retired_at__isnull=True)
+    if not is_admin(user):
+        actions = actions.filter(leads=user)
+    return actions.select_related("commitment", "sector").order_by("position")
+
+
+def my_round(user: AbstractBaseUser, term: Term, today: date) -> list[ActionRound]:
+    """The actions a lead leads, each with its update and state for `term`."""
+    actions = actions_led_by(user).prefetch_related(
+        Prefetch("updates", queryset=ProgressUpdate.objects.filter(term=term), to_attr="in_term")
+    )
+    rounds = []
+    for action in actions:
+        update = action.in_term[0] if action.in_term else None
+        state = update_state(update)
+        rounds.append(ActionRound(action, update, state, is_overdue(state, term, today)))
+    return rounds
+
+
+def can_update(user: AbstractBaseUser, action: Action) -> bool:
+    """Admins may update any action; officers only those they lead."""
+    return is_admin(user) or action.leads.filter(pk=user.pk).exists()
+
+
+def open_exception(action: Action, term: Term) -> TermException | None:
+    return TermException.objects.filter(action=action, term=term, closed_at__isnull=True).first()
+
+
+def update_page_kpis(action: Action, term: Term, history_terms: int = 4) -> list[KPI]:
+    """The action's live KPIs with what the update page shows, in a fixed number of queries.
+
+    Each KPI gets `breakdown_cohorts`, `comparators`, `this_term` (its values in
+    `term`, with their comparisons) and `recent` (all-pupil values of the last
+    `history_terms` terms up to and including `term`).
+    """
+    recent_terms = list(
+        Term.objects.filter(start_date__lte=term.start_date).order_by("-start_date")[:history_terms]
+    )
+    return list(
+        KPI.objects.filter(action=action, retired_at__isnull=True)
+        .order_by("position")
+        .prefetch_related(
+            "breakdown_cohorts",
+            "comparators",
+            Prefetch(
+                "values",
+                queryset=KPIValue.objects.filter(term=term)
+                .select_related("cohort")
+                .prefetch_related(Prefetch("comparisons", queryset=ComparatorValue.objects.all())),
+                to_attr="this_term",
+            ),
+            Prefetch(
+                "values",
+                queryset=KPIValue.objects.filter(term__in=recent_terms, cohort__code="all")
+                .select_related("term")
+                .order_by("-term__start_date"),
+                to_attr="recent",
+            ),
+        )
+    )
+
+
+def approval_queue() -> QuerySet[ProgressUpdate]:
+    """Submitted updates waiting for a decision, oldest first."""
+    return (
+        ProgressUpdate.objects.filter(status=UpdateStatus.SUBMITTED)
+        .select_related("action__commitment", "action__sector", "term", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def action_history(action: Action) -> QuerySet[ChangeRecord]:
+    return ChangeRecord.objects.filter(action=action).select_related("term", "changed_by")

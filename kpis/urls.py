@@ -1,0 +1,18 @@
+from django.urls import path
+
+from kpis import views
+
+app_name = "kpis"
+
+urlpatterns = [
+    path("my/", views.my_actions, name="my_actions"),
+    path("updates/<int:action_pk>/<int:term_pk>/", views.update_page, name="update"),
+    path("updates/<int:action_pk>/<int:term_pk>/save/", views.update_save, name="update_save"),
+    path(
+        "updates/<int:action_pk>/<int:term_pk>/submit/", views.update_submit, name="update_submit"
+    ),
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/<int:pk>/", views.approval_detail, name="approval"),
+    path("approvals/<int:pk>/approve/", views.approve, name="approve"),
+    path("approvals/<int:pk>/return/", views.return_update, name="return"),
+]

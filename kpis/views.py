@@ -1,0 +1,245 @@
+"""The termly round: My actions, the update page with its save and submit, and approvals."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from actions.models import Action, ProgressUpdate, UpdateStatus
+from bury_eis.roles import is_admin
+from kpis import selectors
+from kpis.forms import KPIForm, NarrativeForm, kpi_initial
+from kpis.models import Term
+from kpis.updates import (
+    UpdateConflict,
+    UpdateNotAllowed,
+    progress_update_approve,
+    progress_update_return,
+    progress_update_save,
+)
+
+CONFLICT = (
+    "Someone else saved this update after you opened it, so your changes were not saved. "
+    "Your entries are still on this page: open the update again in a new tab to see theirs, "
+    "then re-enter what is still needed."
+)
+
+
+def _action_for_update(request: HttpRequest, action_pk: int) -> Action:
+    """The action, if the user may update it; 404 if there is none, 403 if not theirs."""
+    action = get_object_or_404(
+        Action.objects.select_related("commitment", "sector"), pk=action_pk, retired_at__isnull=True
+    )
+    if not selectors.can_update(request.user, action):
+        raise PermissionDenied("You can update only the actions you lead.")
+    return action
+
+
+def _approver_only(request: HttpRequest) -> None:
+    if not (is_admin(request.user) or request.user.has_perm("actions.approve_progressupdate")):
+        raise PermissionDenied("Only approvers can approve or return termly updates.")
+
+
+def my_actions(request: HttpRequest) -> HttpResponse:
+    """The actions the user leads, with this term's state for each and what is left to do."""
+    today = timezone.localdate()
+    terms = selectors.open_terms(today)
+    if not selectors.actions_led_by(request.user).exists() and not is_admin(request.user):
+        raise PermissionDenied("You do not lead any actions, so there is nothing to update.")
+    term = next(
+        (t for t in terms if str(t.pk) == request.GET.get("term")), terms[-1] if terms else None
+    )
+    rounds = selectors.my_round(request.user, term, today) if term else []
+    by_commitment: dict = {}
+    for item in rounds:
+        by_commitment.setdefault(item.action.commitment, []).append(item)
+    return render(
+        request,
+        "kpis/my_actions.html",
+        {
+            "term": term,
+            "terms": terms,
+            "by_commitment": list(by_commitment.items()),
+            "left": sum(1 for r in rounds if r.state not in selectors.State.DONE),
+            "overdue": sum(1 for r in rounds if r.overdue),
+            "total": len(rounds),
+        },
+    )
+
+
+def update_page(request: HttpRequest, action_pk: int, term_pk: int) -> HttpResponse:
+    action = _action_for_update(request, action_pk)
+    term = get_object_or_404(Term, pk=term_pk)
+    return _render_update(request, action, term)
+
+
+@require_POST
+def update_save(request: HttpRequest, action_pk: int, term_pk: int) -> HttpResponse:
+    return _save(request, action_pk, term_pk, submit=False)
+
+
+@require_POST
+def update_submit(request: HttpRequest, action_pk: int, term_pk: int) -> HttpResponse:
+    return _save(request, action_pk, term_pk, submit=True)
+
+
+def _save(request: HttpRequest, action_pk: int, term_pk: int, submit: bool) -> HttpResponse:
+    action = _action_for_update(request, action_pk)
+    term = get_object_or_404(Term, pk=term_pk)
+    kpis = selectors.update_page_kpis(action, term)
+    narrative = NarrativeForm(request.POST, submitting=submit)
+    kpi_forms = [KPIForm(request.POST, kpi=kpi) for kpi in kpis]
+    # Every form is validated, not just up to the first failure, so every error shows.
+    valid = [narrative.is_valid()] + [form.is_valid() for form in kpi_forms]
+    if not all(valid):
+        return _render_update(request, action, term, kpis, narrative, kpi_forms)
+    try:
+        progress_update_save(
+            action=action,
+            term=term,
+            user=request.user,
+            narrative=narrative.cleaned_data,
+            entries=[f.to_entry() for f in kpi_forms],
+            version=narrative.cleaned_data["version"],
+            submit=submit,
+        )
+    except UpdateConflict:
+        return _render_update(
+            request, action, term, kpis, narrative, kpi_forms, problem=CONFLICT, status=409
+        )
+    except UpdateNotAllowed as refusal:
+        return _render_update(
+            request, action, term, kpis, narrative, kpi_forms, problem=str(refusal), status=403
+        )
+    done = "submitted for approval" if submit else "saved as a draft"
+    messages.success(request, f"Your update for {action.code}, {term.label}, was {done}.")
+    return redirect(f"{reverse('kpis:my_actions')}?term={term.pk}")
+
+
+def _render_update(
+    request, action, term, kpis=None, narrative=None, kpi_forms=None, problem="", status=200
+):
+    """The update page: editable unless submitted, approved, locked or not yet open."""
+    update = ProgressUpdate.objects.filter(action=action, term=term).first()
+    kpis = kpis if kpis is not None else selectors.update_page_kpis(action, term)
+    exception = selectors.open_exception(action, term)
+    read_only = _read_only_reason(update, term, exception)
+    if narrative is None:
+        initial = (
+            {
+                name: getattr(update, name)
+                for name in ("rating", "progress", "evidence_of_impact", "next_steps", "risks")
+            }
+            if update
+            else {}
+        )
+        narrative = NarrativeForm(initial={**initial, "version": update.version if update else 0})
+        kpi_forms = [KPIForm(initial=kpi_initial(kpi), kpi=kpi) for kpi in kpis]
+    return render(
+        request,
+        "kpis/update.html",
+        {
+            "action": action,
+            "term": term,
+            "update": update,
+            "exception": exception,
+            "narrative": narrative,
+            "rows": list(zip(kpis, kpi_forms, strict=True)),
+            "read_only": read_only,
+            "problem": problem,
+            "errors": _error_summary(narrative, kpi_forms),
+            "history": selectors.action_history(action).filter(term=term)[:50],
+        },
+        status=status,
+    )
+
+
+def _read_only_reason(update: ProgressUpdate | None, term: Term, exception) -> str:
+    if term.is_locked and exception is None:
+        return f"{term.label} is locked: its updates can no longer change."
+    if term.start_date > timezone.localdate():
+        return f"{term.label} has not started yet."
+    if update and update.status == UpdateStatus.SUBMITTED:
+        return "This update has been submitted and is waiting for approval."
+    if update and update.status == UpdateStatus.APPROVED:
+        return "This update has been approved."
+    return ""
+
+
+def _error_summary(narrative: NarrativeForm, kpi_forms: list[KPIForm]) -> list[tuple[str, str]]:
+    """(anchor, message) for every error on the page, each message saying which KPI."""
+    errors = [
+        (f"#{narrative[name].id_for_label}", e)
+        for name, errs in narrative.errors.items()
+        for e in errs
+    ]
+    for form in kpi_forms:
+        for name, errs in form.errors.items():
+            anchor = f"#{form[name].id_for_label}" if name != "__all__" else f"#kpi-{form.kpi.pk}"
+            errors += [(anchor, f"({form.kpi.ref}) {e}") for e in errs]
+    return errors
+
+
+def approvals(request: HttpRequest) -> HttpResponse:
+    _approver_only(request)
+    return render(request, "kpis/approvals.html", {"updates": selectors.approval_queue()})
+
+
+def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _approver_only(request)
+    update = get_object_or_404(selectors.approval_queue(), pk=pk)
+    return _render_review(request, update)
+
+
+def _render_review(request, update: ProgressUpdate, reason_error: str = "", status: int = 200):
+    kpis = selectors.update_page_kpis(update.action, update.term)
+    return render(
+        request,
+        "kpis/approval_detail.html",
+        {
+            "update": update,
+            "action": update.action,
+            "term": update.term,
+            "kpis": kpis,
+            "reason_error": reason_error,
+            "reason": request.POST.get("reason", ""),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    _approver_only(request)
+    update = get_object_or_404(
+        selectors.approval_queue(), pk=pk, version=request.POST.get("version")
+    )
+    try:
+        progress_update_approve(update=update, user=request.user)
+    except UpdateConflict:
+        messages.error(request, "This update changed while you were reviewing it; review it again.")
+        return redirect("kpis:approvals")
+    messages.success(request, f"Approved {update.action.code}, {update.term.label}.")
+    return redirect("kpis:approvals")
+
+
+@require_POST
+def return_update(request: HttpRequest, pk: int) -> HttpResponse:
+    _approver_only(request)
+    update = get_object_or_404(selectors.approval_queue(), pk=pk)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        return _render_review(request, update, "Enter why the update is being returned", status=400)
+    if str(update.version) != request.POST.get("version"):
+        messages.error(request, "This update changed while you were reviewing it; review it again.")
+        return redirect("kpis:approvals")
+    try:
+        progress_update_return(update=update, user=request.user, reason=reason)
+    except UpdateConflict:
+        messages.error(request, "This update changed while you were reviewing it; review it again.")
+        return redirect("kpis:approvals")
+    messages.success(request, f"Returned {update.action.code}, {update.term.label}, to its lead.")
+    return redirect("kpis:approvals")
