@@ -6,7 +6,7 @@ from actions import selectors
 from actions.filters import ActionFilterSet
 from actions.models import RATING_MEANINGS, Action, ChangeRecord, Commitment, Rating
 from actions.tables import ActionTable
-from bury_eis.roles import role_required
+from bury_eis.roles import is_admin, role_required
 
 
 @role_required
@@ -63,7 +63,13 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Action.DoesNotExist:
         raise Http404("No such action") from None
     kpis = [{"kpi": kpi, "latest": next(iter(kpi.values.all()), None)} for kpi in action.kpis.all()]
-    history = ChangeRecord.objects.filter(action=action).select_related("term", "changed_by")[:100]
+    # History includes drafts, so only those who can update the action see it;
+    # board members see approved figures only.
+    history = []
+    if is_admin(request.user) or request.user in action.leads.all():
+        history = ChangeRecord.objects.filter(action=action).select_related("term", "changed_by")[
+            :100
+        ]
     return render(
         request,
         "actions/action_detail.html",

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from bury_eis.roles import is_admin, is_officer
+from bury_eis.roles import can_approve, is_admin, is_officer
 
 
 def service(request: HttpRequest) -> dict:
@@ -15,7 +15,7 @@ def service(request: HttpRequest) -> dict:
         ]
         if is_officer(request.user) or is_admin(request.user):
             nav.append(("My actions", reverse("kpis:my_actions")))
-        if is_admin(request.user) or request.user.has_perm("actions.approve_progressupdate"):
+        if can_approve(request.user):
             nav.append(("Approvals", reverse("kpis:approvals")))
         if is_admin(request.user):
             nav.append(("Administration", reverse("admin:index")))

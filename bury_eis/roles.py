@@ -3,8 +3,9 @@
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
 ADMIN = "Admin"
@@ -49,3 +50,27 @@ def role_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def can_approve(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Admins, and users given the approver permission directly or through a group.
+
+    One query, kept on the user object for the rest of the request.
+    """
+    if not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    cached = getattr(user, "_eis_can_approve", None)
+    if cached is None:
+        cached = (
+            Permission.objects.filter(
+                Q(user=user) | Q(group__user=user),
+                codename="approve_progressupdate",
+                content_type__app_label="actions",
+            )
+            .distinct()
+            .exists()
+        )
+        user._eis_can_approve = cached
+    return cached

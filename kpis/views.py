@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actions.models import Action, ProgressUpdate, UpdateStatus
-from bury_eis.roles import is_admin
+from bury_eis.roles import can_approve, is_admin
 from kpis import selectors
 from kpis.forms import KPIForm, NarrativeForm, kpi_initial
 from kpis.models import Term
@@ -39,7 +39,7 @@ def _action_for_update(request: HttpRequest, action_pk: int) -> Action:
 
 
 def _approver_only(request: HttpRequest) -> None:
-    if not (is_admin(request.user) or request.user.has_perm("actions.approve_progressupdate")):
+    if not can_approve(request.user):
         raise PermissionDenied("Only approvers can approve or return termly updates.")
 
 

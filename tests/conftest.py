@@ -1,10 +1,13 @@
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from tests.factories import UserFactory
+from kpis.models import Cohort, Comparator, Season
+from tests.factories import ActionFactory, KPIFactory, TermFactory, UserFactory
 
 PLAN_WORKBOOK = Path(__file__).resolve().parents[1] / "fixtures" / "delivery_plan.xlsx"
 
@@ -40,3 +43,48 @@ def board_client(client, board_member):
 def plan(db):
     """The real delivery plan, imported from the committed workbook."""
     call_command("import_plan", str(PLAN_WORKBOOK), stdout=io.StringIO())
+
+
+@pytest.fixture
+def open_term(db):
+    """A term running now, due in ten days, whatever today is."""
+    today = timezone.localdate()
+    return TermFactory(
+        academic_year=f"{today.year}/{str(today.year + 1)[2:]}",
+        season=Season.AUTUMN,
+        start_date=today - timedelta(days=30),
+        end_date=today + timedelta(days=30),
+        due_date=today + timedelta(days=10),
+    )
+
+
+@pytest.fixture
+def lead(db):
+    return UserFactory(username="lead", first_name="Hannah", last_name="Clarke", role="Officer")
+
+
+@pytest.fixture
+def led_action(lead):
+    """An action led by `lead`: a percentage KPI with a breakdown and a comparator, and a count."""
+    action = ActionFactory(code="1.2(a)", text="Ensuring high quality Early Years provision")
+    action.leads.add(lead)
+    gld = KPIFactory(
+        action=action,
+        ref="i",
+        text="% achieving GLD",
+        unit="percent",
+        target_not_agreed=False,
+        target_kind="absolute",
+        target_value=74,
+        tolerance=2,
+    )
+    gld.breakdown_cohorts.add(Cohort.objects.get(code="disadvantaged"))
+    gld.comparators.add(Comparator.objects.get(code="england"))
+    KPIFactory(
+        action=action,
+        ref="ii",
+        text="Number of families engaged",
+        unit="count",
+        polarity="higher_better",
+    )
+    return action

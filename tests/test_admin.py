@@ -2,7 +2,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from actions.models import TermException
 from tests.factories import (
+    ActionFactory,
     KPIValueFactory,
     MeetingFactory,
     ProgressUpdateFactory,
@@ -21,11 +23,16 @@ def admin_client(client):
     return client
 
 
-def model_urls(name: str) -> list[str]:
+# Records of what happened: written by the service, never typed in the admin.
+READ_ONLY = {"changerecord", "reminderlog"}
+
+
+def model_urls(name: str, read_only: bool = False) -> list[str]:
     return [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}")
         for model in admin.site._registry
         if model._meta.app_label in {"actions", "kpis", "boards"}
+        and (model._meta.model_name in READ_ONLY) == read_only
     ]
 
 
@@ -48,10 +55,27 @@ def test_every_model_is_in_the_admin():
 
 
 def test_an_admin_can_list_search_and_add_every_model(admin_client):
-    for url in model_urls("changelist"):
+    for url in model_urls("changelist") + model_urls("changelist", read_only=True):
         assert admin_client.get(url, {"q": "a"}).status_code == 200, url
     for url in model_urls("add"):
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_history_cannot_be_written_in_the_admin(admin_client):
+    for url in model_urls("add", read_only=True):
+        assert admin_client.get(url).status_code == 403, url
+
+
+def test_granting_an_exception_in_the_admin_records_who(admin_client, open_term):
+    action = ActionFactory(code="1.1(z)")
+    response = admin_client.post(
+        reverse("admin:actions_termexception_add"),
+        {"action": action.pk, "term": open_term.pk, "reason": "Late validated figures"},
+    )
+    assert response.status_code == 302
+    exception = TermException.objects.get()
+    assert exception.granted_by.username == "council-admin"
+    assert exception.reason == "Late validated figures"
 
 
 def test_officers_cannot_use_the_admin(client):

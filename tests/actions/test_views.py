@@ -165,8 +165,9 @@ def test_action_list_query_count_does_not_grow_with_rows(board_client, django_as
         action = ActionFactory(code=f"1.1({letter})")
         KPIFactory(action=action)
         ProgressUpdateFactory(action=action, term=TermFactory())
-    # session, user, groups, commitments + sectors for the filter form, count, rows, leads
-    with django_assert_num_queries(8):
+    # session, user, groups, commitments + sectors for the filter form, count, rows, leads,
+    # the approver permission for the navigation
+    with django_assert_num_queries(9):
         response = board_client.get(reverse("actions:list"))
     assert len(re.findall(r'href="/actions/\d+/"', response.content.decode())) == 10
 
@@ -176,15 +177,15 @@ def test_action_detail_query_count_does_not_grow_with_kpis(board_client, django_
     term = TermFactory()
     for ref in ["i", "ii", "iii", "iv", "v", "vi"]:
         KPIValueFactory(kpi=KPIFactory(action=action, ref=ref), term=term)
-    # session, user, groups, action, leads, kpis, values, updates
-    with django_assert_num_queries(8):
+    # session, user, groups, action, leads, kpis, values, updates, the approver permission
+    with django_assert_num_queries(9):
         response = board_client.get(reverse("actions:detail", args=[action.pk]))
     assert response.content.decode().count("eis-kpi-ref") == 6
 
 
 def test_overview_and_commitment_query_counts(board_client, action, django_assert_num_queries):
-    # session, user, groups, counts per cell, commitments, sectors
-    with django_assert_num_queries(6):
+    # session, user, groups, counts per cell, commitments, sectors, the approver permission
+    with django_assert_num_queries(7):
         board_client.get(reverse("home"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         board_client.get(reverse("actions:commitment", args=[1]))

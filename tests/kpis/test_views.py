@@ -1,0 +1,305 @@
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from actions.models import ProgressUpdate
+from kpis.models import KPIValue
+from tests.factories import ActionFactory, KPIFactory, ProgressUpdateFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(action, version=0, **overrides) -> dict:
+    gld, families = action.kpis.get(ref="i"), action.kpis.get(ref="ii")
+    data = {
+        "version": str(version),
+        "rating": "green",
+        "progress": "Visits done.",
+        "evidence_of_impact": "",
+        "next_steps": "",
+        "risks": "",
+        f"kpi{gld.pk}-value": "73",
+        f"kpi{gld.pk}-data_period": "2025/26 academic year",
+        f"kpi{gld.pk}-maturity": "provisional",
+        f"kpi{families.pk}-value": "",
+        f"kpi{families.pk}-data_period": "",
+        f"kpi{families.pk}-maturity": "provisional",
+    }
+    return data | overrides
+
+
+def urls(action, term, update, other=None) -> dict[str, tuple[str, str]]:
+    """Every URL of the round; `other` is a second submitted update for the return URL."""
+    other = other or update
+    return {
+        "my": ("get", reverse("kpis:my_actions")),
+        "update": ("get", reverse("kpis:update", args=[action.pk, term.pk])),
+        "save": ("post", reverse("kpis:update_save", args=[action.pk, term.pk])),
+        "submit": ("post", reverse("kpis:update_submit", args=[action.pk, term.pk])),
+        "approvals": ("get", reverse("kpis:approvals")),
+        "review": ("get", reverse("kpis:approval", args=[update.pk])),
+        "approve": ("post", reverse("kpis:approve", args=[update.pk])),
+        "return": ("post", reverse("kpis:return", args=[other.pk])),
+    }
+
+
+@pytest.fixture
+def submitted(open_term):
+    """Someone else's submitted update, for the approval URLs."""
+    return ProgressUpdateFactory(
+        term=open_term, action=ActionFactory(code="3.1(a)"), status="submitted"
+    )
+
+
+def test_anonymous_users_are_sent_to_sign_in_from_every_url(
+    client, led_action, open_term, submitted
+):
+    for name, (method, url) in urls(led_action, open_term, submitted).items():
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("login")), name
+
+
+# Expected status per role: the lead may update their own action, not approve; a board member
+# and an officer who does not lead the action may do neither; an admin may do both.
+MATRIX = {
+    "lead": {
+        "my": 200,
+        "update": 200,
+        "save": 302,
+        "submit": 302,
+        "approvals": 403,
+        "review": 403,
+        "approve": 403,
+        "return": 403,
+    },
+    "other officer": {
+        "my": 200,
+        "update": 403,
+        "save": 403,
+        "submit": 403,
+        "approvals": 403,
+        "review": 403,
+        "approve": 403,
+        "return": 403,
+    },
+    "board member": {
+        "my": 403,
+        "update": 403,
+        "save": 403,
+        "submit": 403,
+        "approvals": 403,
+        "review": 403,
+        "approve": 403,
+        "return": 403,
+    },
+    "admin": {
+        "my": 200,
+        "update": 200,
+        "save": 302,
+        "submit": 302,
+        "approvals": 200,
+        "review": 200,
+        "approve": 302,
+        "return": 302,
+    },
+}
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_permission_matrix(client, led_action, open_term, submitted, lead, role):
+    users = {
+        "lead": lead,
+        "other officer": UserFactory(role="Officer"),
+        "board member": UserFactory(role="Board member"),
+        "admin": UserFactory(role="Admin", is_staff=True),
+    }
+    if role == "other officer":
+        ActionFactory(code="4.1(a)").leads.add(users[role])  # leads something, just not this
+    client.force_login(users[role])
+    other = ProgressUpdateFactory(
+        term=open_term, action=ActionFactory(code="3.1(b)"), status="submitted"
+    )
+    for name, (method, url) in urls(led_action, open_term, submitted, other).items():
+        current = ProgressUpdate.objects.filter(action=led_action, term=open_term).first()
+        data = (
+            form_data(led_action, version=current.version if current else 0)
+            if name in ("save", "submit")
+            else {}
+        )
+        data |= (
+            {"version": str(submitted.version), "reason": "Please add figures"}
+            if name in ("approve", "return")
+            else {}
+        )
+        response = getattr(client, method)(url, data)
+        assert response.status_code == MATRIX[role][name], (role, name)
+
+
+def test_a_user_given_the_approver_permission_can_approve(client, submitted):
+    approver = UserFactory(role="Officer")
+    approver.user_permissions.add(Permission.objects.get(codename="approve_progressupdate"))
+    client.force_login(approver)
+    assert client.get(reverse("kpis:approvals")).status_code == 200
+    response = client.post(
+        reverse("kpis:approve", args=[submitted.pk]), {"version": submitted.version}
+    )
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.decided_by) == ("approved", approver)
+
+
+def test_post_only_urls_refuse_get(client, led_action, open_term, submitted, lead):
+    client.force_login(UserFactory(role="Admin", is_staff=True))
+    for name in ("save", "submit", "approve", "return"):
+        _, url = urls(led_action, open_term, submitted)[name]
+        assert client.get(url).status_code == 405, name
+
+
+def test_other_leads_actions_are_not_listed(client, led_action, open_term, lead):
+    ActionFactory(code="2.2(a)", text="Someone else's action")
+    client.force_login(lead)
+    page = client.get(reverse("kpis:my_actions")).content.decode()
+    assert "1.2(a)" in page and "2.2(a)" not in page
+    assert "1 of your 1 action still to submit" in page
+    assert "Not started" in page
+
+
+def test_my_actions_shows_states_the_return_reason_and_overdue(client, led_action, open_term, lead):
+    second = ActionFactory(code="1.2(b)")
+    second.leads.add(lead)
+    ProgressUpdateFactory(
+        action=second, term=open_term, status="returned", return_reason="Add EYPP split"
+    )
+    open_term.due_date = open_term.start_date
+    open_term.save()
+    client.force_login(lead)
+    page = client.get(reverse("kpis:my_actions")).content.decode()
+    assert "Returned: Add EYPP split" in page
+    assert page.count(">Overdue<") == 2
+    assert "2 of your 2 actions still to submit, 2 overdue" in page
+
+
+def test_saving_a_draft_then_submitting(client, led_action, open_term, lead):
+    client.force_login(lead)
+    response = client.post(
+        reverse("kpis:update_save", args=[led_action.pk, open_term.pk]), form_data(led_action)
+    )
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get()
+    assert update.status == "draft"
+    assert KPIValue.objects.get(cohort__code="all").value == 73
+    response = client.post(
+        reverse("kpis:update_submit", args=[led_action.pk, open_term.pk]),
+        form_data(led_action, version=update.version),
+    )
+    assert response.status_code == 302
+    assert ProgressUpdate.objects.get().status == "submitted"
+    page = client.get(reverse("kpis:update", args=[led_action.pk, open_term.pk])).content.decode()
+    assert "waiting for approval" in page
+    assert "Submit for approval" not in page
+
+
+def test_errors_are_summarised_and_linked_to_their_fields(client, led_action, open_term, lead):
+    client.force_login(lead)
+    gld = led_action.kpis.get(ref="i")
+    data = form_data(led_action, rating="red", **{f"kpi{gld.pk}-value": "140"})
+    response = client.post(reverse("kpis:update_submit", args=[led_action.pk, open_term.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert f'href="#id_kpi{gld.pk}-value">(i) Enter a percentage between 0 and 100' in page
+    assert 'href="#id_next_steps">Enter next steps: a Red rating needs them' in page
+    assert 'value="140"' in page  # what they typed stays on the page
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_conflicting_save_is_refused_and_keeps_the_input(client, led_action, open_term, lead):
+    client.force_login(lead)
+    url = reverse("kpis:update_save", args=[led_action.pk, open_term.pk])
+    client.post(url, form_data(led_action, progress="First person's words"))
+    response = client.post(url, form_data(led_action, progress="Second person's words"))
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else saved this update after you opened it" in page
+    assert "Second person&#x27;s words" in page
+    assert ProgressUpdate.objects.get().progress == "First person's words"
+
+
+def test_a_locked_term_shows_read_only(client, led_action, open_term, lead):
+    open_term.is_locked = True
+    open_term.save()
+    client.force_login(lead)
+    page = client.get(reverse("kpis:update", args=[led_action.pk, open_term.pk])).content.decode()
+    assert "is locked" in page and "Submit for approval" not in page
+    response = client.post(
+        reverse("kpis:update_save", args=[led_action.pk, open_term.pk]), form_data(led_action)
+    )
+    assert response.status_code == 403
+
+
+def test_approver_returns_with_a_reason_the_lead_then_sees(
+    client, led_action, open_term, lead, admin_user
+):
+    update = ProgressUpdateFactory(action=led_action, term=open_term, status="submitted")
+    client.force_login(admin_user)
+    url = reverse("kpis:return", args=[update.pk])
+    missing = client.post(url, {"version": update.version, "reason": " "})
+    assert (
+        missing.status_code == 400
+        and "Enter why the update is being returned" in missing.content.decode()
+    )
+    client.post(url, {"version": update.version, "reason": "Add the disadvantaged figure"})
+    client.force_login(lead)
+    page = client.get(reverse("kpis:update", args=[led_action.pk, open_term.pk])).content.decode()
+    assert "Add the disadvantaged figure" in page
+    assert "Submit for approval" in page
+
+
+def test_approving_puts_the_figures_on_the_action_page(
+    client, led_action, open_term, lead, admin_user
+):
+    client.force_login(lead)
+    client.post(
+        reverse("kpis:update_submit", args=[led_action.pk, open_term.pk]), form_data(led_action)
+    )
+    detail = reverse("actions:detail", args=[led_action.pk])
+    client.force_login(UserFactory(role="Board member"))
+    assert "73%" not in client.get(detail).content.decode()  # submitted, not yet approved
+    update = ProgressUpdate.objects.get()
+    client.force_login(admin_user)
+    assert client.get(reverse("kpis:approvals")).content.decode().count("Review<span") == 1
+    client.post(reverse("kpis:approve", args=[update.pk]), {"version": update.version})
+    page = client.get(detail).content.decode()
+    assert "73%" in page
+    assert "Change history" in page and "Hannah Clarke" in page
+    client.force_login(UserFactory(role="Board member"))
+    page = client.get(detail).content.decode()
+    assert "73%" in page and "Change history" not in page
+
+
+def test_update_page_queries_do_not_grow_with_kpis(
+    client, led_action, open_term, lead, django_assert_num_queries
+):
+    client.force_login(lead)
+    url = reverse("kpis:update", args=[led_action.pk, open_term.pk])
+    # session, user, action, groups, lead check, term, update, recent terms, kpis, cohorts,
+    # comparators, this term's values, recent values, exception, 2 for the approver
+    # permission in the navigation, history
+    with django_assert_num_queries(16):
+        client.get(url)
+    for ref in ["iii", "iv", "v", "vi", "vii"]:
+        KPIFactory(action=led_action, ref=ref)
+    with django_assert_num_queries(16):
+        response = client.get(url)
+    assert response.content.decode().count("govuk-fieldset__heading") == 7
+
+
+def test_my_actions_query_count_is_fixed(client, lead, open_term, django_assert_num_queries):
+    for letter in "abcdef":
+        ActionFactory(code=f"1.1({letter})").leads.add(lead)
+    client.force_login(lead)
+    # session, user, open terms, groups, leads-anything check, actions, their updates,
+    # the approver permission in the navigation
+    with django_assert_num_queries(8):
+        client.get(reverse("kpis:my_actions"))
