@@ -53,6 +53,9 @@ VALUE_FIELDS = {
 }
 
 
+USER_FIELDS = ["created_by", "updated_by", "submitted_by", "decided_by"]
+
+
 class UpdateConflict(Exception):
     """Someone else saved this update after the page was opened."""
 
@@ -127,7 +130,8 @@ def progress_update_save(
                 exception.closed_at = timezone.now()
                 exception.save(update_fields=["closed_at"])
         update.updated_by = user
-        update.full_clean(exclude=["action", "term"], validate_unique=False)
+        # The rating and status rules; users and the claimed row are known to exist.
+        update.full_clean(exclude=["action", "term", *USER_FIELDS], validate_unique=False)
         update.save()
         _record(changes, action, term, user)
     return update
@@ -262,6 +266,7 @@ class _Writes:
     create: list = field(default_factory=list)
     update: list = field(default_factory=list)
     delete: list = field(default_factory=list)
+    fields: set = field(default_factory=set)
 
 
 def _apply_values(term: Term, entries: list[KPIEntry], user, changes: list) -> None:
@@ -340,7 +345,11 @@ def _cohort_fields(entry: KPIEntry, value: Decimal) -> dict:
 
 
 def _write_value(writes: _Writes, row, fields, changes: list, *, kpi, term, cohort_id, user, label):
-    """Queue the creation, change or removal of one value and record what changed."""
+    """Queue the creation, change or removal of one value and record what changed.
+
+    An existing value is written only if a field changed, and only those fields
+    (collected in `writes.fields`) go into the bulk update.
+    """
     if fields is None:
         if row is not None:
             writes.delete.append(row)
@@ -348,26 +357,30 @@ def _write_value(writes: _Writes, row, fields, changes: list, *, kpi, term, coho
                 ChangeRecord(field=f"{label} value", before=_value_text(kpi, row), after="removed")
             )
         return None
-    if row is None:
+    is_new = row is None
+    if is_new:
         row = KPIValue(kpi=kpi, term=term, cohort_id=cohort_id)
-        writes.create.append(row)
-        before = dict.fromkeys(VALUE_FIELDS)
-    else:
-        before = {name: getattr(row, name) for name in VALUE_FIELDS}
-        writes.update.append(row)
-    for name, value in fields.items():
-        setattr(row, name, value)
-    row.entered_by, row.updated_at = user, timezone.now()
-    for name, words in VALUE_FIELDS.items():
-        old, new = before[name], getattr(row, name)
-        if name in fields and _differs(old, new):
+    changed = {name for name, value in fields.items() if is_new or getattr(row, name) != value}
+    for name in sorted(changed & set(VALUE_FIELDS)):
+        old = None if is_new else getattr(row, name)
+        if _differs(old, fields[name]):
             changes.append(
                 ChangeRecord(
-                    field=f"{label} {words}",
+                    field=f"{label} {VALUE_FIELDS[name]}",
                     before=_field_text(kpi, name, old),
-                    after=_field_text(kpi, name, new),
+                    after=_field_text(kpi, name, fields[name]),
                 )
             )
+    if not changed:
+        return row
+    for name in changed:
+        setattr(row, name, fields[name])
+    row.entered_by, row.updated_at = user, timezone.now()
+    if is_new:
+        writes.create.append(row)
+    else:
+        writes.update.append(row)
+        writes.fields |= changed
     return row
 
 
