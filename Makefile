@@ -7,7 +7,7 @@ PORT ?= 8000
 DEV := EIS_DEV_MODE=true
 PLAN := fixtures/delivery_plan.xlsx
 
-.PHONY: install run test lint format check plan-workbook css clean
+.PHONY: install run test bench lint format check plan-workbook css clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -27,6 +27,11 @@ run: install
 
 test: install
 	$(DEV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Benchmarks print figures; they are not part of make test. Needs `make run`'s data
+# (or DATABASE_URL pointing at a database with the plan and demo data).
+bench: install
+	$(DEV) $(PY) bench/termly_update.py
 
 lint: install
 	$(VENV)/bin/ruff check .
