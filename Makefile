@@ -32,6 +32,7 @@ test: install
 # (or DATABASE_URL pointing at a database with the plan and demo data).
 bench: install
 	$(DEV) $(PY) bench/termly_update.py
+	$(DEV) $(PY) bench/plan_import.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -18,6 +18,7 @@ def service(request: HttpRequest) -> dict:
         if can_approve(request.user):
             nav.append(("Approvals", reverse("kpis:approvals")))
         if is_admin(request.user):
+            nav.append(("Import plan", reverse("kpis:plan_import_start")))
             nav.append(("Administration", reverse("admin:index")))
     current = request.path
     return {

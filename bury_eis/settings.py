@@ -162,6 +162,13 @@ LOGGING = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap4.html"
 
+# Plan imports: the largest file accepted and the most rows one sheet may have
+# (the real plan is 541 rows; a hundred times it is 54,100).
+PLAN_UPLOAD_MAX_BYTES = env_int("PLAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+PLAN_IMPORT_MAX_ROWS = env_int("PLAN_IMPORT_MAX_ROWS", 100_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = PLAN_UPLOAD_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = PLAN_UPLOAD_MAX_BYTES + 1024 * 1024
+
 # The tracker holds aggregate figures only; counts under this are suppressed in
 # public board packs (DfE practice).
 SMALL_NUMBER_THRESHOLD = env_int("SMALL_NUMBER_THRESHOLD", 5)

@@ -296,3 +296,34 @@ class ComparatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comparator}: {self.value} ({self.period})"
+
+
+class PlanImport(models.Model):
+    """An uploaded plan workbook: previewed, then applied when an admin confirms.
+
+    The file is kept in the database (never on a web-served path) only until the
+    import is applied or abandoned; what was confirmed stays as `preview`.
+    """
+
+    file_name = models.CharField(max_length=255)
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the uploaded file.")
+    content = models.BinaryField(null=True, blank=True)
+    layout = models.CharField(max_length=20, help_text="template or published")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    preview = models.JSONField(default=dict)
+    counts = models.JSONField(default=dict)
+    warnings = models.JSONField(default=list)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        state = f"applied {self.applied_at:%d %b %Y %H:%M}" if self.applied_at else "not applied"
+        return f"{self.file_name} ({state})"

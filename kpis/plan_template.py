@@ -86,12 +86,8 @@ WRAPPED_COLUMNS = {"Commitment statement", "Action", "Outcome", "KPI"}
 FIXED_TIMESTAMP = datetime(2026, 1, 1)
 
 
-def plan_template_write(rows: Iterable[list], target: Path, *, creator: str) -> None:
-    """Write the template with `rows` (cell values in TEMPLATE_COLUMNS order) to `target`.
-
-    Replaces any existing file. Timestamps are pinned so the same rows always
-    give the same bytes.
-    """
+def plan_template_bytes(rows: Iterable[list] = (), *, creator: str = "Bury EIS") -> bytes:
+    """The template as .xlsx bytes: empty for admins to fill in, or holding `rows`."""
     workbook = Workbook()
     data = workbook.active
     data.title = SHEET_NAME
@@ -102,8 +98,17 @@ def plan_template_write(rows: Iterable[list], target: Path, *, creator: str) -> 
     workbook.properties.created = FIXED_TIMESTAMP
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return _normalise_xlsx(buffer.getvalue())
+
+
+def plan_template_write(rows: Iterable[list], target: Path, *, creator: str) -> None:
+    """Write the template with `rows` (cell values in TEMPLATE_COLUMNS order) to `target`.
+
+    Replaces any existing file. Timestamps are pinned so the same rows always
+    give the same bytes.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(_normalise_xlsx(buffer.getvalue()))
+    target.write_bytes(plan_template_bytes(rows, creator=creator))
 
 
 def _fill_data_sheet(sheet: Worksheet, rows: Iterable[list]) -> None:

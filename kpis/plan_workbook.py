@@ -5,17 +5,22 @@ written by this module. Columns are matched by header, ignoring case, spacing
 and order.
 """
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from openpyxl import load_workbook
+from django.conf import settings
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 from kpis.models import Frequency, Polarity, TargetKind, Unit
+from kpis.plan_published import is_published_layout, published_read
 from kpis.plan_template import REQUIRED_COLUMNS, SHEET_NAME, TEMPLATE_COLUMNS
+from kpis.upload_checks import UploadLimits, sha256_hex, workbook_upload_check
 
 OPTIONAL = [c for c in TEMPLATE_COLUMNS if c not in REQUIRED_COLUMNS]
 CODE_RE = re.compile(r"^(\d+)\.(\d+)\(([a-z]+)\)$")
@@ -64,34 +69,105 @@ def _key(header: object) -> str:
     return re.sub(r"[\s_\-]+", "", str(header or "")).lower()
 
 
+@dataclass
+class PlanFile:
+    """A plan file read and checked: its rows, what to warn about, and what it was."""
+
+    name: str
+    checksum: str
+    layout: str  # "template" or "published"
+    rows: list[PlanRow]
+    warnings: list[str]
+
+
 def plan_workbook_read(path: Path) -> list[PlanRow]:
-    """Read and check every row of the plan template at `path`; raise PlanFileError if any fail."""
+    """Read and check every row of the plan file at `path`; raise PlanFileError if any fail."""
+    return plan_file_read(path.read_bytes(), name=path.name).rows
+
+
+def plan_file_read(data: bytes, *, name: str) -> PlanFile:
+    """Check an uploaded plan workbook, detect its layout and read every row.
+
+    Raises PlanFileError naming each problem with its sheet, row and column;
+    nothing is written to the database here.
+    """
+    limits = UploadLimits(max_bytes=settings.PLAN_UPLOAD_MAX_BYTES)
+    warnings = workbook_upload_check(data, name=name, limits=limits)
+    book = _open(data, name, read_only=True)
     try:
-        book = load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise PlanFileError(
-            [f"{path.name} is not an Excel workbook (.xlsx) that can be read: {exc}"]
-        ) from None
-    try:
-        sheet = book[SHEET_NAME] if SHEET_NAME in book.sheetnames else book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        columns = _columns(sheet.title, header)
-        problems: list[str] = []
-        result = [
-            parsed
-            for number, values in enumerate(rows, start=2)
-            if any(v not in (None, "") for v in values)
-            and (parsed := _row(sheet.title, number, values, columns, problems)) is not None
-        ]
+        sheet = _template_sheet(book)
+        if sheet is not None:
+            rows, more = _template_read(sheet)
+            return PlanFile(name, sha256_hex(data), "template", rows, warnings + more)
     finally:
         book.close()
+    book = _open(data, name, read_only=False)  # merged cells and hidden rows need the full model
+    if not is_published_layout(book):
+        raise PlanFileError(
+            [
+                f"{name} is neither the plan template (a header row with "
+                f"{', '.join(REQUIRED_COLUMNS)}) nor the plan as published (commitment headings "
+                "and an Action | Lead | KPI / Milestone table). Download the template from the "
+                "import page and copy the plan into it."
+            ]
+        )
+    _check_row_limit(book.worksheets)
+    rows, more = published_read(book)
+    return PlanFile(name, sha256_hex(data), "published", rows, warnings + more)
+
+
+def _open(data: bytes, name: str, read_only: bool) -> Workbook:
+    try:
+        return load_workbook(io.BytesIO(data), read_only=read_only, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise PlanFileError(
+            [f"{name} is not an Excel workbook (.xlsx) that can be read: {exc}"]
+        ) from None
+
+
+def _template_sheet(book: Workbook) -> Worksheet | None:
+    """The sheet laid out as the template: the named one, else the first whose header row
+    has two or more template columns (so a template missing a column is still reported as one)."""
+    sheets = [book[SHEET_NAME]] if SHEET_NAME in book.sheetnames else []
+    sheets += [s for s in book.worksheets if s.title != SHEET_NAME]
+    known = {_key(c) for c in TEMPLATE_COLUMNS}
+    for sheet in sheets:
+        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        if len(known & {_key(h) for h in header if h}) >= 2:
+            return sheet
+    return None
+
+
+def _check_row_limit(sheets: list[Worksheet]) -> None:
+    limit = settings.PLAN_IMPORT_MAX_ROWS
+    for sheet in sheets:
+        if (sheet.max_row or 0) > limit:
+            raise PlanFileError(
+                [
+                    f'Sheet "{sheet.title}" has {sheet.max_row:,} rows; the most an import takes '
+                    f"is {limit:,}. Remove empty or extra rows, or split the file."
+                ]
+            )
+
+
+def _template_read(sheet: Worksheet) -> tuple[list[PlanRow], list[str]]:
+    _check_row_limit([sheet])
+    rows = sheet.iter_rows(values_only=True)
+    columns = _columns(sheet.title, next(rows, None))
+    problems: list[str] = []
+    warnings: list[str] = []
+    result = [
+        parsed
+        for number, values in enumerate(rows, start=2)
+        if any(v not in (None, "") for v in values)
+        and (parsed := _row(sheet.title, number, values, columns, problems, warnings)) is not None
+    ]
     problems += _consistency(sheet.title, result)
     if not result and not problems:
         problems.append(f'Sheet "{sheet.title}" has a header row but no KPI rows.')
     if problems:
         raise PlanFileError(problems)
-    return result
+    return result, warnings
 
 
 def _columns(sheet: str, header: tuple | None) -> dict[str, int]:
@@ -107,15 +183,10 @@ class _Cells:
     """Typed access to one row's cells, collecting problems instead of stopping at the first."""
 
     def __init__(
-        self, sheet: str, row: int, values: tuple, columns: dict[str, int], problems: list[str]
+        self, sheet: str, row: int, values: tuple, columns: dict, problems: list, warnings: list
     ):
-        self.sheet, self.row, self.values, self.columns, self.problems = (
-            sheet,
-            row,
-            values,
-            columns,
-            problems,
-        )
+        self.sheet, self.row, self.values, self.columns = sheet, row, values, columns
+        self.problems, self.warnings = problems, warnings
 
     def fail(self, column: str, message: str) -> None:
         self.problems.append(f'Sheet "{self.sheet}", row {self.row}, column "{column}": {message}')
@@ -124,6 +195,14 @@ class _Cells:
         index = self.columns.get(column)
         raw = self.values[index] if index is not None and index < len(self.values) else None
         value = "" if raw is None else str(raw).strip()
+        if value.startswith("="):
+            # A formula is kept as text and never calculated; the apostrophe stops a
+            # spreadsheet running it if the text is ever exported again.
+            self.warnings.append(
+                f'Sheet "{self.sheet}", row {self.row}, column "{column}": a formula was kept '
+                "as text and not calculated."
+            )
+            value = "'" + value
         if required and not value:
             self.fail(column, "is empty.")
         return value
@@ -159,10 +238,8 @@ class _Cells:
         return by_word[_key(value)]
 
 
-def _row(
-    sheet: str, number: int, values: tuple, columns: dict[str, int], problems: list[str]
-) -> PlanRow | None:
-    cells = _Cells(sheet, number, values, columns, problems)
+def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, warnings: list):
+    cells = _Cells(sheet, number, values, columns, problems, warnings)
     before = len(problems)
     code = cells.text("Action code", required=True)
     match = CODE_RE.match(code)

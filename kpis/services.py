@@ -8,9 +8,17 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
-from actions.models import Action, Commitment, Sector
-from kpis.models import KPI
+from actions.models import (
+    Action,
+    ChangeRecord,
+    Commitment,
+    ProgressUpdate,
+    Sector,
+    TermException,
+)
+from kpis.models import KPI, KPIValue
 from kpis.plan_workbook import PlanRow
 
 
@@ -20,7 +28,6 @@ class ImportSummary:
 
     counts: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
-    not_in_file: list[str] = field(default_factory=list)
 
     @property
     def changed_anything(self) -> bool:
@@ -30,18 +37,12 @@ class ImportSummary:
         kinds = ["commitments", "sectors", "actions", "KPIs", "lead assignments"]
         out = []
         for kind in kinds:
-            parts = [
-                f"{self.counts[f'{kind} {verb}']} {verb}"
-                for verb in ("created", "updated", "unchanged")
-            ]
+            verbs = ["created", "updated", "unchanged"]
+            verbs += [v for v in ("retired", "deleted") if self.counts[f"{kind} {v}"]]
+            parts = [f"{self.counts[f'{kind} {verb}']} {verb}" for verb in verbs]
             if kind == "lead assignments":
                 parts = [f"{self.counts[f'{kind} created']} created"]
             out.append(f"{kind[0].upper()}{kind[1:]}: " + ", ".join(parts))
-        if self.not_in_file:
-            out.append(
-                f"{len(self.not_in_file)} action(s) in the database are not in this file and were "
-                f"left as they are: {', '.join(self.not_in_file[:10])}"
-            )
         out += [f"Warning: {w}" for w in self.warnings]
         return out
 
@@ -74,12 +75,7 @@ def _apply(rows: list[PlanRow], summary: ImportSummary) -> None:
     actions = _upsert_actions(rows, commitments, sectors, summary)
     _upsert_kpis(rows, actions, summary)
     _assign_leads(rows, actions, summary)
-    in_file = {row.code for row in rows}
-    summary.not_in_file = sorted(
-        Action.objects.filter(retired_at__isnull=True)
-        .exclude(code__in=in_file)
-        .values_list("code", flat=True)
-    )
+    _retire_missing(rows, summary)
 
 
 def _upsert_commitments(rows: list[PlanRow], summary: ImportSummary) -> dict[int, Commitment]:
@@ -119,6 +115,7 @@ def _upsert_actions(
                 "outcome": row.outcome,
                 "lead_description": row.lead,
                 "position": len(wanted) + 1,
+                "retired_at": None,
             },
         )
     return _bulk_upsert(Action, existing, wanted, summary, "actions", lambda code: {"code": code})
@@ -131,13 +128,13 @@ def _upsert_kpis(rows: list[PlanRow], actions: dict[str, Action], summary: Impor
     for row in rows:
         action_id = actions[row.code].pk
         per_action[action_id] += 1
-        wanted[action_id, row.ref] = _kpi_values(row, per_action[action_id])
+        wanted[action_id, row.ref] = kpi_values_from_row(row, per_action[action_id])
     _bulk_upsert(
         KPI, existing, wanted, summary, "KPIs", lambda key: {"action_id": key[0], "ref": key[1]}
     )
 
 
-def _kpi_values(row: PlanRow, position: int) -> dict:
+def kpi_values_from_row(row: PlanRow, position: int) -> dict:
     """The KPI fields this row sets. A blank optional cell sets nothing, so a re-import
     never wipes a unit, baseline or target that was recorded since."""
     optional = {
@@ -153,7 +150,7 @@ def _kpi_values(row: PlanRow, position: int) -> dict:
         "frequency": row.frequency,
         "target_not_agreed": row.target_not_agreed,
     }
-    values = {"text": row.kpi, "position": position}
+    values = {"text": row.kpi, "position": position, "retired_at": None}
     values |= {field: value for field, value in optional.items() if value not in ("", None)}
     if row.target_not_agreed:
         values["target_value"] = None  # "not agreed" written in the file clears a target
@@ -194,6 +191,57 @@ def _bulk_upsert(
     summary.counts[f"{label} created"] += len(to_create)
     summary.counts[f"{label} updated"] += len(to_update)
     return existing
+
+
+def recorded_action_ids() -> set[int]:
+    """Actions with anything recorded against them: updates, values, history, exceptions."""
+    ids = set(ProgressUpdate.objects.values_list("action_id", flat=True))
+    ids |= set(KPIValue.objects.values_list("kpi__action_id", flat=True))
+    ids |= set(ChangeRecord.objects.values_list("action_id", flat=True))
+    ids |= set(TermException.objects.values_list("action_id", flat=True))
+    return ids
+
+
+def _retire_missing(rows: list[PlanRow], summary: ImportSummary) -> None:
+    """Retire what the file no longer has if anything was recorded against it; else delete it.
+
+    Retired records keep their values, ratings and history and are shown as retired.
+    """
+    now = timezone.now()
+    codes = {row.code for row in rows}
+    refs = {(row.code, row.ref) for row in rows}
+    recorded = recorded_action_ids()
+    valued_kpis = set(KPIValue.objects.values_list("kpi_id", flat=True))
+    gone_actions = list(
+        Action.objects.filter(retired_at__isnull=True)
+        .exclude(code__in=codes)
+        .values_list("pk", flat=True)
+    )
+    gone_ids = set(gone_actions)
+    # Plain tuples, not model objects: at a hundred times the plan this is 54,100 rows.
+    gone_kpis = [
+        (pk, action_id)
+        for pk, action_id, code, ref in KPI.objects.filter(retired_at__isnull=True).values_list(
+            "pk", "action_id", "action__code", "ref"
+        )
+        if (code, ref) not in refs
+    ]
+    # A KPI with values is retired; so are all KPIs of an action being retired, which
+    # its history refers to. Any other KPI the file no longer has is deleted.
+    retiring = gone_ids & recorded
+    keep_kpis = [pk for pk, a in gone_kpis if pk in valued_kpis or a in retiring]
+    kept = set(keep_kpis)
+    drop_kpis = [pk for pk, _ in gone_kpis if pk not in kept]
+    keep_actions = [pk for pk in gone_actions if pk in recorded]
+    drop_actions = [pk for pk in gone_actions if pk not in recorded]
+    KPI.objects.filter(pk__in=keep_kpis).update(retired_at=now)
+    KPI.objects.filter(pk__in=drop_kpis).delete()
+    Action.objects.filter(pk__in=keep_actions).update(retired_at=now)
+    Action.objects.filter(pk__in=drop_actions).delete()
+    summary.counts["KPIs retired"] += len(keep_kpis)
+    summary.counts["KPIs deleted"] += len(drop_kpis)
+    summary.counts["actions retired"] += len(keep_actions)
+    summary.counts["actions deleted"] += len(drop_actions)
 
 
 def _assign_leads(rows: list[PlanRow], actions: dict[str, Action], summary: ImportSummary) -> None:

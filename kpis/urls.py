@@ -15,4 +15,10 @@ urlpatterns = [
     path("approvals/<int:pk>/", views.approval_detail, name="approval"),
     path("approvals/<int:pk>/approve/", views.approve, name="approve"),
     path("approvals/<int:pk>/return/", views.return_update, name="return"),
+    path("plan/import/", views.plan_import_start, name="plan_import_start"),
+    path("plan/import/template.xlsx", views.plan_import_template, name="plan_import_template"),
+    path("plan/import/<int:pk>/", views.plan_import_preview, name="plan_import_preview"),
+    path(
+        "plan/import/<int:pk>/confirm/", views.plan_import_confirm_view, name="plan_import_confirm"
+    ),
 ]

@@ -1,5 +1,6 @@
 """The termly round: My actions, the update page with its save and submit, and approvals."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +13,10 @@ from actions.models import Action, ProgressUpdate, UpdateStatus
 from bury_eis.roles import can_approve, is_admin
 from kpis import selectors
 from kpis.forms import KPIForm, NarrativeForm, kpi_initial
-from kpis.models import Term
+from kpis.models import PlanImport, Term
+from kpis.plan_imports import PlanChangedSincePreview, plan_import_confirm, plan_import_stage
+from kpis.plan_template import plan_template_bytes
+from kpis.plan_workbook import PlanFileError
 from kpis.updates import (
     UpdateConflict,
     UpdateNotAllowed,
@@ -21,6 +25,7 @@ from kpis.updates import (
     progress_update_save,
 )
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONFLICT = (
     "Someone else saved this update after you opened it, so your changes were not saved. "
     "Your entries are still on this page: open the update again in a new tab to see theirs, "
@@ -243,3 +248,89 @@ def return_update(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("kpis:approvals")
     messages.success(request, f"Returned {update.action.code}, {update.term.label}, to its lead.")
     return redirect("kpis:approvals")
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if not is_admin(request.user):
+        raise PermissionDenied("Only administrators can import the delivery plan.")
+
+
+def plan_import_start(request: HttpRequest) -> HttpResponse:
+    """Upload a plan workbook; what it would change is shown before anything is written."""
+    _admin_only(request)
+    problems: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems = ["Select the plan workbook (.xlsx) to upload"]
+        elif upload.size > settings.PLAN_UPLOAD_MAX_BYTES:
+            limit = settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024)
+            problems = [f"{upload.name} is larger than {limit} MB; the plan is far smaller"]
+        else:
+            try:
+                staged = plan_import_stage(data=upload.read(), name=upload.name, user=request.user)
+            except PlanFileError as error:
+                problems = error.problems
+            else:
+                return redirect("kpis:plan_import_preview", pk=staged.pk)
+    recent = PlanImport.objects.filter(applied_at__isnull=False).select_related("applied_by")[:10]
+    return render(
+        request,
+        "kpis/plan_import.html",
+        {"problems": problems, "recent": recent},
+        status=400 if problems else 200,
+    )
+
+
+def plan_import_template(request: HttpRequest) -> HttpResponse:
+    """The empty template, with a notes sheet and drop-down lists for the coded columns."""
+    _admin_only(request)
+    response = HttpResponse(plan_template_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="delivery-plan-template.xlsx"'
+    return response
+
+
+def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin_only(request)
+    staged = get_object_or_404(
+        PlanImport.objects.select_related("uploaded_by", "applied_by"), pk=pk
+    )
+    show_unchanged = request.GET.get("unchanged") == "1"
+    return render(
+        request,
+        "kpis/plan_import_preview.html",
+        {
+            "staged": staged,
+            "preview": staged.preview,
+            "counts": _count_lines(staged.preview["counts"]),
+            "show_unchanged": show_unchanged,
+        },
+    )
+
+
+@require_POST
+def plan_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin_only(request)
+    staged = get_object_or_404(PlanImport, pk=pk)
+    if staged.applied_at is not None:
+        messages.error(request, "This import was applied already.")
+        return redirect("kpis:plan_import_preview", pk=pk)
+    try:
+        plan_import_confirm(staged=staged, user=request.user)
+    except PlanChangedSincePreview:
+        messages.error(
+            request,
+            "The plan changed after this preview was made, so nothing was "
+            "applied. Upload the file again to see what it would change now.",
+        )
+        return redirect("kpis:plan_import_start")
+    messages.success(request, f"{staged.file_name} was imported.")
+    return redirect("kpis:plan_import_preview", pk=pk)
+
+
+def _count_lines(counts: dict) -> list[str]:
+    order = ["created", "changed", "unchanged", "retired", "deleted"]
+    return [
+        f"{kind}: " + ", ".join(f"{counts.get(f'{kind} {state}', 0)} {state}" for state in order)
+        for kind in ("actions", "KPIs")
+    ]

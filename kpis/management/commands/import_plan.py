@@ -2,14 +2,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kpis.plan_workbook import PlanFileError, plan_workbook_read
+from kpis.plan_imports import plan_import_confirm, plan_import_stage
+from kpis.plan_preview import plan_preview, preview_lines
+from kpis.plan_workbook import PlanFileError, plan_file_read
 from kpis.services import plan_import
 
 
 class Command(BaseCommand):
     help = (
-        "Import the delivery plan from the one-row-per-KPI template workbook. "
-        "Creates or updates commitments, sectors, actions and KPIs in one transaction."
+        "Import the delivery plan from an .xlsx: the import template or the plan as published. "
+        "Prints what will be created, changed, retired or deleted, then applies it in one "
+        "transaction (unless --dry-run) and records the import."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -21,15 +24,27 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, dry_run: bool, **options) -> None:
         if not path.is_file():
             raise CommandError(f"{path} does not exist or is not a file.")
+        data = path.read_bytes()
         try:
-            rows = plan_workbook_read(path)
+            plan_file = plan_file_read(data, name=path.name)
         except PlanFileError as exc:
             raise CommandError(
                 f"{path.name} was not imported; nothing was changed.\n" + "\n".join(exc.problems)
             ) from None
-        summary = plan_import(rows=rows, dry_run=dry_run)
-        heading = "Dry run: nothing was changed. Would have made:" if dry_run else "Imported:"
-        self.stdout.write(f"{heading} {path.name} ({len(rows)} KPI rows)")
+        for line in preview_lines(plan_preview(plan_file.rows, plan_file.warnings)):
+            self.stdout.write(line)
+        if dry_run:
+            summary = plan_import(rows=plan_file.rows, dry_run=True)
+            self.stdout.write(
+                f"Dry run: nothing was changed. Would have made: {path.name} "
+                f"({len(plan_file.rows)} KPI rows, {plan_file.layout} layout)"
+            )
+        else:
+            staged = plan_import_stage(data=data, name=path.name, user=None)
+            summary = plan_import_confirm(staged=staged, user=None)
+            self.stdout.write(
+                f"Imported: {path.name} ({len(plan_file.rows)} KPI rows, {plan_file.layout} layout)"
+            )
         for line in summary.lines():
             self.stdout.write(f"  {line}")
         if not summary.changed_anything:

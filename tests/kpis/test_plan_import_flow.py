@@ -1,0 +1,268 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from actions.models import Action
+from kpis.models import KPI, KPIValue, PlanImport
+from kpis.plan_imports import PlanChangedSincePreview, plan_import_confirm, plan_import_stage
+from kpis.plan_preview import word_diff
+from tests.conftest import PLAN_WORKBOOK
+from tests.factories import KPIValueFactory, ProgressUpdateFactory, TermFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "Commitment no",
+    "Commitment",
+    "Sector no",
+    "Sector",
+    "Action code",
+    "Action",
+    "KPI ref",
+    "KPI",
+]
+
+
+def workbook_bytes(rows: list[list], header: list[str] = HEADER) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Delivery plan"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def plan_without(*codes: str, reword: dict | None = None) -> bytes:
+    """The real plan's rows, less some actions, with some KPI wording changed."""
+    sheet = load_workbook(PLAN_WORKBOOK, read_only=True)["Delivery plan"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, body = list(rows[0]), [list(r) for r in rows[1:] if r[5] not in codes]
+    for row in body:
+        row[10] = (reword or {}).get((row[5], row[9]), row[10])
+    return workbook_bytes(body, header)
+
+
+def stage(data: bytes, user=None) -> PlanImport:
+    return plan_import_stage(data=data, name="plan.xlsx", user=user)
+
+
+@pytest.fixture
+def imported(plan):
+    return Action.objects.get(code="1.1(a)")
+
+
+def test_word_diff_marks_removed_and_added_words():
+    assert word_diff(
+        "% of staff agreeing they feel confident", "% of staff who feel confident"
+    ) == [
+        ("=", "% of staff"),
+        ("-", "agreeing they"),
+        ("+", "who"),
+        ("=", "feel confident"),
+    ]
+
+
+def test_the_preview_writes_nothing_and_counts_everything(db):
+    staged = stage(PLAN_WORKBOOK.read_bytes())
+    assert staged.preview["counts"] == {"actions created": 95, "KPIs created": 541}
+    assert not Action.objects.exists()
+    assert staged.applied_at is None and staged.checksum and staged.layout == "template"
+
+
+def test_confirming_applies_exactly_the_preview_and_records_it(db, admin_user):
+    staged = stage(PLAN_WORKBOOK.read_bytes(), admin_user)
+    summary = plan_import_confirm(staged=staged, user=admin_user)
+    staged.refresh_from_db()
+    assert (Action.objects.count(), KPI.objects.count()) == (95, 541)
+    assert staged.applied_by == admin_user and staged.applied_at is not None
+    assert staged.counts["actions created"] == 95 and summary.counts["KPIs created"] == 541
+    assert staged.content is None  # the file is not kept once applied
+
+
+def test_changed_wording_is_shown_word_by_word_and_values_stay_attached(imported):
+    kpi = imported.kpis.get(ref="ii")
+    value = KPIValueFactory(kpi=kpi, term=TermFactory())
+    new_text = "% staff who feel confident to identify and challenge discriminatory behaviour"
+    staged = stage(plan_without(reword={("1.1(a)", "ii"): new_text}))
+    entry = next(
+        a for c in staged.preview["commitments"] for a in c["actions"] if a["code"] == "1.1(a)"
+    )
+    change = next(k for k in entry["kpis"] if k["ref"] == "ii")["changes"][0]
+    assert change["field"] == "KPI" and ("+", "who") in [tuple(p) for p in change["diff"]]
+    plan_import_confirm(staged=staged, user=None)
+    kpi.refresh_from_db()
+    assert kpi.text == new_text and KPIValue.objects.get(pk=value.pk).kpi == kpi
+
+
+def test_missing_actions_are_retired_if_anything_was_recorded_else_deleted(imported):
+    ProgressUpdateFactory(action=imported, term=TermFactory())
+    staged = stage(plan_without("1.1(a)", "1.1(b)"))
+    states = {a["code"]: a["state"] for c in staged.preview["commitments"] for a in c["actions"]}
+    assert (states["1.1(a)"], states["1.1(b)"]) == ("retired", "deleted")
+    assert staged.preview["counts"]["actions retired"] == 1
+    plan_import_confirm(staged=staged, user=None)
+    imported.refresh_from_db()
+    assert imported.is_retired and imported.updates.count() == 1
+    assert not imported.kpis.filter(retired_at__isnull=True).exists()
+    assert not Action.objects.filter(code="1.1(b)").exists()
+
+
+def test_a_retired_action_is_shown_as_retired_and_left_out_of_lists(client, imported):
+    KPIValueFactory(kpi=imported.kpis.first(), term=TermFactory())
+    plan_import_confirm(staged=stage(plan_without("1.1(a)")), user=None)
+    client.force_login(UserFactory(role="Board member"))
+    assert (
+        "was retired from the plan"
+        in client.get(reverse("actions:detail", args=[imported.pk])).content.decode()
+    )
+    assert ">1.1(a)<" not in client.get(reverse("actions:list"), {"q": "1.1(a)"}).content.decode()
+
+
+def test_a_retired_action_that_comes_back_is_restored(imported):
+    ProgressUpdateFactory(action=imported, term=TermFactory())
+    plan_import_confirm(staged=stage(plan_without("1.1(a)")), user=None)
+    staged = stage(PLAN_WORKBOOK.read_bytes())
+    entry = next(
+        a for c in staged.preview["commitments"] for a in c["actions"] if a["code"] == "1.1(a)"
+    )
+    assert entry["state"] == "changed" and entry["changes"][0]["field"] == "Retired"
+    plan_import_confirm(staged=staged, user=None)
+    imported.refresh_from_db()
+    assert not imported.is_retired
+    assert not imported.kpis.filter(retired_at__isnull=False).exists()
+
+
+def test_a_missing_kpi_with_values_is_retired_and_one_without_is_deleted(imported):
+    sheet = load_workbook(PLAN_WORKBOOK, read_only=True)["Delivery plan"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    keep = [r for r in rows[1:] if not (r[5] == "1.1(b)" and r[9] in ("iii", "iv"))]
+    action = Action.objects.get(code="1.1(b)")
+    KPIValueFactory(kpi=action.kpis.get(ref="iii"), term=TermFactory())
+    plan_import_confirm(staged=stage(workbook_bytes(keep, rows[0])), user=None)
+    assert action.kpis.get(ref="iii").retired_at is not None
+    assert not action.kpis.filter(ref="iv").exists()
+
+
+def test_a_confirm_after_the_plan_changed_applies_nothing(imported):
+    staged = stage(plan_without("1.1(b)"))
+    Action.objects.filter(code="1.1(c)").update(text="Edited in the admin meanwhile")
+    with pytest.raises(PlanChangedSincePreview):
+        plan_import_confirm(staged=staged, user=None)
+    assert Action.objects.filter(code="1.1(b)").exists()
+    staged.refresh_from_db()
+    assert staged.applied_at is None
+
+
+def test_a_formula_is_kept_as_text_with_a_warning(db):
+    data = workbook_bytes(
+        [[1, "INCLUSIVE", 1, "All Settings", "1.1(a)", "Do it", "i", "=SUM(A1:A3)"]]
+    )
+    staged = stage(data)
+    plan_import_confirm(staged=staged, user=None)
+    assert KPI.objects.get().text == "'=SUM(A1:A3)"
+    assert 'row 2, column "KPI": a formula was kept as text' in staged.warnings[0]
+
+
+def test_too_many_rows_are_refused(db, settings):
+    settings.PLAN_IMPORT_MAX_ROWS = 10
+    with pytest.raises(Exception, match="the most an import takes is 10"):
+        stage(PLAN_WORKBOOK.read_bytes())
+
+
+def test_the_command_prints_the_same_preview(imported, tmp_path: Path):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(plan_without("1.1(b)"))
+    out = io.StringIO()
+    call_command("import_plan", str(path), "--dry-run", stdout=out)
+    assert "1.1(b): deleted" in out.getvalue() and "Dry run" in out.getvalue()
+    assert Action.objects.filter(code="1.1(b)").exists()
+    call_command("import_plan", str(path), stdout=io.StringIO())
+    latest = PlanImport.objects.latest("uploaded_at")
+    assert (latest.file_name, latest.applied_by) == ("plan.xlsx", None)
+    assert latest.applied_at is not None and not Action.objects.filter(code="1.1(b)").exists()
+
+
+# The pages
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_only_admins_can_import(client, db):
+    urls = [reverse("kpis:plan_import_start"), reverse("kpis:plan_import_template")]
+    for url in urls:
+        assert client.get(url).status_code == 302
+    for role in ("Officer", "Board member"):
+        client.force_login(UserFactory(role=role))
+        for url in urls:
+            assert client.get(url).status_code == 403
+        staged = stage(PLAN_WORKBOOK.read_bytes())
+        assert client.post(reverse("kpis:plan_import_confirm", args=[staged.pk])).status_code == 403
+        assert client.get(reverse("kpis:plan_import_preview", args=[staged.pk])).status_code == 403
+    assert not Action.objects.exists()
+
+
+def test_upload_preview_and_confirm_in_the_browser_facing_views(admin_client):
+    upload = io.BytesIO(PLAN_WORKBOOK.read_bytes())
+    upload.name = "delivery_plan.xlsx"
+    response = admin_client.post(reverse("kpis:plan_import_start"), {"file": upload})
+    staged = PlanImport.objects.get()
+    assert response["Location"] == reverse("kpis:plan_import_preview", args=[staged.pk])
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Actions: 95 created" in page and "Confirm and import" in page
+    assert not Action.objects.exists()
+    response = admin_client.post(reverse("kpis:plan_import_confirm", args=[staged.pk]))
+    assert response.status_code == 302 and Action.objects.count() == 95
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Applied" in page and "Confirm and import" not in page
+    again = admin_client.post(reverse("kpis:plan_import_confirm", args=[staged.pk]))
+    assert again.status_code == 302 and Action.objects.count() == 95
+
+
+def test_a_bad_upload_is_refused_with_its_reasons_and_nothing_kept(admin_client):
+    upload = io.BytesIO(b"Commitment,Action\n1,Do things\n")
+    upload.name = "plan.xlsx"
+    response = admin_client.post(reverse("kpis:plan_import_start"), {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The file was not imported" in page and "plan.xlsx" in page
+    assert not PlanImport.objects.exists()
+
+
+def test_no_file_chosen_is_an_error_linked_to_the_field(admin_client):
+    response = admin_client.post(reverse("kpis:plan_import_start"), {})
+    assert response.status_code == 400
+    assert 'href="#file">Select the plan workbook' in response.content.decode()
+
+
+def test_the_template_download_has_notes_and_drop_down_lists(admin_client):
+    response = admin_client.get(reverse("kpis:plan_import_template"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Delivery plan", "Notes"]
+    assert [c.value for c in book["Delivery plan"][1]][:2] == ["Commitment no", "Commitment"]
+    assert len(book["Delivery plan"].data_validations.dataValidation) == 5
+
+
+def test_the_plan_as_published_imports_to_the_same_plan_as_the_template(db, tmp_path):
+    from fixtures.build_delivery_plan import SEED_PATH, parse_plan
+    from tests.kpis.test_plan_published import make_book, published_rows
+
+    path = tmp_path / "pasted-from-word.xlsx"
+    make_book(published_rows(parse_plan(SEED_PATH.read_text(encoding="utf-8")))).save(path)
+    staged = stage(path.read_bytes())
+    assert staged.layout == "published"
+    assert staged.preview["counts"] == {"actions created": 95, "KPIs created": 541}
+    plan_import_confirm(staged=staged, user=None)
+    again = stage(PLAN_WORKBOOK.read_bytes())
+    assert again.preview["counts"] == {"actions unchanged": 95, "KPIs unchanged": 541}
