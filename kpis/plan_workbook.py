@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpis.models import Frequency, Polarity, TargetKind, Unit
 from kpis.plan_published import is_published_layout, published_read
 from kpis.plan_template import REQUIRED_COLUMNS, SHEET_NAME, TEMPLATE_COLUMNS
+from kpis.plan_text import fold, roman, roman_number
 from kpis.upload_checks import UploadLimits, sha256_hex, workbook_upload_check
 
 OPTIONAL = [c for c in TEMPLATE_COLUMNS if c not in REQUIRED_COLUMNS]
@@ -163,6 +164,7 @@ def _template_read(sheet: Worksheet) -> tuple[list[PlanRow], list[str]]:
         and (parsed := _row(sheet.title, number, values, columns, problems, warnings)) is not None
     ]
     problems += _consistency(sheet.title, result)
+    warnings += _numbering_gaps(sheet.title, result)
     if not result and not problems:
         problems.append(f'Sheet "{sheet.title}" has a header row but no KPI rows.')
     if problems:
@@ -208,14 +210,14 @@ class _Cells:
         return value
 
     def integer(self, column: str) -> int:
-        value = self.text(column, required=True)
+        value = fold(self.text(column, required=True))
         if value and not re.fullmatch(r"\d+(\.0+)?", value):
             self.fail(column, f'"{value}" is not a whole number.')
             return 0
         return int(float(value)) if value else 0
 
     def decimal(self, column: str) -> Decimal | None:
-        value = self.text(column).replace(",", "").rstrip("%").strip()
+        value = fold(self.text(column)).replace(",", "").rstrip("%").strip()
         if not value:
             return None
         try:
@@ -225,7 +227,7 @@ class _Cells:
             return None
 
     def choice(self, column: str, choices: type) -> str:
-        value = self.text(column)
+        value = fold(self.text(column))
         if not value:
             return ""
         by_word = {_key(c): c for c in choices.values} | {
@@ -241,7 +243,7 @@ class _Cells:
 def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, warnings: list):
     cells = _Cells(sheet, number, values, columns, problems, warnings)
     before = len(problems)
-    code = cells.text("Action code", required=True)
+    code = fold(cells.text("Action code", required=True)).replace(" ", "")
     match = CODE_RE.match(code)
     commitment_no, sector_no = cells.integer("Commitment no"), cells.integer("Sector no")
     if code and not match:
@@ -252,7 +254,7 @@ def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, 
             f'"{code}" does not belong to commitment {commitment_no}, sector {sector_no}.',
         )
     target = cells.decimal("Target")
-    ref = cells.text("KPI ref", required=True).lower().strip("()")
+    ref = fold(cells.text("KPI ref", required=True)).lower().strip("()")
     if ref and not ROMAN_RE.match(ref):
         cells.fail("KPI ref", f'"{ref}" is not a lower-case roman numeral like iv.')
     row = PlanRow(
@@ -299,6 +301,21 @@ def _not_agreed(cells: _Cells, target: Decimal | None) -> bool | None:
     if flag in ("no", "false", "n") or has_target:
         return False
     return None
+
+
+def _numbering_gaps(sheet: str, rows: list[PlanRow]) -> list[str]:
+    """Warn where an action's KPI refs skip a number, e.g. (iv) straight after (ii)."""
+    warnings, last = [], {}
+    for row in rows:
+        number = roman_number(row.ref) or 0
+        expected = last.get(row.code, 0) + 1
+        if number > expected:
+            previous = f"follows ({roman(expected - 1)})" if expected > 1 else "is the first"
+            warnings.append(
+                f'Sheet "{sheet}", row {row.row}: ({row.ref}) {previous} in {row.code}.'
+            )
+        last[row.code] = max(last.get(row.code, 0), number)
+    return warnings
 
 
 def _consistency(sheet: str, rows: list[PlanRow]) -> list[str]:

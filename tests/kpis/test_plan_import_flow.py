@@ -266,3 +266,36 @@ def test_the_plan_as_published_imports_to_the_same_plan_as_the_template(db, tmp_
     plan_import_confirm(staged=staged, user=None)
     again = stage(PLAN_WORKBOOK.read_bytes())
     assert again.preview["counts"] == {"actions unchanged": 95, "KPIs unchanged": 541}
+
+
+def test_codes_refs_and_codes_are_matched_after_normalising_text(db):
+    row = [
+        "1",
+        "INCLUSIVE",
+        "1",
+        "All Settings",
+        "\u00a01.1(a)\u200b",
+        "Do it",
+        "ＩＩ".lower(),
+        "% safe",
+    ]
+    data = workbook_bytes(
+        [row, ["１", "INCLUSIVE", 1, "All Settings", "1.1(a)", "Do it", " i\u00a0", "% x"]]
+    )
+    plan_import_confirm(staged=stage(data), user=None)
+    assert sorted(KPI.objects.values_list("action__code", "ref")) == [
+        ("1.1(a)", "i"),
+        ("1.1(a)", "ii"),
+    ]
+
+
+def test_a_gap_in_kpi_numbering_is_a_warning_with_sheet_and_row(db):
+    rows = [
+        [1, "INCLUSIVE", 1, "All Settings", "1.1(a)", "Do it", ref, f"KPI {ref}"]
+        for ref in ("i", "ii", "iv")
+    ]
+    staged = stage(workbook_bytes(rows))
+    assert 'Sheet "Delivery plan", row 4: (iv) follows (ii) in 1.1(a).' in staged.warnings
+    assert (
+        'Sheet "Delivery plan", row 4: (iv) follows (ii) in 1.1(a).' in staged.preview["warnings"]
+    )
