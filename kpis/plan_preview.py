@@ -106,6 +106,7 @@ def plan_preview(rows: list[PlanRow], warnings: list[str]) -> dict:
             entry["touched"] = entry["state"] != "unchanged" or any(
                 k["state"] != "unchanged" for k in entry["kpis"]
             )
+            group["touched"] = group.get("touched", False) or entry["touched"]
             counts[f"actions {entry['state']}"] += 1
             counts.update(f"KPIs {k['state']}" for k in entry["kpis"])
     return {

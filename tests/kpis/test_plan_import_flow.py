@@ -220,6 +220,7 @@ def test_upload_preview_and_confirm_in_the_browser_facing_views(admin_client):
     assert response["Location"] == reverse("kpis:plan_import_preview", args=[staged.pk])
     page = admin_client.get(response["Location"]).content.decode()
     assert "Actions: 95 created" in page and "Confirm and import" in page
+    assert "5. SUFFICIENT &amp; SUSTAINABLE" in page
     assert not Action.objects.exists()
     response = admin_client.post(reverse("kpis:plan_import_confirm", args=[staged.pk]))
     assert response.status_code == 302 and Action.objects.count() == 95
@@ -252,6 +253,16 @@ def test_the_template_download_has_notes_and_drop_down_lists(admin_client):
     assert book.sheetnames == ["Delivery plan", "Notes"]
     assert [c.value for c in book["Delivery plan"][1]][:2] == ["Commitment no", "Commitment"]
     assert len(book["Delivery plan"].data_validations.dataValidation) == 5
+
+
+def test_the_preview_page_shows_only_what_changes_unless_asked(admin_client, imported):
+    staged = stage(plan_without("1.1(b)"))
+    url = reverse("kpis:plan_import_preview", args=[staged.pk])
+    page = admin_client.get(url).content.decode()
+    assert "1.1(b)" in page and "Deleted" in page
+    assert "2. SAFE" not in page and "1.1(c)" not in page
+    everything = admin_client.get(url, {"unchanged": "1"}).content.decode()
+    assert "2. SAFE" in everything and "1.1(c)" in everything
 
 
 def test_the_plan_as_published_imports_to_the_same_plan_as_the_template(db, tmp_path):
