@@ -3,25 +3,16 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from actions.models import Action, Commitment, Sector
 from kpis.models import KPI
 from tests.conftest import PLAN_WORKBOOK
 from tests.factories import UserFactory
+from tests.workbooks import HEADER, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "Commitment no",
-    "Commitment",
-    "Sector no",
-    "Sector",
-    "Action code",
-    "Action",
-    "KPI ref",
-    "KPI",
-]
 ROW = [1, "INCLUSIVE", 1, "All Settings", "1.1(a)", "Building a culture", "i", "% feeling safe"]
 
 
@@ -32,14 +23,8 @@ def run(path: Path, *args: str) -> str:
 
 
 def workbook(tmp_path: Path, rows: list[list], header: list[str] = HEADER) -> Path:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Delivery plan"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
     path = tmp_path / "plan.xlsx"
-    book.save(path)
+    path.write_bytes(workbook_bytes(rows, header))
     return path
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from actions.models import Action
 from kpis.models import KPI, KPIValue, PlanImport
@@ -12,31 +12,9 @@ from kpis.plan_imports import PlanChangedSincePreview, plan_import_confirm, plan
 from kpis.plan_preview import word_diff
 from tests.conftest import PLAN_WORKBOOK
 from tests.factories import KPIValueFactory, ProgressUpdateFactory, TermFactory, UserFactory
+from tests.workbooks import workbook_bytes
 
 pytestmark = pytest.mark.django_db
-
-HEADER = [
-    "Commitment no",
-    "Commitment",
-    "Sector no",
-    "Sector",
-    "Action code",
-    "Action",
-    "KPI ref",
-    "KPI",
-]
-
-
-def workbook_bytes(rows: list[list], header: list[str] = HEADER) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Delivery plan"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def plan_without(*codes: str, reword: dict | None = None) -> bytes:
