@@ -7,7 +7,7 @@ PORT ?= 8000
 DEV := EIS_DEV_MODE=true
 PLAN := fixtures/delivery_plan.xlsx
 
-.PHONY: install run test bench lint format check plan-workbook css clean
+.PHONY: install browser run test bench lint format check plan-workbook css clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -25,7 +25,12 @@ run: install
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo logins above."
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+# The browser tests use Debian's Chromium (Playwright cannot download browsers here).
+browser:
+	@test -x /usr/bin/chromium || { echo "Installing Debian's Chromium for the browser tests"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+test: install browser
 	$(DEV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Benchmarks print figures; they are not part of make test. Needs `make run`'s data

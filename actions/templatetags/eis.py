@@ -108,3 +108,11 @@ _FAST_RENDERERS = {
 def with_unit_filter(value: Decimal | None, unit: str) -> str:
     """A figure in its unit's words, e.g. 92.5%, £12,000, 14 days; a dash if there is none."""
     return with_unit(value, unit)
+
+
+@register.filter
+def person(user, nobody: str = "–") -> str:
+    """A user's full name, else username; `nobody` when there is no user (e.g. a command)."""
+    if user is None:
+        return nobody
+    return user.get_full_name() or user.username

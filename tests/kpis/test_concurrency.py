@@ -11,7 +11,9 @@ from kpis.models import KPIValue
 from kpis.updates import KPIEntry, UpdateConflict, progress_update_save
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Transactional tests empty every table afterwards; serialized_rollback puts back what
+# the migrations made (roles, cohorts, comparators) for the tests that follow.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_of_two_simultaneous_saves_one_wins_and_the_other_is_told(led_action, open_term, lead):

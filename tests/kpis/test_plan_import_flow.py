@@ -218,6 +218,16 @@ def test_a_bad_upload_is_refused_with_its_reasons_and_nothing_kept(admin_client)
     assert not PlanImport.objects.exists()
 
 
+def test_imports_made_on_the_command_line_are_listed(admin_client, plan):
+    page = admin_client.get(reverse("kpis:plan_import_start")).content.decode()
+    assert "delivery_plan.xlsx" in page and "Command line" in page
+    staged = PlanImport.objects.get()
+    assert (
+        "the command line"
+        in admin_client.get(reverse("kpis:plan_import_preview", args=[staged.pk])).content.decode()
+    )
+
+
 def test_no_file_chosen_is_an_error_linked_to_the_field(admin_client):
     response = admin_client.post(reverse("kpis:plan_import_start"), {})
     assert response.status_code == 400

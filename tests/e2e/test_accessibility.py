@@ -1,0 +1,78 @@
+"""axe-core on every page type the service has, signed in as whoever sees it."""
+
+import pytest
+
+from actions.models import Action, ProgressUpdate
+from kpis.models import PlanImport, Term
+from kpis.plan_imports import plan_import_stage
+from tests.conftest import PLAN_WORKBOOK
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import ProgressUpdateFactory, UserFactory
+
+# Transactional tests empty every table afterwards; serialized_rollback puts back what
+# the migrations made (roles, cohorts, comparators) for the tests that follow.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def people(plan, open_term):
+    action = Action.objects.get(code="1.2(a)")
+    lead = UserFactory(username="lead", first_name="Hannah", last_name="Clarke", role="Officer")
+    action.leads.add(lead)
+    UserFactory(username="board", role="Board member")
+    UserFactory(username="admin", role="Admin", is_staff=True)
+    ProgressUpdateFactory(
+        action=Action.objects.get(code="3.1(a)"), term=open_term, status="submitted"
+    )
+    return action
+
+
+def test_the_sign_in_page(page, axe, db):
+    page.goto("/login/")
+    assert_accessible(axe, page)
+    page.get_by_role("button", name="Sign in").click()  # with its error summary
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(axe, page)
+
+
+def test_the_pages_board_members_read(page, axe, people):
+    sign_in(page, "board")
+    for url in [
+        "/",
+        "/actions/",
+        "/actions/?sector=2&sort=-latest_rating",
+        "/commitments/1/",
+        f"/actions/{people.pk}/",
+    ]:
+        page.goto(url)
+        assert_accessible(axe, page)
+
+
+def test_my_actions_and_the_termly_update_page_empty_and_with_errors(page, axe, people, open_term):
+    sign_in(page, "lead")
+    page.goto("/my/")
+    assert_accessible(axe, page)
+    page.goto(f"/updates/{people.pk}/{open_term.pk}/")
+    assert_accessible(axe, page)
+    page.get_by_label("Red", exact=True).check()
+    page.get_by_role("button", name="Submit for approval").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(axe, page)
+
+
+def test_the_approval_pages(page, axe, people):
+    sign_in(page, "admin")
+    page.goto("/approvals/")
+    assert_accessible(axe, page)
+    page.goto(f"/approvals/{ProgressUpdate.objects.get(status='submitted').pk}/")
+    assert_accessible(axe, page)
+
+
+def test_the_import_pages(page, axe, people):
+    sign_in(page, "admin")
+    page.goto("/plan/import/")
+    assert_accessible(axe, page)
+    staged = plan_import_stage(data=PLAN_WORKBOOK.read_bytes(), name="plan.xlsx", user=None)
+    page.goto(f"/plan/import/{staged.pk}/?unchanged=1")
+    assert_accessible(axe, page)
+    assert PlanImport.objects.count() >= 1 and Term.objects.exists()

@@ -1,0 +1,154 @@
+"""The journeys people take, in a real browser."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from actions.models import Action, ProgressUpdate
+from kpis.models import Cohort
+from tests.conftest import PLAN_WORKBOOK
+from tests.e2e.conftest import sign_in, sign_out
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def gld_action(plan, open_term):
+    """1.2(a), led by `lead`, whose (iii) is the GLD percentage broken down for disadvantaged."""
+    action = Action.objects.get(code="1.2(a)")
+    action.leads.add(
+        UserFactory(username="lead", first_name="Hannah", last_name="Clarke", role="Officer")
+    )
+    gld = action.kpis.get(ref="iii")
+    gld.unit, gld.polarity = "percent", "higher_better"
+    gld.save()
+    gld.breakdown_cohorts.add(Cohort.objects.get(code="disadvantaged"))
+    UserFactory(
+        username="admin", first_name="Alex", last_name="Morgan", role="Admin", is_staff=True
+    )
+    UserFactory(username="board", role="Board member")
+    return action
+
+
+def open_update(page: Page, action: Action, term) -> None:
+    page.get_by_role("link", name="My actions").click()
+    page.get_by_role("link", name=f"Update {action.code} for {term.label}").click()
+
+
+def gld_inputs(page: Page, action: Action):
+    prefix = f"#id_kpi{action.kpis.get(ref='iii').pk}-"
+    return lambda name: page.locator(prefix + name)
+
+
+def test_a_lead_updates_an_approver_returns_the_lead_fixes_and_it_is_approved(
+    page, gld_action, open_term
+):
+    field = gld_inputs(page, gld_action)
+    sign_in(page, "lead")
+    open_update(page, gld_action, open_term)
+    field("numerator").fill("335")
+    field("denominator").fill("456")
+    field("data_period").fill("2025/26 academic year")
+    page.get_by_text("Breakdown by group").first.click()
+    page.get_by_label("Disadvantaged").fill("58.2")
+    page.get_by_label("Amber", exact=True).check()
+    page.get_by_label("Progress this term").fill("Moderation visits completed in 40 settings.")
+    page.get_by_label("Next steps").fill("Targeted support for settings below 60%.")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_text("was saved as a draft")).to_be_visible()
+    open_update(page, gld_action, open_term)
+    # the percentage, worked out from the numbers, in the recent values table
+    expect(page.get_by_role("cell", name="73.5% (335 of 456)")).to_be_visible()
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.get_by_text("was submitted for approval")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Approvals").click()
+    page.get_by_role("link", name=re.compile(r"^Review 1\.2\(a\)")).click()
+    page.get_by_label("Why it is being returned").fill("Please add the EYPP figure too.")
+    page.get_by_role("button", name="Return update").click()
+    expect(page.get_by_text("Returned 1.2(a)")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, "lead")
+    page.get_by_role("link", name="My actions").click()
+    expect(page.get_by_text("Returned: Please add the EYPP figure too.")).to_be_visible()
+    page.get_by_role("link", name=f"Update 1.2(a) for {open_term.label}").click()
+    page.get_by_label("Evidence of impact").fill("EYPP children: 61% on track, up from 55%.")
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.get_by_text("was submitted for approval")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Approvals").click()
+    page.get_by_role("link", name=re.compile(r"^Review 1\.2\(a\)")).click()
+    page.get_by_role("button", name="Approve update").click()
+    expect(page.get_by_text("Approved 1.2(a)")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, "board")
+    page.goto(f"/actions/{gld_action.pk}/")
+    expect(page.get_by_role("cell", name=re.compile(r"^73\.5%")).first).to_be_visible()
+    expect(page.locator(".eis-rating--amber").first).to_have_text("Amber")
+    assert ProgressUpdate.objects.get(action=gld_action).status == "approved"
+
+
+def tab_to(page: Page, selector: str, limit: int = 250) -> None:
+    """Press Tab until the element matching `selector` has focus."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement === document.querySelector(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_the_termly_update_by_keyboard_alone(page, gld_action, open_term):
+    page.goto("/login/")
+    page.keyboard.press("Tab")  # the skip link first
+    tab_to(page, "#id_username")
+    page.keyboard.type("lead")
+    page.keyboard.press("Tab")
+    page.keyboard.type("correct-horse-battery")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Delivery plan overview")).to_be_visible()
+    page.goto(f"/updates/{gld_action.pk}/{open_term.pk}/")
+    gld_pk = gld_action.kpis.get(ref="iii").pk
+    tab_to(page, f"#id_kpi{gld_pk}-value")
+    page.keyboard.type("66.4")
+    tab_to(page, f"#id_kpi{gld_pk}-data_period")
+    page.keyboard.type("2025/26 academic year")
+    tab_to(page, "summary.govuk-details__summary")  # the breakdown by group, closed
+    page.keyboard.press("Enter")
+    disadvantaged = Cohort.objects.get(code="disadvantaged").pk
+    tab_to(page, f"#id_kpi{gld_pk}-cohort_{disadvantaged}")
+    page.keyboard.type("52.9")
+    tab_to(page, f"#id_kpi{gld_pk}-no_new_data")
+    tab_to(page, "#id_rating_0")
+    page.keyboard.press("ArrowDown")  # Blue -> Green, as radios move with arrow keys
+    page.keyboard.press("Space")
+    tab_to(page, "#id_progress")
+    page.keyboard.type("On track: moderation complete.")
+    tab_to(page, "button.govuk-button:not(.govuk-button--secondary)")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("was submitted for approval")).to_be_visible()
+    update = ProgressUpdate.objects.get(action=gld_action)
+    assert (update.rating, update.status) == ("green", "submitted")
+    values = gld_action.kpis.get(ref="iii").values
+    assert values.get(cohort__code="all").value == Decimal("66.4")
+    assert values.get(cohort__code="disadvantaged").value == Decimal("52.9")
+
+
+def test_an_admin_imports_a_workbook_through_preview_and_confirm(page, gld_action):
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Import plan").click()
+    page.get_by_label("Plan workbook").set_input_files(str(PLAN_WORKBOOK))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="Check what will change")).to_be_visible()
+    expect(page.get_by_text("Actions: 0 created, 0 changed, 95 unchanged")).to_be_visible()
+    page.get_by_role("button", name="Confirm and import").click()
+    expect(page.get_by_text("delivery_plan.xlsx was imported.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Imported")).to_be_visible()
