@@ -1,3 +1,4 @@
+import importlib
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -10,6 +11,24 @@ from kpis.models import Cohort, Comparator, Season
 from tests.factories import ActionFactory, KPIFactory, TermFactory, UserFactory
 
 PLAN_WORKBOOK = Path(__file__).resolve().parents[1] / "fixtures" / "delivery_plan.xlsx"
+
+
+def restore_reference_data() -> None:
+    """Put back what the migrations made (roles, cohorts, comparators).
+
+    Transactional tests (the browser tests, the concurrency test) empty every table
+    when they finish; the next one needs these rows again.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    importlib.import_module("boards.migrations.0002_roles").assign_roles(Group, Permission)
+    importlib.import_module("kpis.migrations.0002_cohorts_and_comparators").create(apps, None)
+
+
+@pytest.fixture
+def reference_data(transactional_db) -> None:
+    restore_reference_data()
 
 
 @pytest.fixture

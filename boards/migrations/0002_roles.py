@@ -10,15 +10,8 @@ ADMIN_APPS = ["actions", "kpis", "boards"]
 ADMIN_AUTH_MODELS = ["user", "group"]
 
 
-def create(apps, schema_editor):
-    # Permissions are normally made after all migrations run; make them now so
-    # the Admin group can be given them on a fresh database.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+def assign_roles(Group, Permission) -> None:
+    """Create the role groups and give Admin its permissions; safe to run again."""
     for name in ROLES:
         Group.objects.get_or_create(name=name)
     admin = Group.objects.get(name="Admin")
@@ -28,6 +21,16 @@ def create(apps, schema_editor):
         content_type__app_label="auth", content_type__model__in=ADMIN_AUTH_MODELS
     )
     admin.permissions.add(*perms)
+
+
+def create(apps, schema_editor):
+    # Permissions are normally made after all migrations run; make them now so
+    # the Admin group can be given them on a fresh database.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    assign_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove(apps, schema_editor):

@@ -9,9 +9,7 @@ from tests.conftest import PLAN_WORKBOOK
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import ProgressUpdateFactory, UserFactory
 
-# Transactional tests empty every table afterwards; serialized_rollback puts back what
-# the migrations made (roles, cohorts, comparators) for the tests that follow.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 
 @pytest.fixture

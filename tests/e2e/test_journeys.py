@@ -12,7 +12,7 @@ from tests.conftest import PLAN_WORKBOOK
 from tests.e2e.conftest import sign_in, sign_out
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 
 @pytest.fixture

@@ -11,9 +11,7 @@ from kpis.models import KPIValue
 from kpis.updates import KPIEntry, UpdateConflict, progress_update_save
 from tests.factories import UserFactory
 
-# Transactional tests empty every table afterwards; serialized_rollback puts back what
-# the migrations made (roles, cohorts, comparators) for the tests that follow.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 
 def test_of_two_simultaneous_saves_one_wins_and_the_other_is_told(led_action, open_term, lead):
