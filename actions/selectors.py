@@ -1,9 +1,19 @@
 """Reads of the plan that cross relations, each with the joins it needs up front."""
 
 from django.apps import apps
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from actions.models import Action, Commitment, ProgressUpdate, Sector, UpdateStatus
+from bury_eis.roles import is_admin
+
+
+def can_update(user: AbstractBaseUser, action: Action) -> bool:
+    """Admins may update any action; officers only those they lead.
+
+    Reads `action.leads.all()`, so a prefetched list costs no query.
+    """
+    return is_admin(user) or any(lead.pk == user.pk for lead in action.leads.all())
 
 
 def action_list() -> QuerySet[Action]:

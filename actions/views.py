@@ -6,7 +6,7 @@ from actions import selectors
 from actions.filters import ActionFilterSet
 from actions.models import RATING_MEANINGS, Action, ChangeRecord, Commitment, Rating
 from actions.tables import ActionTable
-from bury_eis.roles import is_admin, role_required
+from bury_eis.roles import role_required
 
 
 @role_required
@@ -66,7 +66,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # History includes drafts, so only those who can update the action see it;
     # board members see approved figures only.
     history = []
-    if is_admin(request.user) or request.user in action.leads.all():
+    if selectors.can_update(request.user, action):
         history = ChangeRecord.objects.filter(action=action).select_related("term", "changed_by")[
             :100
         ]

@@ -74,11 +74,6 @@ def my_round(user: AbstractBaseUser, term: Term, today: date) -> list[ActionRoun
     return rounds
 
 
-def can_update(user: AbstractBaseUser, action: Action) -> bool:
-    """Admins may update any action; officers only those they lead."""
-    return is_admin(user) or action.leads.filter(pk=user.pk).exists()
-
-
 def open_exception(action: Action, term: Term) -> TermException | None:
     return TermException.objects.filter(action=action, term=term, closed_at__isnull=True).first()
 

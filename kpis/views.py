@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actions.models import Action, ProgressUpdate, UpdateStatus
+from actions.selectors import can_update
 from bury_eis.roles import can_approve, is_admin
 from kpis import selectors
 from kpis.forms import KPIForm, NarrativeForm, kpi_initial
@@ -38,7 +39,7 @@ def _action_for_update(request: HttpRequest, action_pk: int) -> Action:
     action = get_object_or_404(
         Action.objects.select_related("commitment", "sector"), pk=action_pk, retired_at__isnull=True
     )
-    if not selectors.can_update(request.user, action):
+    if not can_update(request.user, action):
         raise PermissionDenied("You can update only the actions you lead.")
     return action
 
