@@ -8,7 +8,6 @@ Runs are repeatable: demo rows are replaced, real rows are never touched.
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -20,7 +19,7 @@ from boards.demo_figures import COHORTS, COMPARATORS, MEASURES, DemoMeasure, Dem
 from boards.models import Board
 from bury_eis.roles import ADMIN, BOARD_MEMBER, OFFICER
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue, Season, Term
-from kpis.status import kpi_status
+from kpis.status import kpi_status, percentage
 
 DEMO_PASSWORD = "bury-demo-2026"  # noqa: S105 - published on purpose, development mode only
 DEMO_DOMAIN = "example.org"
@@ -391,19 +390,13 @@ def _apply_measure(kpi: KPI, measure: DemoMeasure) -> None:
     kpi.save()
 
 
-def _percent(numerator: int, denominator: int) -> Decimal:
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
-
-
 def _point_values(
     kpi, point: DemoPoint, term: Term, cohorts: dict, entered_by: int | None
 ) -> list[KPIValue]:
     """The all-pupil value of a demo point, then one value per cohort breakdown."""
     value = point.value
     if value is None and point.numerator is not None and point.denominator:
-        value = _percent(point.numerator, point.denominator)
+        value = percentage(point.numerator, point.denominator)
     common = {
         "kpi": kpi,
         "term": term,

@@ -1,11 +1,18 @@
 """How a recorded value stands against its KPI's target: Green, Amber, Red or Grey."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from kpis.models import KPI, KPIStatus, MilestoneStatus, Polarity, TargetKind
 
 # Kinds whose target is a number the value itself can be compared with.
 _NUMERIC_KINDS = {TargetKind.ABSOLUTE, TargetKind.THRESHOLD, TargetKind.CUMULATIVE}
+
+
+def percentage(numerator: int, denominator: int) -> Decimal:
+    """numerator / denominator as a percentage to one decimal place, as DfE publishes."""
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
 
 
 def effective_target(kpi: KPI) -> Decimal | None:

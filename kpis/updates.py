@@ -8,7 +8,7 @@ Every change is kept as a ChangeRecord with who, when, before and after.
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -28,9 +28,9 @@ from actions.models import (
     UpdateStatus,
 )
 from bury_eis.formatting import with_unit
-from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue, Term, Unit
+from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue, Term
 from kpis.selectors import open_terms
-from kpis.status import kpi_status
+from kpis.status import kpi_status, percentage
 
 NARRATIVE_FIELDS = {
     "rating": "Rating",
@@ -94,10 +94,7 @@ class KPIEntry:
     def headline(self) -> Decimal | None:
         """The value, computed from numerator and denominator where both are given."""
         if self.numerator is not None and self.denominator:
-            scale = 100 if self.kpi.unit == Unit.PERCENT else 1
-            return (Decimal(self.numerator) * scale / Decimal(self.denominator)).quantize(
-                Decimal("0.1"), rounding=ROUND_HALF_UP
-            )
+            return percentage(self.numerator, self.denominator)
         return self.value
 
 
