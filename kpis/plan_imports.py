@@ -22,12 +22,15 @@ def _as_stored(preview: dict) -> dict:
     return json.loads(json.dumps(preview, cls=DjangoJSONEncoder))
 
 
-def plan_import_stage(*, data: bytes, name: str, user: AbstractBaseUser | None) -> PlanImport:
+def plan_import_stage(
+    *, data: bytes, name: str, user: AbstractBaseUser | None, plan_file: PlanFile | None = None
+) -> PlanImport:
     """Check and read the file, work out its preview and keep both until it is confirmed.
 
-    Raises PlanFileError (nothing kept) when the file cannot be imported.
+    `plan_file` is the file already read, if the caller has it. Raises
+    PlanFileError (nothing kept) when the file cannot be imported.
     """
-    plan_file = plan_file_read(data, name=name)
+    plan_file = plan_file or plan_file_read(data, name=name)
     return PlanImport.objects.create(
         file_name=name[:255],
         checksum=plan_file.checksum,
@@ -39,15 +42,19 @@ def plan_import_stage(*, data: bytes, name: str, user: AbstractBaseUser | None) 
     )
 
 
-def plan_import_confirm(*, staged: PlanImport, user: AbstractBaseUser | None) -> ImportSummary:
+def plan_import_confirm(
+    *, staged: PlanImport, user: AbstractBaseUser | None, plan_file: PlanFile | None = None
+) -> ImportSummary:
     """Apply a previewed import in one transaction, exactly as previewed, and record it.
 
+    The stored file is read again unless `plan_file` is that same file already read.
     If the plan changed since the preview (another import, an admin edit), nothing is
     applied and PlanChangedSincePreview is raised.
     """
     with transaction.atomic():
         staged = PlanImport.objects.select_for_update().get(pk=staged.pk, applied_at__isnull=True)
-        plan_file: PlanFile = plan_file_read(bytes(staged.content), name=staged.file_name)
+        if plan_file is None or plan_file.checksum != staged.checksum:
+            plan_file = plan_file_read(bytes(staged.content), name=staged.file_name)
         if _as_stored(plan_preview(plan_file.rows, plan_file.warnings)) != staged.preview:
             raise PlanChangedSincePreview
         summary = plan_import(rows=plan_file.rows)

@@ -31,17 +31,17 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path.name} was not imported; nothing was changed.\n" + "\n".join(exc.problems)
             ) from None
-        for line in preview_lines(plan_preview(plan_file.rows, plan_file.warnings)):
-            self.stdout.write(line)
         if dry_run:
+            self._print(preview_lines(plan_preview(plan_file.rows, plan_file.warnings)))
             summary = plan_import(rows=plan_file.rows, dry_run=True)
             self.stdout.write(
                 f"Dry run: nothing was changed. Would have made: {path.name} "
                 f"({len(plan_file.rows)} KPI rows, {plan_file.layout} layout)"
             )
         else:
-            staged = plan_import_stage(data=data, name=path.name, user=None)
-            summary = plan_import_confirm(staged=staged, user=None)
+            staged = plan_import_stage(data=data, name=path.name, user=None, plan_file=plan_file)
+            self._print(preview_lines(staged.preview))
+            summary = plan_import_confirm(staged=staged, user=None, plan_file=plan_file)
             self.stdout.write(
                 f"Imported: {path.name} ({len(plan_file.rows)} KPI rows, {plan_file.layout} layout)"
             )
@@ -49,3 +49,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         if not summary.changed_anything:
             self.stdout.write("  Nothing to change: the database already matches this file.")
+
+    def _print(self, lines: list[str]) -> None:
+        for line in lines:
+            self.stdout.write(line)
