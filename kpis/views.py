@@ -27,6 +27,7 @@ from kpis.updates import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STALE_REVIEW = "This update changed while you were reviewing it; review it again."
 CONFLICT = (
     "Someone else saved this update after you opened it, so your changes were not saved. "
     "Your entries are still on this page: open the update again in a new tab to see theirs, "
@@ -217,16 +218,24 @@ def _render_review(request, update: ProgressUpdate, reason_error: str = "", stat
     )
 
 
+def _still_as_reviewed(request: HttpRequest, update: ProgressUpdate) -> bool:
+    """True if the update is the version the approver reviewed; else say so and return False."""
+    if str(update.version) == request.POST.get("version"):
+        return True
+    messages.error(request, STALE_REVIEW)
+    return False
+
+
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     _approver_only(request)
-    update = get_object_or_404(
-        selectors.approval_queue(), pk=pk, version=request.POST.get("version")
-    )
+    update = get_object_or_404(selectors.approval_queue(), pk=pk)
+    if not _still_as_reviewed(request, update):
+        return redirect("kpis:approvals")
     try:
         progress_update_approve(update=update, user=request.user)
     except UpdateConflict:
-        messages.error(request, "This update changed while you were reviewing it; review it again.")
+        messages.error(request, STALE_REVIEW)
         return redirect("kpis:approvals")
     messages.success(request, f"Approved {update.action.code}, {update.term.label}.")
     return redirect("kpis:approvals")
@@ -239,13 +248,12 @@ def return_update(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "").strip()
     if not reason:
         return _render_review(request, update, "Enter why the update is being returned", status=400)
-    if str(update.version) != request.POST.get("version"):
-        messages.error(request, "This update changed while you were reviewing it; review it again.")
+    if not _still_as_reviewed(request, update):
         return redirect("kpis:approvals")
     try:
         progress_update_return(update=update, user=request.user, reason=reason)
     except UpdateConflict:
-        messages.error(request, "This update changed while you were reviewing it; review it again.")
+        messages.error(request, STALE_REVIEW)
         return redirect("kpis:approvals")
     messages.success(request, f"Returned {update.action.code}, {update.term.label}, to its lead.")
     return redirect("kpis:approvals")

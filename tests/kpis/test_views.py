@@ -149,6 +149,21 @@ def test_a_user_given_the_approver_permission_can_approve(client, submitted):
     assert (submitted.status, submitted.decided_by) == ("approved", approver)
 
 
+@pytest.mark.parametrize("version", ["", "abc", "999"])
+def test_a_decision_on_a_changed_or_unnamed_version_is_refused_politely(
+    client, submitted, admin_user, version
+):
+    client.force_login(admin_user)
+    for name in ("kpis:approve", "kpis:return"):
+        response = client.post(
+            reverse(name, args=[submitted.pk]), {"version": version, "reason": "x"}, follow=True
+        )
+        assert response.status_code == 200
+        assert "changed while you were reviewing it" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
+
+
 def test_post_only_urls_refuse_get(client, led_action, open_term, submitted, lead):
     client.force_login(UserFactory(role="Admin", is_staff=True))
     for name in ("save", "submit", "approve", "return"):
