@@ -7,7 +7,7 @@ PORT ?= 8000
 DEV := EIS_DEV_MODE=true
 PLAN := fixtures/delivery_plan.xlsx
 
-.PHONY: install browser run test bench lint format check plan-workbook css clean
+.PHONY: install system browser run test bench lint format check plan-workbook css clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
-run: install
+run: install system
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py import_plan $(PLAN)
 	$(DEV) $(PY) manage.py seed_demo
@@ -25,12 +25,21 @@ run: install
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo logins above."
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# WeasyPrint (board-pack PDFs, bury_eis/pdf.py) loads Pango and HarfBuzz's subsetter from
+# the system, and needs an Arial-metric font (Liberation Sans) for `font-family: arial`.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation
+
+system:
+	@test "$$(dpkg-query -W -f='$${db:Status-Status}\n' $(SYSTEM_PACKAGES) 2>/dev/null | grep -cx installed)" \
+		-eq $(words $(SYSTEM_PACKAGES)) || { echo "Installing the libraries and fonts WeasyPrint needs"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(SYSTEM_PACKAGES); }
+
 # The browser tests use Debian's Chromium (Playwright cannot download browsers here).
 browser:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's Chromium for the browser tests"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
-test: install browser
+test: install system browser
 	$(DEV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Benchmarks print figures; they are not part of make test. Needs `make run`'s data

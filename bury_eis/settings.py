@@ -158,6 +158,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every unsupported CSS property and each rendering step; keep only
+    # its errors (such as a refused fetch).
+    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap4.html"
