@@ -1,0 +1,369 @@
+"""Line charts drawn on the server as SVG, so they print and go into the PDF pack without scripts.
+
+The functions take plain data, not models, so a pack frozen as JSON draws the same chart
+byte for byte years later. Lines differ by dash pattern and marker shape as well as colour,
+so they can be told apart in black and white and without colour vision (WCAG 1.4.1).
+"""
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from bury_eis.formatting import figure, with_unit
+
+_WIDTH, _HEIGHT, _EMPTY_HEIGHT = 640, 260, 40
+_LEFT, _RIGHT, _BOTTOM = 64, 620, 222
+_INSET = 16  # keeps the first and last markers clear of the axes
+_INK, _GRID, _TARGET, _BASELINE = "#0b0c0c", "#b1b4b6", "#00703c", "#505a5f"
+_FROM_ZERO = {"count", "percent", "rate_per_10000", "money", "days", "weeks"}
+_CAPTIONS = {"count": "Number", "rate_per_10000": "Per 10,000", "days": "Days", "weeks": "Weeks"}
+_TERM = re.compile(r"^([A-Za-z]{3})[A-Za-z]*\s+\d{2}(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line: its legend name, a figure (or None) per x label, and how it is drawn."""
+
+    name: str
+    points: tuple[float | None, ...]
+    kind: str = "main"  # "main", "comparator" or "cohort"
+
+
+@dataclass(frozen=True)
+class _Style:
+    colour: str  # all at least 3:1 against white
+    dash: str  # stroke-dasharray
+    marker: str
+
+
+_STYLES = {
+    "main": _Style("#1f3a5f", "none", "circle"),
+    "comparator": _Style("#6b4fa0", "8 4", "square"),
+    "cohort": _Style("#8a5300", "2 3", "triangle"),
+}
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The plot area: where a term index or a value lands on the page."""
+
+    top: float
+    ticks: tuple[float, ...]
+    count: int
+
+    def x(self, index: int) -> float:
+        if self.count == 1:
+            return (_LEFT + _RIGHT) / 2
+        return _LEFT + _INSET + index * (_RIGHT - _LEFT - 2 * _INSET) / (self.count - 1)
+
+    def y(self, value: float) -> float:
+        low, high = self.ticks[0], self.ticks[-1]
+        return _BOTTOM - (value - low) / (high - low) * (_BOTTOM - self.top)
+
+
+def _c(value: float) -> str:
+    """A coordinate to one decimal place, never "-0.0", so output is byte-stable."""
+    return f"{round(value, 1) + 0.0:.1f}"
+
+
+def _tidy(value: float) -> float:
+    """Drop float noise (0.30000000000000004) before a number is shown."""
+    return round(value, 10) + 0.0
+
+
+def _style(kind: str) -> _Style:
+    return _STYLES.get(kind, _STYLES["main"])
+
+
+def line_chart_svg(
+    *,
+    chart_id: str,
+    title: str,
+    x_labels: tuple[str, ...],
+    series: tuple[Series, ...],
+    unit: str,
+    target: float | None = None,
+    target_upper: float | None = None,
+    target_label: str = "",
+    baseline: float | None = None,
+    baseline_label: str = "",
+) -> SafeString:
+    """An accessible SVG line chart of figures by term, with target and baseline lines."""
+    series = tuple(_checked(line, len(x_labels)) for line in series)
+    target, target_upper, baseline = (_float(v) for v in (target, target_upper, baseline))
+    values = [v for line in series for v in line.points if v is not None]
+    if not values:
+        return _svg(chart_id, title, "No figures reported yet", _EMPTY_HEIGHT, [])
+    if target is not None and not target_label:
+        target_label = f"Target {with_unit(_tidy(target), unit)}"
+        if target_upper is not None:
+            target_label += f" to {with_unit(_tidy(target_upper), unit)}"
+    if baseline is not None and not baseline_label:
+        baseline_label = f"Baseline {with_unit(_tidy(baseline), unit)}"
+    extras = [v for v in (target, target_upper, baseline) if v is not None]
+    legend, rows = _legend(series)
+    frame = _Frame(28 + 16 * rows, _nice_ticks(*_value_range(values + extras, unit)), len(x_labels))
+    parts = [*legend, *_y_axis(frame, unit), *_x_axis(frame, x_labels)]
+    main = _main_points(frame, series)
+    if target is not None:
+        parts += _target(frame, target, target_upper, target_label, main[-1] if main else None)
+    if baseline is not None:
+        parts += _baseline(frame, baseline, baseline_label, main)
+    for line in series:
+        parts += _series(frame, line, unit, [frame.y(v) for v in extras])
+    desc = _describe(x_labels, series, unit, [target_label, baseline_label])
+    return _svg(chart_id, title, desc, _HEIGHT, parts)
+
+
+def _float(value: float | None) -> float | None:
+    """Model fields hold Decimals; the drawing arithmetic wants floats."""
+    return None if value is None else float(value)
+
+
+def _checked(line: Series, count: int) -> Series:
+    """The series with float points, refusing one that does not have a point per label."""
+    if len(line.points) != count:
+        raise ValueError(f"Series {line.name!r} has {len(line.points)} points for {count} labels")
+    return Series(line.name, tuple(_float(v) for v in line.points), line.kind)
+
+
+def _svg(chart_id: str, title: str, desc: str, height: int, parts: list[str]) -> SafeString:
+    """Wrap the drawing in an <svg> that screen readers announce by its title and summary."""
+    head = format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '
+        'preserveAspectRatio="xMidYMid meet" class="eis-chart" role="img" '
+        'aria-labelledby="{}-title {}-desc" font-family="Arial, Helvetica, sans-serif" '
+        'font-size="11" fill="{}"><title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+        *(_WIDTH, height, chart_id, chart_id, _INK, chart_id, title, chart_id, desc),
+    )
+    if not parts:
+        parts = [_text("eis-chart__empty", _LEFT, 24, "start", _INK, desc)]
+    # Every part was built by format_html from constants and escaped values, so joining is safe.
+    return mark_safe(head + "".join(parts) + "</svg>")  # noqa: S308
+
+
+def _line(
+    css: str, ends: tuple[float, ...], colour: str, width: float = 1, dash: str = "none"
+) -> str:
+    return format_html(
+        '<line class="{}" x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}" '
+        'stroke-dasharray="{}"/>',
+        *(css, *(_c(end) for end in ends), colour, width, dash),
+    )
+
+
+def _text(css: str, x: float, y: float, anchor: str, colour: str, text: str) -> str:
+    return format_html(
+        '<text class="{}" x="{}" y="{}" text-anchor="{}" fill="{}">{}</text>',
+        *(css, _c(x), _c(y), anchor, colour, text),
+    )
+
+
+def _describe(
+    x_labels: tuple[str, ...], series: Iterable[Series], unit: str, notes: list[str]
+) -> str:
+    """Say in words what the chart shows: each line's first and last figure, then the targets."""
+    sentences = []
+    for line in series:
+        known = [(x_labels[i], v) for i, v in enumerate(line.points) if v is not None]
+        if not known:
+            sentences.append(f"{line.name}: no figures.")
+            continue
+        (first_label, first), (last_label, last) = known[0], known[-1]
+        text = f"{line.name}: {with_unit(_tidy(first), unit)} in {first_label}"
+        if len(known) > 1:
+            text += f" to {with_unit(_tidy(last), unit)} in {last_label}"
+        sentences.append(text + ".")
+    sentences += [note.rstrip(".") + "." for note in notes if note]
+    return " ".join(sentences)
+
+
+def _value_range(values: list[float], unit: str) -> tuple[float, float]:
+    """The span the y axis must cover: from zero when the data sits near it, 0–100 for percent."""
+    low, high = min(values), max(values)
+    if unit in _FROM_ZERO and 0 < low <= 0.4 * high:
+        low = 0.0
+    if low == high:
+        pad = abs(low) * 0.1 or 10.0
+        low, high = low - pad, high + pad
+    if unit == "percent" and min(values) >= 0 and max(values) <= 100:
+        low, high = max(low, 0.0), min(high, 100.0)
+    return low, high
+
+
+def _nice_ticks(low: float, high: float) -> tuple[float, ...]:
+    """Four to six ticks at 1, 2, 2.5 or 5 × 10ⁿ steps: round numbers people read at a glance.
+
+    The first step tried leaves at least six ticks and each next step is at most double,
+    so the first with six or fewer has at least four.
+    """
+    base = 10.0 ** math.floor(math.log10((high - low) / 5))
+    for multiple in (1, 2, 2.5, 5, 10, 20, 25, 50, 100):
+        step = multiple * base
+        first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+        if last - first + 1 <= 6:
+            return tuple(_tidy(k * step) for k in range(first, last + 1))
+    raise AssertionError("unreachable: a step of 100 × base leaves at most three ticks")
+
+
+def _short(value: float, unit: str) -> str:
+    """A figure with its unit in few characters, for tick and point labels."""
+    value = _tidy(value)
+    if unit == "percent":
+        return f"{figure(value)}%"
+    if unit == "percentage_points":
+        return f"{figure(value)}pp"
+    if unit == "money":
+        return with_unit(value, "money")
+    return figure(value)
+
+
+def _legend(series: tuple[Series, ...]) -> tuple[list[str], int]:
+    """A key above the plot (sample line, marker, name), wrapping onto more rows if needed."""
+    parts, x, row = [], _LEFT, 1
+    for line in series:
+        width = 30 + 6.5 * len(line.name) + 18
+        if x > _LEFT and x + width > _WIDTH - 8:
+            x, row = _LEFT, row + 1
+        y, style = 16 * row, _style(line.kind)
+        parts += [
+            '<g class="eis-chart__legend-item">',
+            _line("eis-chart__legend-line", (x, y - 4, x + 24, y - 4), style.colour, 2, style.dash),
+            _marker(style, x + 12, y - 4),
+            _text("eis-chart__legend-label", x + 30, y, "start", _INK, line.name),
+            "</g>",
+        ]
+        x += width
+    return parts, row
+
+
+def _marker(style: _Style, x: float, y: float) -> str:
+    """A circle, square or triangle: the shape names the line when colour cannot."""
+    if style.marker == "square":
+        corner = (_c(x - 3.5), _c(y - 3.5))
+        return format_html(
+            '<rect x="{}" y="{}" width="7" height="7" fill="{}"/>', *corner, style.colour
+        )
+    if style.marker == "triangle":
+        points = f"{_c(x)},{_c(y - 4.5)} {_c(x + 4.5)},{_c(y + 3.5)} {_c(x - 4.5)},{_c(y + 3.5)}"
+        return format_html('<polygon points="{}" fill="{}"/>', points, style.colour)
+    return format_html('<circle cx="{}" cy="{}" r="3.5" fill="{}"/>', _c(x), _c(y), style.colour)
+
+
+def _y_axis(frame: _Frame, unit: str) -> list[str]:
+    """Light gridlines with tick labels in the unit, and a caption where the unit has no symbol."""
+    parts = []
+    for tick in frame.ticks:
+        y = frame.y(tick)
+        parts.append(_line("eis-chart__grid", (_LEFT, y, _RIGHT, y), _GRID, 0.5))
+        parts.append(
+            _text("eis-chart__tick-label", _LEFT - 6, y + 4, "end", _INK, _short(tick, unit))
+        )
+    if unit in _CAPTIONS:
+        parts.append(_text("eis-chart__unit", 4, frame.top - 10, "start", _INK, _CAPTIONS[unit]))
+    return parts
+
+
+def _x_axis(frame: _Frame, x_labels: tuple[str, ...]) -> list[str]:
+    """The axis line and a tick per term; crowded axes shorten labels and skip every other."""
+    parts = [_line("eis-chart__axis", (_LEFT, _BOTTOM, _RIGHT, _BOTTOM), _INK)]
+    count = len(x_labels)
+    for index, label in enumerate(x_labels):
+        x = frame.x(index)
+        parts.append(_line("eis-chart__x-tick", (x, _BOTTOM, x, _BOTTOM + 4), _INK))
+        if count > 8 and (count - 1 - index) % 2:
+            continue
+        text = _TERM.sub(r"\1 \2", label) if count > 5 else label
+        half = 3 * len(text)  # roughly half the label's width, to keep it inside the image
+        x = min(max(x, half + 2), _WIDTH - half - 2)
+        parts.append(_text("eis-chart__x-label", x, _BOTTOM + 17, "middle", _INK, text))
+    return parts
+
+
+def _main_points(frame: _Frame, series: tuple[Series, ...]) -> list[tuple[float, float]]:
+    """Where the main line's markers sit, so target and baseline labels can keep clear of it."""
+    for line in series:
+        if line.kind == "main":
+            return [(frame.x(i), frame.y(v)) for i, v in enumerate(line.points) if v is not None]
+    return []
+
+
+def _target(
+    frame: _Frame, target: float, upper: float | None, label: str, avoid: tuple[float, float] | None
+) -> list[str]:
+    """A dashed green target line (two, lightly shaded between, for a band), labelled at right.
+
+    The label sits just above the line at its right end, moved left of the main line's
+    value label when the two would overlap.
+    """
+    parts = []
+    levels = [frame.y(target)] if upper is None else sorted([frame.y(target), frame.y(upper)])
+    if upper is not None:
+        parts.append(
+            format_html(
+                '<rect class="eis-chart__band" x="{}" y="{}" width="{}" height="{}" fill="{}" '
+                'fill-opacity="0.08"/>',
+                *(_LEFT, _c(levels[0]), _RIGHT - _LEFT, _c(levels[1] - levels[0]), _TARGET),
+            )
+        )
+    for y in levels:
+        parts.append(_line("eis-chart__target", (_LEFT, y, _RIGHT, y), _TARGET, 1.5, "6 3"))
+    label_x = _RIGHT - 2
+    if avoid is not None and abs(avoid[1] - 3 - levels[0]) < 14:
+        label_x = min(label_x, avoid[0] - 24)
+    parts.append(_text("eis-chart__target-label", label_x, levels[0] - 5, "end", _TARGET, label))
+    return parts
+
+
+def _baseline(
+    frame: _Frame, baseline: float, label: str, main: list[tuple[float, float]]
+) -> list[str]:
+    """A dotted grey baseline, labelled at its left end on the side the main line mostly is not.
+
+    The label never goes below the x axis or above the plot.
+    """
+    y = frame.y(baseline)
+    line_above = bool(main) and sum(p[1] for p in main) / len(main) < y
+    label_y = y + 13 if (line_above and y + 13 < _BOTTOM) or y - 16 < frame.top else y - 5
+    return [
+        _line("eis-chart__baseline", (_LEFT, y, _RIGHT, y), _BASELINE, 1.5, "1 3"),
+        _text("eis-chart__baseline-label", _LEFT + 4, label_y, "start", _BASELINE, label),
+    ]
+
+
+def _series(frame: _Frame, line: Series, unit: str, rules: list[float]) -> list[str]:
+    """One line as a path per unbroken run of terms, a marker per figure, the latest labelled.
+
+    The latest value's label goes above its marker, or below if a target or baseline line
+    would strike through it there.
+    """
+    style = _style(line.kind)
+    runs: list[list[tuple[float, float]]] = [[]]
+    for index, value in enumerate(line.points):
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append((frame.x(index), frame.y(value)))
+    parts = [format_html('<g class="eis-chart__series eis-chart__series--{}">', line.kind)]
+    for run in (r for r in runs if len(r) > 1):
+        d = "M" + " L".join(f"{_c(x)},{_c(y)}" for x, y in run)
+        parts.append(
+            format_html(
+                '<path d="{}" fill="none" stroke="{}" stroke-width="2" stroke-dasharray="{}"/>',
+                *(d, style.colour, style.dash),
+            )
+        )
+    points = [point for run in runs for point in run]
+    parts += [_marker(style, x, y) for x, y in points]
+    if line.kind == "main" and points:
+        last = [v for v in line.points if v is not None][-1]
+        x, y = points[-1]
+        label_y = y + 16 if any(y - 19 <= rule <= y - 5 for rule in rules) else y - 8
+        parts.append(
+            _text("eis-chart__value", x, label_y, "middle", style.colour, _short(last, unit))
+        )
+    return [*parts, "</g>"]
