@@ -1,10 +1,58 @@
 import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from actions.models import Action, Commitment, Rating, Sector
+from actions.models import Action, Commitment, Movement, Rating, Sector
 
 
-class ActionFilterSet(django_filters.FilterSet):
+class PersonChoiceField(forms.ModelChoiceField):
+    """Users by full name, as board members know them, not by login name."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class LeadFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonChoiceField
+
+
+def leads() -> QuerySet:
+    """Users who lead at least one live action."""
+    return (
+        get_user_model()
+        .objects.filter(led_actions__retired_at__isnull=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def ids(value: str) -> list[int]:
+    """ "1,3" -> [1, 3]; anything that is not a number is ignored."""
+    return [int(part) for part in value.split(",") if part.strip().isdigit()]
+
+
+class TermFilterSet(django_filters.FilterSet):
+    """A FilterSet whose rows are read as at one reporting term, chosen by `term`.
+
+    The view resolves the term (the queryset's annotations depend on it) and
+    passes the terms and the chosen one here, so the form shows that choice.
+    """
+
+    term = django_filters.ChoiceFilter(method="keep", label="Term", empty_label=None)
+
+    def __init__(self, data=None, *args, terms=(), term=None, **kwargs) -> None:
+        data = data.copy() if data is not None else None
+        if data is not None and term is not None:
+            data["term"] = str(term.pk)
+        super().__init__(data, *args, **kwargs)
+        self.filters["term"].extra["choices"] = [(str(t.pk), t.label) for t in terms]
+
+    def keep(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset
+
+
+class ActionFilterSet(TermFilterSet):
     """Filters for the action list; `q` searches code, text, outcome and lead."""
 
     q = django_filters.CharFilter(method="search", label="Search")
@@ -14,17 +62,35 @@ class ActionFilterSet(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(), empty_label="All sectors"
     )
+    lead = LeadFilter(field_name="leads", queryset=leads(), empty_label="Any lead", label="Lead")
     rating = django_filters.ChoiceFilter(
-        field_name="latest_rating",
         choices=[*Rating.choices, ("none", "No approved update")],
         method="filter_rating",
         empty_label="Any rating",
-        label="Latest rating",
     )
+    movement = django_filters.ChoiceFilter(
+        choices=Movement.choices, empty_label="Any movement", label="Since the previous term"
+    )
+    stale = django_filters.ChoiceFilter(
+        choices=[("yes", "No approved update this term"), ("no", "Approved update this term")],
+        method="filter_stale",
+        empty_label="Any",
+        label="Reported",
+    )
+
+    # A board's remit, carried by links from its dashboard: comma-separated ids.
+    commitments = django_filters.CharFilter(method="in_commitments", widget=forms.HiddenInput)
+    sectors = django_filters.CharFilter(method="in_sectors", widget=forms.HiddenInput)
 
     class Meta:
         model = Action
-        fields = ["q", "commitment", "sector", "rating"]
+        fields = ["term", "q", "commitment", "sector", "lead", "rating", "movement", "stale"]
+
+    def in_commitments(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet:
+        return queryset.filter(commitment_id__in=ids(value))
+
+    def in_sectors(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet:
+        return queryset.filter(sector_id__in=ids(value))
 
     def search(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         value = value.strip()
@@ -39,5 +105,8 @@ class ActionFilterSet(django_filters.FilterSet):
 
     def filter_rating(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         if value == "none":
-            return queryset.filter(latest_rating__isnull=True)
-        return queryset.filter(latest_rating=value)
+            return queryset.filter(rating__isnull=True)
+        return queryset.filter(rating=value)
+
+    def filter_stale(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+        return queryset.filter(rating__isnull=value == "yes")

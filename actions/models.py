@@ -31,6 +31,37 @@ RATING_MEANINGS: dict[str, tuple[str, str]] = {
 }
 
 
+class Movement(models.TextChoices):
+    """How an action's approved rating moved from the previous term to this one."""
+
+    IMPROVED = "improved", "Improved"
+    SAME = "same", "Same"
+    WORSE = "worse", "Worse"
+    NEW = "new", "New"
+    NO_UPDATE = "no_update", "No update"
+
+
+# Delivery order of the scale; Grey ("not started") sits outside it, so a move onto
+# the scale from Grey or from no rating is "new", never "improved".
+_RANK = {Rating.RED: 1, Rating.AMBER: 2, Rating.GREEN: 3, Rating.BLUE: 4}
+
+
+def movement(before: str | None, now: str | None) -> Movement:
+    """Compare last term's approved rating with this term's; None means no approved update."""
+    if not now:
+        return Movement.NO_UPDATE
+    if now == Rating.GREY:
+        # Back to "not started" after being on the scale is a step backwards.
+        if before == Rating.GREY:
+            return Movement.SAME
+        return Movement.WORSE if before else Movement.NEW
+    if before not in _RANK:
+        return Movement.NEW
+    if _RANK[now] == _RANK[before]:
+        return Movement.SAME
+    return Movement.IMPROVED if _RANK[now] > _RANK[before] else Movement.WORSE
+
+
 class UpdateStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"

@@ -1,11 +1,37 @@
 """Reads of the plan that cross relations, each with the joins it needs up front."""
 
-from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
-from actions.models import Action, Commitment, ProgressUpdate, Sector, UpdateStatus
+from actions.models import (
+    Action,
+    Movement,
+    ProgressUpdate,
+    Rating,
+    UpdateStatus,
+)
 from bury_eis.roles import is_admin
+
+# Worst first, so sorting by rating puts what needs attention at the top.
+RATING_ORDER = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.BLUE, Rating.GREY]
+# The delivery scale, lowest first; Grey ("not started") is off it.
+RANKED = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.BLUE]
 
 
 def can_update(user: AbstractBaseUser, action: Action) -> bool:
@@ -16,68 +42,101 @@ def can_update(user: AbstractBaseUser, action: Action) -> bool:
     return is_admin(user) or any(lead.pk == user.pk for lead in action.leads.all())
 
 
-def action_list() -> QuerySet[Action]:
-    """Live actions with their commitment, sector, leads and newest approved rating."""
-    latest = ProgressUpdate.objects.filter(
-        action=OuterRef("pk"), status=UpdateStatus.APPROVED
-    ).order_by("-term__start_date")
-    return (
-        Action.objects.filter(retired_at__isnull=True)
-        .select_related("commitment", "sector")
-        .prefetch_related("leads")
-        .annotate(
-            kpi_count=Count("kpis", filter=Q(kpis__retired_at__isnull=True), distinct=True),
-            latest_rating=Subquery(latest.values("rating")[:1]),
-        )
+def reporting_terms() -> list:
+    """Every term, newest first, each with `has_approved`: whether any update in it is approved.
+
+    Terms are `kpis.Term`, reached through the update's foreign key so this layer
+    imports nothing from kpis.
+    """
+    term_model = ProgressUpdate._meta.get_field("term").related_model
+    approved = ProgressUpdate.objects.filter(term=OuterRef("pk"), status=UpdateStatus.APPROVED)
+    return list(term_model.objects.annotate(has_approved=Exists(approved)).order_by("-start_date"))
+
+
+def term_and_previous(terms: list, term_pk: int | None = None) -> tuple:
+    """The chosen term (default: the newest with an approved update) and the one before it.
+
+    `terms` is `reporting_terms()`; an unknown `term_pk` falls back to the default.
+    """
+    chosen = next((t for t in terms if t.pk == term_pk), None)
+    if chosen is None:
+        chosen = next((t for t in terms if t.has_approved), terms[0] if terms else None)
+    if chosen is None:
+        return None, None
+    index = terms.index(chosen)
+    return chosen, terms[index + 1] if index + 1 < len(terms) else None
+
+
+def with_standing(actions: QuerySet[Action], term, previous) -> QuerySet[Action]:
+    """Annotate each action's standing in `term` against `previous` (either may be None).
+
+    Adds `rating` (approved, in `term`), `previous_rating` (approved, in
+    `previous`), `movement` and `rating_order` (worst first). Each term's approved
+    update is one LEFT JOIN (an action has at most one update per term), so the
+    CASE expressions read plain columns rather than repeating subqueries.
+    """
+    approved = Q(updates__status=UpdateStatus.APPROVED)
+    actions = actions.annotate(
+        now=FilteredRelation("updates", condition=approved & Q(updates__term=term)),
+        before=FilteredRelation("updates", condition=approved & Q(updates__term=previous)),
+    )
+    return actions.annotate(rating=F("now__rating"), previous_rating=F("before__rating")).annotate(
+        movement=movement_case("previous_rating", "rating"),
+        rating_order=rating_order("rating"),
     )
 
 
-def plan_overview() -> tuple[list[Commitment], list[Sector], dict[tuple[int, int], int]]:
-    """Commitments (each with `action_count`), sectors, and live action counts per cell."""
-    counts = {
-        (row["commitment_id"], row["sector_id"]): row["n"]
-        for row in Action.objects.filter(retired_at__isnull=True)
-        .values("commitment_id", "sector_id")
+def movement_case(before: str, now: str) -> Case:
+    """`movement()` as SQL over two rating columns, so lists can filter and count by it.
+
+    tests/actions/test_selectors.py checks it against `movement()` for every pair.
+    """
+    improved = Q()
+    for rank, rating in enumerate(RANKED):
+        if rank:
+            improved |= Q(**{now: rating, f"{before}__in": RANKED[:rank]})
+    return Case(
+        When(**{f"{now}__isnull": True}, then=Value(Movement.NO_UPDATE.value)),
+        When(**{now: F(before)}, then=Value(Movement.SAME.value)),
+        When(**{f"{before}__isnull": True}, then=Value(Movement.NEW.value)),
+        When(**{before: Rating.GREY}, then=Value(Movement.NEW.value)),
+        When(**{now: Rating.GREY}, then=Value(Movement.WORSE.value)),
+        When(improved, then=Value(Movement.IMPROVED.value)),
+        default=Value(Movement.WORSE.value),
+        output_field=CharField(),
+    )
+
+
+def rating_order(field: str) -> Case:
+    whens = [When(**{field: r}, then=Value(i)) for i, r in enumerate(RATING_ORDER)]
+    return Case(*whens, default=Value(len(RATING_ORDER)), output_field=IntegerField())
+
+
+def action_list(term=None, previous=None) -> QuerySet[Action]:
+    """Live actions with commitment, sector, leads, `kpi_count` and their standing in `term`."""
+    kpi_model = Action.kpis.rel.related_model
+    kpis = (
+        kpi_model.objects.filter(action=OuterRef("pk"), retired_at__isnull=True)
+        .order_by()
+        .values("action")
         .annotate(n=Count("pk"))
-    }
-    commitments = list(Commitment.objects.all())
-    for commitment in commitments:
-        commitment.action_count = sum(n for (c, _), n in counts.items() if c == commitment.pk)
-    return commitments, list(Sector.objects.all()), counts
+        .values("n")
+    )
+    actions = (
+        Action.objects.filter(retired_at__isnull=True)
+        .select_related("commitment", "sector")
+        .prefetch_related("leads")
+        .annotate(kpi_count=Coalesce(Subquery(kpis), 0))
+    )
+    return with_standing(actions, term, previous)
 
 
 def action_detail(pk: int) -> Action:
-    """One action with leads, approved updates, live KPIs and approved all-pupil values.
-
-    KPIs and values are looked up by app label rather than imported, so this
-    lower layer needs nothing from the kpis app's code.
-    """
-    kpi_model = apps.get_model("kpis", "KPI")
-    value_model = apps.get_model("kpis", "KPIValue")
+    """One action with its commitment, sector, leads and approved updates, newest first."""
     return (
         Action.objects.select_related("commitment", "sector")
         .prefetch_related(
             "leads",
-            Prefetch(
-                "kpis",
-                queryset=kpi_model.objects.filter(retired_at__isnull=True).order_by("position"),
-            ),
-            Prefetch(
-                "kpis__values",
-                queryset=value_model.objects.filter(cohort__code="all")
-                .filter(
-                    # Only figures whose term's update was approved reach board members.
-                    Exists(
-                        ProgressUpdate.objects.filter(
-                            action=OuterRef("kpi__action"),
-                            term=OuterRef("term"),
-                            status=UpdateStatus.APPROVED,
-                        )
-                    )
-                )
-                .select_related("term")
-                .order_by("-term__start_date"),
-            ),
             Prefetch(
                 "updates",
                 queryset=ProgressUpdate.objects.filter(status=UpdateStatus.APPROVED)

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from actions.models import Action, Rating
+from actions.models import Action, Movement, Rating
 
 
 def rating_tag(rating: str | None) -> str:
@@ -15,17 +15,33 @@ def rating_tag(rating: str | None) -> str:
     )
 
 
+def rating_word(rating: str | None) -> str:
+    return Rating(rating).label if rating else "No update"
+
+
+def lead_names(action: Action) -> str:
+    """The plan's own words for the lead, else the officers who update the action."""
+    if action.lead_description:
+        return action.lead_description
+    names = [u.get_full_name() or u.username for u in action.leads.all()]
+    return ", ".join(names) or "Not yet assigned"
+
+
 class ActionTable(tables.Table):
     code = tables.Column(verbose_name="Code", order_by=("position",))
+    commitment = tables.Column(visible=False)
     text = tables.Column(verbose_name="Action")
     sector = tables.Column(order_by=("sector__position",))
     lead_description = tables.Column(verbose_name="Lead", empty_values=())
     kpi_count = tables.Column(verbose_name="KPIs", attrs={"td": {"class": "eis-num"}})
-    latest_rating = tables.Column(verbose_name="Latest rating", empty_values=())
+    rating = tables.Column(verbose_name="Rating", empty_values=(), order_by=("rating_order",))
+    previous_rating = tables.Column(verbose_name="Previous rating", visible=False, empty_values=())
+    movement = tables.Column(verbose_name="Since previous term", empty_values=())
 
     class Meta:
         model = Action
-        fields = ["code", "text", "sector", "lead_description", "kpi_count", "latest_rating"]
+        fields = ["code", "commitment", "text", "sector", "lead_description", "kpi_count"]
+        sequence = ["code", "commitment", "text", "sector", "lead_description", "kpi_count", "..."]
         template_name = "django_tables2/govuk.html"
         attrs = {"class": "govuk-table"}
         order_by = "code"
@@ -34,19 +50,30 @@ class ActionTable(tables.Table):
     def render_code(self, record: Action) -> str:
         return format_html(
             '<a class="govuk-link" href="{}">{}</a>',
-            reverse("actions:detail", args=[record.pk]),
+            reverse("kpis:action", args=[record.pk]),
             record.code,
         )
+
+    def value_code(self, record: Action) -> str:
+        return record.code
 
     def render_text(self, value: str) -> str:
         return value if len(value) <= 160 else value[:157].rstrip() + "…"
 
-    def render_lead_description(self, value: str, record: Action) -> str:
-        """The plan's own words for the lead, else the officers who update the action."""
-        if value:
-            return value
-        names = [u.get_full_name() or u.username for u in record.leads.all()]
-        return ", ".join(names) or "Not yet assigned"
+    def value_text(self, value: str) -> str:
+        return value
 
-    def render_latest_rating(self, value: str | None) -> str:
+    def render_lead_description(self, record: Action) -> str:
+        return lead_names(record)
+
+    def render_rating(self, value: str | None) -> str:
         return rating_tag(value)
+
+    def value_rating(self, value: str | None) -> str:
+        return rating_word(value)
+
+    def value_previous_rating(self, value: str | None) -> str:
+        return rating_word(value)
+
+    def render_movement(self, value: str) -> str:
+        return Movement(value).label

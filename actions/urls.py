@@ -7,5 +7,4 @@ app_name = "actions"
 urlpatterns = [
     path("commitments/<int:number>/", views.commitment_detail, name="commitment"),
     path("actions/", views.action_list, name="list"),
-    path("actions/<int:pk>/", views.action_detail, name="detail"),
 ]

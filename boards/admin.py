@@ -27,6 +27,14 @@ class MeetingAdmin(admin.ModelAdmin):
 
 @admin.register(BoardPack)
 class BoardPackAdmin(admin.ModelAdmin):
-    list_display = ["meeting", "term", "visibility", "created_by", "created_at"]
-    list_filter = ["visibility", "meeting__board", "term"]
-    readonly_fields = ["content", "created_by", "created_at"]
+    """Packs are generated and published from the meeting page; here they are read-only."""
+
+    list_display = ["meeting", "version", "term", "created_by", "created_at", "published_at"]
+    list_filter = ["meeting__board", "term"]
+    readonly_fields = [f.name for f in BoardPack._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

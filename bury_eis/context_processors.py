@@ -10,8 +10,9 @@ def service(request: HttpRequest) -> dict:
     nav: list[tuple[str, str]] = []
     if request.user.is_authenticated:
         nav = [
-            ("Overview", reverse("home")),
+            ("Dashboard", reverse("home")),
             ("Actions", reverse("actions:list")),
+            ("Boards", reverse("boards:list")),
         ]
         if is_officer(request.user) or is_admin(request.user):
             nav.append(("My actions", reverse("kpis:my_actions")))

@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from actions import views as action_views
+from boards import views as board_views
 
 admin.site.site_header = "Bury Council – Education and Inclusion Strategy administration"
 admin.site.site_title = "EIS administration"
 admin.site.index_title = "Plan, measures, terms, boards and users"
 
 urlpatterns = [
-    path("", action_views.overview, name="home"),
+    path("", board_views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -18,5 +18,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("actions.urls")),
     path("", include("kpis.urls")),
+    path("", include("boards.urls")),
     path("admin/", admin.site.urls),
 ]

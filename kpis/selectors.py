@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from actions.models import Action, ChangeRecord, ProgressUpdate, TermException, UpdateStatus
 from bury_eis.roles import is_admin
 from kpis.models import KPI, ComparatorValue, KPIValue, Term
+from kpis.trends import kpi_trend
 
 
 class State:
@@ -123,3 +124,35 @@ def approval_queue() -> QuerySet[ProgressUpdate]:
 
 def action_history(action: Action) -> QuerySet[ChangeRecord]:
     return ChangeRecord.objects.filter(action=action).select_related("term", "changed_by")
+
+
+def approved_values(up_to: Term | None = None) -> QuerySet[KPIValue]:
+    """Values whose term's update was approved (what board members may see), oldest first.
+
+    With `up_to`, only values reported in that term or before it.
+    """
+    approved = ProgressUpdate.objects.filter(
+        action=OuterRef("kpi__action"), term=OuterRef("term"), status=UpdateStatus.APPROVED
+    )
+    values = KPIValue.objects.filter(Exists(approved))
+    if up_to is not None:
+        values = values.filter(term__start_date__lte=up_to.start_date)
+    return (
+        values.select_related("term", "cohort")
+        .prefetch_related(
+            Prefetch("comparisons", queryset=ComparatorValue.objects.select_related("comparator"))
+        )
+        .order_by("term__start_date", "cohort__position")
+    )
+
+
+def kpis_with_trends(actions: QuerySet[Action], terms: list[Term], up_to: Term | None = None):
+    """Live KPIs of `actions` with `trend` (kpis.trends.kpi_trend) set, in four queries."""
+    kpis = list(
+        KPI.objects.filter(action__in=actions, retired_at__isnull=True)
+        .order_by("action__position", "position")
+        .prefetch_related(Prefetch("values", queryset=approved_values(up_to), to_attr="shown"))
+    )
+    for kpi in kpis:
+        kpi.trend = kpi_trend(kpi, kpi.shown, terms)
+    return kpis

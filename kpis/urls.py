@@ -5,6 +5,7 @@ from kpis import views
 app_name = "kpis"
 
 urlpatterns = [
+    path("actions/<int:pk>/", views.action_detail, name="action"),
     path("my/", views.my_actions, name="my_actions"),
     path("updates/<int:action_pk>/<int:term_pk>/", views.update_page, name="update"),
     path("updates/<int:action_pk>/<int:term_pk>/save/", views.update_save, name="update_save"),

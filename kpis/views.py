@@ -1,17 +1,19 @@
-"""The termly round: My actions, the update page with its save and submit, and approvals."""
+"""An action's page with its measures' trends; the termly round: My actions, the update page
+with its save and submit, and approvals; the plan import."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actions.models import Action, ProgressUpdate, UpdateStatus
+from actions import selectors as action_selectors
+from actions.models import Action, ChangeRecord, ProgressUpdate, UpdateStatus
 from actions.selectors import can_update
-from bury_eis.roles import can_approve, is_admin
+from bury_eis.roles import can_approve, is_admin, role_required
 from kpis import selectors
 from kpis.forms import KPIForm, NarrativeForm, kpi_initial
 from kpis.models import PlanImport, Term
@@ -33,6 +35,43 @@ CONFLICT = (
     "Your entries are still on this page: open the update again in a new tab to see theirs, "
     "then re-enter what is still needed."
 )
+
+
+@role_required
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An action with its rating timeline and each KPI's approved figures as a trend."""
+    try:
+        action = action_selectors.action_detail(pk)
+    except Action.DoesNotExist:
+        raise Http404("No such action") from None
+    today = timezone.localdate()
+    terms = [t for t in reversed(action_selectors.reporting_terms()) if t.start_date <= today]
+    kpis = selectors.kpis_with_trends(Action.objects.filter(pk=pk), terms)
+    # History includes drafts, so only those who can update the action see it;
+    # board members see approved figures only.
+    history = []
+    if can_update(request.user, action):
+        history = ChangeRecord.objects.filter(action=action).select_related("term", "changed_by")[
+            :100
+        ]
+    return render(
+        request,
+        "actions/action_detail.html",
+        {
+            "action": action,
+            "kpis": [{"kpi": k, "trend": k.trend, "latest": latest(k.trend)} for k in kpis],
+            "updates": list(action.updates.all()),
+            "history": history,
+        },
+    )
+
+
+def latest(trend: dict) -> dict | None:
+    """The newest headline figure of a trend, with the label of the term it was reported in."""
+    for label, point in zip(reversed(trend["terms"]), reversed(trend["points"]), strict=True):
+        if point is not None:
+            return {**point, "term": label}
+    return None
 
 
 def _action_for_update(request: HttpRequest, action_pk: int) -> Action:

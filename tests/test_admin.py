@@ -24,7 +24,7 @@ def admin_client(client):
 
 
 # Records of what happened: written by the service, never typed in the admin.
-READ_ONLY = {"changerecord", "reminderlog"}
+READ_ONLY = {"changerecord", "reminderlog", "boardpack"}
 
 
 def model_urls(name: str, read_only: bool = False) -> list[str]:

@@ -32,7 +32,7 @@ def urls(action: Action) -> list[str]:
         reverse("home"),
         reverse("actions:commitment", args=[action.commitment.number]),
         reverse("actions:list"),
-        reverse("actions:detail", args=[action.pk]),
+        reverse("kpis:action", args=[action.pk]),
     ]
 
 
@@ -82,15 +82,8 @@ def test_sign_out_needs_a_post(officer_client):
     assert officer_client.post(reverse("logout")).status_code == 302
 
 
-def test_overview_counts_actions_per_commitment_and_sector(board_client, action):
-    ActionFactory(code="1.1(b)")
-    page = board_client.get(reverse("home")).content.decode()
-    assert "2 actions across 1 commitments" in page
-    assert "?commitment=" in page
-
-
 def test_action_detail_shows_kpis_targets_latest_values_and_rating(board_client, action):
-    page = board_client.get(reverse("actions:detail", args=[action.pk])).content.decode()
+    page = board_client.get(reverse("kpis:action", args=[action.pk])).content.decode()
     assert "Virtual School Head" in page
     assert "92.5%" in page
     assert "Target not yet agreed" in page
@@ -101,12 +94,12 @@ def test_action_detail_shows_kpis_targets_latest_values_and_rating(board_client,
 def test_action_detail_hides_updates_that_are_not_approved(board_client, action):
     other_term = TermFactory(academic_year="2024/25")
     ProgressUpdateFactory(action=action, term=other_term, status="draft", progress="Secret draft")
-    page = board_client.get(reverse("actions:detail", args=[action.pk])).content.decode()
+    page = board_client.get(reverse("kpis:action", args=[action.pk])).content.decode()
     assert "Secret draft" not in page
 
 
 def test_unknown_action_is_404(board_client):
-    assert board_client.get(reverse("actions:detail", args=[999])).status_code == 404
+    assert board_client.get(reverse("kpis:action", args=[999])).status_code == 404
 
 
 def test_lead_column_falls_back_to_the_officers_who_update_it(board_client, action):
@@ -141,7 +134,7 @@ def test_action_list_filters_by_commitment(board_client, action):
     assert ">1.1(a)<" not in page
 
 
-def test_action_list_filters_by_latest_rating(board_client, action):
+def test_action_list_filters_by_rating_in_the_term(board_client, action):
     ActionFactory(code="1.1(b)")
     amber = board_client.get(reverse("actions:list"), {"rating": "amber"}).content.decode()
     none = board_client.get(reverse("actions:list"), {"rating": "none"}).content.decode()
@@ -150,7 +143,8 @@ def test_action_list_filters_by_latest_rating(board_client, action):
 
 
 @pytest.mark.parametrize(
-    "column", ["code", "text", "sector", "lead_description", "kpi_count", "latest_rating"]
+    "column",
+    ["code", "text", "sector", "lead_description", "kpi_count", "rating", "movement"],
 )
 @pytest.mark.parametrize("direction", ["", "-"])
 def test_action_list_sorts_by_every_column(board_client, action, column, direction):
@@ -165,9 +159,9 @@ def test_action_list_query_count_does_not_grow_with_rows(board_client, django_as
         action = ActionFactory(code=f"1.1({letter})")
         KPIFactory(action=action)
         ProgressUpdateFactory(action=action, term=TermFactory())
-    # session, user, groups, commitments + sectors for the filter form, count, rows, leads,
-    # the approver permission for the navigation
-    with django_assert_num_queries(9):
+    # session, user, groups, terms, commitments + sectors + leads for the filter form,
+    # count, rows, leads, the approver permission for the navigation
+    with django_assert_num_queries(11):
         response = board_client.get(reverse("actions:list"))
     assert len(re.findall(r'href="/actions/\d+/"', response.content.decode())) == 10
 
@@ -175,17 +169,19 @@ def test_action_list_query_count_does_not_grow_with_rows(board_client, django_as
 def test_action_detail_query_count_does_not_grow_with_kpis(board_client, django_assert_num_queries):
     action = ActionFactory()
     term = TermFactory()
+    ProgressUpdateFactory(action=action, term=term)
     for ref in ["i", "ii", "iii", "iv", "v", "vi"]:
-        KPIValueFactory(kpi=KPIFactory(action=action, ref=ref), term=term)
-    # session, user, groups, action, leads, kpis, values, updates, the approver permission
-    with django_assert_num_queries(9):
-        response = board_client.get(reverse("actions:detail", args=[action.pk]))
-    assert response.content.decode().count("eis-kpi-ref") == 6
+        KPIValueFactory(kpi=KPIFactory(action=action, ref=ref), term=term, value=50)
+    # session, user, groups, action, leads, updates, terms, kpis, values, comparisons,
+    # the approver permission
+    with django_assert_num_queries(11):
+        response = board_client.get(reverse("kpis:action", args=[action.pk]))
+    page = response.content.decode()
+    assert page.count("eis-kpi-ref") == 6
+    assert page.count('class="eis-chart"') == 6
 
 
-def test_overview_and_commitment_query_counts(board_client, action, django_assert_num_queries):
-    # session, user, groups, counts per cell, commitments, sectors, the approver permission
-    with django_assert_num_queries(7):
-        board_client.get(reverse("home"))
-    with django_assert_num_queries(7):
+def test_commitment_page_query_count(board_client, action, django_assert_num_queries):
+    # session, user, groups, commitment, terms, actions, leads, the approver permission
+    with django_assert_num_queries(8):
         board_client.get(reverse("actions:commitment", args=[1]))

@@ -3,11 +3,18 @@
 import pytest
 
 from actions.models import Action, ProgressUpdate
+from boards.services import board_pack_generate, board_pack_publish
 from kpis.models import PlanImport, Term
 from kpis.plan_imports import plan_import_stage
 from tests.conftest import PLAN_WORKBOOK
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.factories import ProgressUpdateFactory, UserFactory
+from tests.factories import (
+    BoardFactory,
+    KPIValueFactory,
+    MeetingFactory,
+    ProgressUpdateFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
@@ -38,7 +45,9 @@ def test_the_pages_board_members_read(page, axe, people):
     for url in [
         "/",
         "/actions/",
-        "/actions/?sector=2&sort=-latest_rating",
+        "/actions/?sector=2&sort=-rating",
+        "/actions/?stale=yes&movement=same",
+        "/boards/",
         "/commitments/1/",
         f"/actions/{people.pk}/",
     ]:
@@ -74,3 +83,30 @@ def test_the_import_pages(page, axe, people):
     page.goto(f"/plan/import/{staged.pk}/?unchanged=1")
     assert_accessible(axe, page)
     assert PlanImport.objects.count() >= 1 and Term.objects.exists()
+
+
+def test_the_board_pages_and_packs(page, axe, people, open_term):
+    """Board dashboard, meeting, restricted pack with a trend chart, and the public pack."""
+    ProgressUpdateFactory(action=people, term=open_term, rating="red", next_steps="Recover")
+    KPIValueFactory(kpi=people.kpis.first(), term=open_term, value=61, data_period="2025/26")
+    admin = UserFactory(username="admin")
+    board = BoardFactory(name="Education Board", slug="education-board")
+    board.members.add(admin)
+    meeting = MeetingFactory(board=board)
+    pack = board_pack_publish(
+        pack=board_pack_generate(meeting=meeting, term=open_term, user=admin), user=admin
+    )
+    sign_in(page, "admin")
+    for url in [
+        "/boards/education-board/",
+        f"/meetings/{meeting.pk}/",
+        f"/packs/{pack.pk}/",
+        f"/actions/{people.pk}/",
+    ]:
+        page.goto(url)
+        assert_accessible(axe, page)
+    assert page.locator("svg.eis-chart").count() >= 1
+    page.context.clear_cookies()
+    page.goto(f"/public/packs/{pack.public_token}/")
+    assert page.get_by_role("heading", name="Board pack: meeting on 17 March 2026").is_visible()
+    assert_accessible(axe, page)

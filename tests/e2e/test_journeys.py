@@ -10,7 +10,7 @@ from actions.models import Action, ProgressUpdate
 from kpis.models import Cohort
 from tests.conftest import PLAN_WORKBOOK
 from tests.e2e.conftest import sign_in, sign_out
-from tests.factories import UserFactory
+from tests.factories import BoardFactory, MeetingFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
@@ -47,6 +47,11 @@ def test_a_lead_updates_an_approver_returns_the_lead_fixes_and_it_is_approved(
     page, gld_action, open_term
 ):
     field = gld_inputs(page, gld_action)
+    sign_in(page, "board")
+    amber = page.locator("table.eis-totals td").nth(1)
+    expect(amber).to_have_text("0")
+    sign_out(page)
+
     sign_in(page, "lead")
     open_update(page, gld_action, open_term)
     field("numerator").fill("335")
@@ -91,7 +96,10 @@ def test_a_lead_updates_an_approver_returns_the_lead_fixes_and_it_is_approved(
     sign_out(page)
 
     sign_in(page, "board")
-    page.goto(f"/actions/{gld_action.pk}/")
+    expect(amber).to_have_text("1 Amber")  # the dashboard count changed
+    amber.get_by_role("link").click()
+    page.get_by_role("link", name="1.2(a)").click()
+    expect(page.locator("#trends ~ .eis-trend svg.eis-chart").first).to_be_visible()
     expect(page.get_by_role("cell", name=re.compile(r"^73\.5%")).first).to_be_visible()
     expect(page.locator(".eis-rating--amber").first).to_have_text("Amber")
     assert ProgressUpdate.objects.get(action=gld_action).status == "approved"
@@ -114,7 +122,7 @@ def test_the_termly_update_by_keyboard_alone(page, gld_action, open_term):
     page.keyboard.press("Tab")
     page.keyboard.type("correct-horse-battery")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Delivery plan overview")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
     page.goto(f"/updates/{gld_action.pk}/{open_term.pk}/")
     gld_pk = gld_action.kpis.get(ref="iii").pk
     tab_to(page, f"#id_kpi{gld_pk}-value")
@@ -152,3 +160,34 @@ def test_an_admin_imports_a_workbook_through_preview_and_confirm(page, gld_actio
     page.get_by_role("button", name="Confirm and import").click()
     expect(page.get_by_text("delivery_plan.xlsx was imported.")).to_be_visible()
     expect(page.get_by_role("heading", name="Imported")).to_be_visible()
+
+
+def test_an_admin_generates_and_publishes_a_pack_that_the_public_can_read(
+    page, gld_action, open_term
+):
+    ProgressUpdate.objects.create(
+        action=gld_action,
+        term=open_term,
+        rating="red",
+        status="approved",
+        risks="Two key staff on long-term absence",
+    )
+    admin = UserFactory(username="admin")
+    board = BoardFactory(name="Education Board", slug="education-board")
+    board.members.add(admin)
+    MeetingFactory(board=board)
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Boards").click()
+    page.get_by_role("link", name="Education Board").click()
+    page.get_by_role("link", name="Generate a pack for 17 March 2026").click()
+    page.get_by_label("Show figures approved for").select_option(label=open_term.label)
+    page.get_by_role("button", name="Generate board pack").click()
+    expect(page.get_by_text("Board pack version 1 generated.")).to_be_visible()
+    expect(page.get_by_text("Two key staff on long-term absence").first).to_be_visible()
+    page.get_by_role("button", name="Publish the public version").click()
+    public_url = page.locator(".govuk-inset-text a").get_attribute("href")
+    sign_out(page)
+    page.goto(public_url)
+    expect(page.get_by_text("Public version", exact=True)).to_be_visible()
+    expect(page.get_by_text("1.2(a)").first).to_be_visible()
+    expect(page.get_by_text("Two key staff on long-term absence")).to_have_count(0)

@@ -98,7 +98,7 @@ def test_a_retired_action_is_shown_as_retired_and_left_out_of_lists(client, impo
     client.force_login(UserFactory(role="Board member"))
     assert (
         "was retired from the plan"
-        in client.get(reverse("actions:detail", args=[imported.pk])).content.decode()
+        in client.get(reverse("kpis:action", args=[imported.pk])).content.decode()
     )
     assert ">1.1(a)<" not in client.get(reverse("actions:list"), {"q": "1.1(a)"}).content.decode()
 

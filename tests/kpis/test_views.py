@@ -278,7 +278,7 @@ def test_approving_puts_the_figures_on_the_action_page(
     client.post(
         reverse("kpis:update_submit", args=[led_action.pk, open_term.pk]), form_data(led_action)
     )
-    detail = reverse("actions:detail", args=[led_action.pk])
+    detail = reverse("kpis:action", args=[led_action.pk])
     client.force_login(UserFactory(role="Board member"))
     assert "73%" not in client.get(detail).content.decode()  # submitted, not yet approved
     update = ProgressUpdate.objects.get()

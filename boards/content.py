@@ -1,0 +1,119 @@
+"""The dashboard as plain data: what the page shows and what a board pack freezes.
+
+Both the live dashboard and a pack render from this one shape, so a pack shows
+exactly what the dashboard showed when it was generated.
+"""
+
+from actions.models import Action, Movement, ProgressUpdate, Rating, UpdateStatus
+from actions.tables import lead_names, rating_word
+from boards.selectors import (
+    KPI_COLUMNS,
+    MOVEMENT_COLUMNS,
+    NO_UPDATE,
+    RATING_COLUMNS,
+    Dashboard,
+)
+from kpis.models import KPIStatus
+from kpis.selectors import State
+
+
+def _label(code: str) -> str:
+    if code == NO_UPDATE:
+        return "No update"
+    return Rating(code).label
+
+
+def _kpi_label(code: str) -> str:
+    return "No value yet" if code == NO_UPDATE else KPIStatus(code).label
+
+
+def _movement_label(code: str) -> str:
+    return Movement(code).label
+
+
+def _counts(counter: dict, columns: list[str], label) -> list[dict]:
+    return [{"code": str(c), "label": label(c), "n": counter.get(c, 0)} for c in columns]
+
+
+def dashboard_content(board: Dashboard) -> dict:
+    """Everything the dashboard shows, as JSON-ready dicts and lists."""
+    return {
+        "term": _term(board.term),
+        "previous": _term(board.previous),
+        "columns": [{"code": c, "label": _label(c)} for c in RATING_COLUMNS],
+        "movement_columns": [{"code": m.value, "label": m.label} for m in MOVEMENT_COLUMNS],
+        "kpi_columns": [{"code": k, "label": _kpi_label(k)} for k in KPI_COLUMNS],
+        "sectors": [{"pk": s.pk, "name": s.name} for s in board.sectors],
+        "rows": [_row(board, c) for c in board.commitments],
+        "totals": _counts(board.totals, RATING_COLUMNS, _label),
+        "total": board.action_count,
+        "movement_totals": _counts(board.movement_totals, MOVEMENT_COLUMNS, _movement_label),
+        "kpi_totals": _counts(board.kpi_totals, KPI_COLUMNS, _kpi_label),
+        "kpi_total": sum(board.kpi_totals.values()),
+        "exceptions": [exception_entry(u) for u in board.exceptions],
+        "exception_count": board.exception_count,
+        "stale": [_stale_entry(a) for a in board.stale],
+        "stale_count": board.stale_count,
+    }
+
+
+def _term(term) -> dict | None:
+    return None if term is None else {"pk": term.pk, "label": term.label}
+
+
+def _row(board: Dashboard, commitment) -> dict:
+    counts = board.by_commitment.get(commitment.pk, {})
+    movement = board.movement.get(commitment.pk, {})
+    kpis = board.kpi_status.get(commitment.pk, {})
+    return {
+        "commitment": {"pk": commitment.pk, "number": commitment.number, "title": commitment.title},
+        "cells": [
+            _cell(board.cells.get((commitment.pk, sector.pk), {}), sector.pk)
+            for sector in board.sectors
+        ],
+        "counts": _counts(counts, RATING_COLUMNS, _label),
+        "total": sum(counts.values()),
+        "movement": _counts(movement, MOVEMENT_COLUMNS, _movement_label),
+        "kpis": _counts(kpis, KPI_COLUMNS, _kpi_label),
+        "kpi_total": sum(kpis.values()),
+    }
+
+
+def _cell(counts: dict, sector_pk: int) -> dict:
+    return {
+        "sector_pk": sector_pk,
+        "counts": [
+            {"code": c, "label": _label(c), "n": counts[c]} for c in RATING_COLUMNS if counts.get(c)
+        ],
+        "total": sum(counts.values()),
+    }
+
+
+def exception_entry(update: ProgressUpdate) -> dict:
+    """A Red or Amber action with its narrative, as the board reads it."""
+    action = update.action
+    return {
+        "action_pk": action.pk,
+        "code": action.code,
+        "text": action.text,
+        "commitment": str(action.commitment),
+        "sector": action.sector.name,
+        "lead": lead_names(action),
+        "rating": update.rating,
+        "rating_label": rating_word(update.rating),
+        "progress": update.progress,
+        "evidence": update.evidence_of_impact,
+        "next_steps": update.next_steps,
+        "risks": update.risks,
+    }
+
+
+def _stale_entry(action: Action) -> dict:
+    status = action.update_status
+    return {
+        "action_pk": action.pk,
+        "code": action.code,
+        "text": action.text,
+        "lead": lead_names(action),
+        "state": UpdateStatus(status).label if status else State.NOT_STARTED,
+    }

@@ -1,0 +1,75 @@
+"""What a board pack holds: cover, dashboard, exceptions and a page per action, frozen as data."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from actions.models import ProgressUpdate, UpdateStatus
+from actions.selectors import reporting_terms, term_and_previous
+from actions.tables import lead_names, rating_word
+from boards.content import dashboard_content
+from boards.models import Board, Meeting
+from boards.selectors import Remit, dashboard
+from kpis.models import Term
+from kpis.selectors import kpis_with_trends
+
+
+def pack_content(meeting: Meeting, term: Term) -> dict:
+    """Everything the pack shows for `meeting`'s board, as approved for `term`, as JSON data."""
+    board = meeting.board
+    remit = Remit.of(board)
+    terms = reporting_terms()
+    _, previous = term_and_previous(terms, term.pk)
+    shown_terms = sorted((t for t in terms if t.start_date <= term.start_date), key=_start)
+    return {
+        "generated_at": timezone.localtime().isoformat(timespec="minutes"),
+        "board": {"name": board.name, "slug": board.slug, "remit": board.remit},
+        "meeting": {"date": meeting.date.isoformat(), "title": meeting.title},
+        "dashboard": dashboard_content(dashboard(term, previous, remit, limit=None)),
+        "actions": _action_pages(board, remit, term, previous, shown_terms),
+        "public": False,
+    }
+
+
+def _start(term: Term):
+    return term.start_date
+
+
+def _action_pages(board: Board, remit: Remit, term: Term, previous, terms: list[Term]) -> list:
+    shown = [t.pk for t in (term, previous) if t is not None]
+    updates = ProgressUpdate.objects.filter(
+        term_id__in=shown, status=UpdateStatus.APPROVED
+    ).select_related("term")
+    actions = list(
+        remit.actions()
+        .select_related("commitment", "sector")
+        .prefetch_related("leads", Prefetch("updates", queryset=updates, to_attr="rated"))
+        .order_by("position")
+    )
+    kpis: dict[int, list] = {}
+    for kpi in kpis_with_trends(remit.actions(), terms, up_to=term):
+        kpis.setdefault(kpi.action_id, []).append(kpi.trend)
+    return [_action_page(a, term, previous, kpis.get(a.pk, [])) for a in actions]
+
+
+def _action_page(action, term: Term, previous, kpis: list[dict]) -> dict:
+    by_term = {u.term_id: u for u in action.rated}
+    now = by_term.get(term.pk)
+    before = by_term.get(previous.pk) if previous else None
+    return {
+        "action_pk": action.pk,
+        "code": action.code,
+        "text": action.text,
+        "outcome": action.outcome,
+        "commitment": str(action.commitment),
+        "sector": action.sector.name,
+        "lead": lead_names(action),
+        "rating": now.rating if now else "",
+        "rating_label": rating_word(now.rating if now else None),
+        "previous_rating": before.rating if before else "",
+        "previous_rating_label": rating_word(before.rating if before else None),
+        "progress": now.progress if now else "",
+        "evidence": now.evidence_of_impact if now else "",
+        "next_steps": now.next_steps if now else "",
+        "risks": now.risks if now else "",
+        "kpis": kpis,
+    }

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from boards import views
+
+app_name = "boards"
+
+urlpatterns = [
+    path("boards/", views.board_list, name="list"),
+    path("boards/<slug:slug>/", views.board_dashboard, name="dashboard"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/packs/", views.pack_generate, name="pack_generate"),
+    path("packs/<int:pk>/", views.pack_detail, name="pack"),
+    path("packs/<int:pk>/pdf/", views.pack_pdf, name="pack_pdf"),
+    path("packs/<int:pk>/xlsx/", views.pack_xlsx, name="pack_xlsx"),
+    path("packs/<int:pk>/publish/", views.pack_publish, name="pack_publish"),
+    path("packs/<int:pk>/withdraw/", views.pack_withdraw, name="pack_withdraw"),
+    path("public/packs/<str:token>/", views.public_pack, name="public_pack"),
+    path("public/packs/<str:token>/pdf/", views.public_pack_pdf, name="public_pack_pdf"),
+    path("public/packs/<str:token>/xlsx/", views.public_pack_xlsx, name="public_pack_xlsx"),
+]

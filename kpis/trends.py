@@ -1,0 +1,112 @@
+"""A KPI's figures over the terms, as plain data: the action page and board packs draw from it.
+
+The shape is JSON-ready so a board pack can freeze it and render the same chart
+and table years later.
+"""
+
+from decimal import Decimal
+
+from bury_eis.formatting import with_unit
+from kpis.models import KPI, Cohort, KPIValue, Polarity, Term, Unit
+from kpis.status import effective_target
+
+ALL = Cohort.ALL_PUPILS
+# How a figure withheld from a public paper is shown (DfE's convention).
+SUPPRESSED = "[c]"
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def point(value: KPIValue) -> dict:
+    """One recorded figure with what a reader (or the suppression rules) needs beside it."""
+    return {
+        "value": _num(value.value),
+        "numerator": value.numerator,
+        "denominator": value.denominator,
+        "cohort_size": value.cohort_size,
+        "data_period": value.data_period,
+        "maturity": value.get_maturity_display(),
+        "milestone": value.get_milestone_status_display() if value.milestone_status else "",
+        "no_new_data": value.no_new_data,
+        "status": value.status,
+        "note": value.note,
+        "comparators": {c.comparator.name: _num(c.value) for c in value.comparisons.all()},
+        "comparator_periods": {c.comparator.name: c.period for c in value.comparisons.all()},
+        "is_demo": value.is_demo,
+        "suppressed": False,
+    }
+
+
+def kpi_trend(kpi: KPI, values: list[KPIValue], terms: list[Term]) -> dict:
+    """`kpi` with its figures in each of `terms` (oldest first), per cohort.
+
+    `values` are the KPI's values to show (the caller decides: approved only, up
+    to a term), with `term`, `cohort` and `comparisons` loaded.
+    """
+    by_cohort: dict[str, dict] = {}
+    for value in values:
+        group = by_cohort.setdefault(value.cohort.code, {"name": value.cohort.name, "by_term": {}})
+        group["by_term"][value.term_id] = point(value)
+    headline = by_cohort.pop(ALL, {"by_term": {}})["by_term"]
+    target = effective_target(kpi)
+    return {
+        "kpi_pk": kpi.pk,
+        "ref": kpi.ref,
+        "text": kpi.text,
+        "unit": kpi.unit,
+        "unit_label": kpi.get_unit_display() if kpi.unit else "",
+        "polarity": kpi.polarity,
+        "polarity_label": kpi.get_polarity_display() if kpi.polarity != Polarity.NONE else "",
+        "baseline": _num(kpi.baseline_value),
+        "baseline_period": kpi.baseline_period,
+        "target": _num(target),
+        "target_upper": _num(kpi.target_upper_value),
+        "target_period": kpi.target_period,
+        "target_kind": kpi.target_kind,
+        "target_text": target_text(kpi),
+        "terms": [t.label for t in terms],
+        "points": [headline.get(t.pk) for t in terms],
+        "cohorts": [
+            {"name": g["name"], "points": [g["by_term"].get(t.pk) for t in terms]}
+            for g in by_cohort.values()
+        ],
+    }
+
+
+def target_text(kpi: KPI) -> str:
+    """The target as the plan states it, e.g. "74% by 2028" or "Target not yet agreed"."""
+    if kpi.target_not_agreed:
+        return "Target not yet agreed"
+    if kpi.target_value is None:
+        text = kpi.get_target_kind_display()
+    else:
+        text = with_unit(kpi.target_value, kpi.unit)
+        if kpi.target_upper_value is not None:
+            text += " to " + with_unit(kpi.target_upper_value, kpi.unit)
+    return f"{text} ({kpi.target_period})" if kpi.target_period else text
+
+
+def has_figures(trend: dict) -> bool:
+    return any(p and p["value"] is not None for p in trend["points"]) or any(
+        p and p["value"] is not None for c in trend["cohorts"] for p in c["points"]
+    )
+
+
+def gaps(trend: dict) -> list[dict]:
+    """Percentage-point gaps of each cohort to the headline figure, term by term.
+
+    Only for percentages: a gap between two counts is not a like-for-like comparison.
+    """
+    if trend["unit"] != Unit.PERCENT:
+        return []
+    result = []
+    for cohort in trend["cohorts"]:
+        series = []
+        for own, headline in zip(cohort["points"], trend["points"], strict=True):
+            both = own and headline and own["value"] is not None and headline["value"] is not None
+            series.append(round(own["value"] - headline["value"], 1) if both else None)
+        if any(g is not None for g in series):
+            result.append({"name": cohort["name"], "points": series})
+    return result

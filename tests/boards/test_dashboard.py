@@ -1,0 +1,229 @@
+"""The RAG dashboard: matrix counts, movement, stale actions and KPI status, by hand."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Movement
+from boards.selectors import NO_UPDATE, Remit, dashboard
+from kpis.models import Season
+from tests.factories import (
+    ActionFactory,
+    BoardFactory,
+    KPIFactory,
+    KPIValueFactory,
+    ProgressUpdateFactory,
+    TermFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def terms():
+    spring = TermFactory(
+        academic_year="2025/26",
+        season=Season.SPRING,
+        start_date=date(2026, 1, 5),
+        end_date=date(2026, 3, 27),
+        due_date=date(2026, 3, 20),
+    )
+    summer = TermFactory(
+        academic_year="2025/26",
+        season=Season.SUMMER,
+        start_date=date(2026, 4, 13),
+        end_date=date(2026, 7, 20),
+        due_date=date(2026, 7, 10),
+    )
+    return spring, summer
+
+
+@pytest.fixture
+def plan(terms):
+    """Six actions over two commitments and two sectors, rated in spring and summer.
+
+    | action | commitment | sector | spring   | summer            | movement  |
+    | 1.1(a) | 1          | 1      | amber    | green             | improved  |
+    | 1.1(b) | 1          | 1      | green    | red               | worse     |
+    | 1.2(a) | 1          | 2      | –        | amber             | new       |
+    | 1.2(b) | 1          | 2      | green    | submitted (green) | no update |
+    | 2.1(a) | 2          | 1      | grey     | green             | new       |
+    | 2.1(b) | 2          | 1      | blue     | blue              | same      |
+    """
+    spring, summer = terms
+    rows = [
+        ("1.1(a)", 1, 1, "amber", "green"),
+        ("1.1(b)", 1, 1, "green", "red"),
+        ("1.2(a)", 1, 2, None, "amber"),
+        ("1.2(b)", 1, 2, "green", "submitted"),
+        ("2.1(a)", 2, 1, "grey", "green"),
+        ("2.1(b)", 2, 1, "blue", "blue"),
+    ]
+    actions = {}
+    for position, (code, c, s, before, now) in enumerate(rows):
+        action = ActionFactory(
+            code=code, commitment__number=c, sector__position=s, position=position
+        )
+        if before:
+            ProgressUpdateFactory(action=action, term=spring, rating=before)
+        if now == "submitted":
+            ProgressUpdateFactory(action=action, term=summer, rating="green", status="submitted")
+        elif now:
+            ProgressUpdateFactory(
+                action=action, term=summer, rating=now, next_steps=f"Next for {code}"
+            )
+        actions[code] = action
+    return actions
+
+
+def board_for(terms, remit=None):
+    spring, summer = terms
+    return dashboard(summer, spring, remit or Remit())
+
+
+def test_matrix_counts_each_rating_per_commitment_and_sector(plan, terms):
+    board = board_for(terms)
+    c1, c2 = plan["1.1(a)"].commitment_id, plan["2.1(a)"].commitment_id
+    s1, s2 = plan["1.1(a)"].sector_id, plan["1.2(a)"].sector_id
+    assert board.cells[(c1, s1)] == {"green": 1, "red": 1}
+    assert board.cells[(c1, s2)] == {"amber": 1, NO_UPDATE: 1}
+    assert board.cells[(c2, s1)] == {"green": 1, "blue": 1}
+    assert (c2, s2) not in board.cells
+    assert board.totals == {"green": 2, "red": 1, "amber": 1, "blue": 1, NO_UPDATE: 1}
+    assert board.action_count == 6
+    assert board.exception_count == 2
+    assert board.stale_count == 1
+
+
+def test_movement_compares_approved_ratings_with_the_previous_term(plan, terms):
+    board = board_for(terms)
+    c1, c2 = plan["1.1(a)"].commitment_id, plan["2.1(a)"].commitment_id
+    assert board.movement[c1] == {Movement.IMPROVED: 1, Movement.WORSE: 1, Movement.NEW: 1}
+    assert board.movement[c2] == {Movement.NEW: 1, Movement.SAME: 1}
+
+
+def test_exceptions_list_red_before_amber_with_next_steps(plan, terms):
+    board = board_for(terms)
+    assert [(u.action.code, u.rating) for u in board.exceptions] == [
+        ("1.1(b)", "red"),
+        ("1.2(a)", "amber"),
+    ]
+    assert board.exceptions[0].next_steps == "Next for 1.1(b)"
+
+
+def test_stale_actions_are_those_without_an_approved_update(plan, terms):
+    board = board_for(terms)
+    assert [(a.code, a.update_status) for a in board.stale] == [("1.2(b)", "submitted")]
+
+
+def test_a_remit_limits_every_figure(plan, terms):
+    remit = Remit(commitment_ids=frozenset({plan["2.1(a)"].commitment_id}))
+    board = board_for(terms, remit)
+    assert board.totals == {"green": 1, "blue": 1}
+    assert [c.number for c in board.commitments] == [2]
+    assert board.exceptions == [] and board.stale == []
+
+
+def test_kpi_status_uses_the_newest_approved_value_up_to_the_term(plan, terms):
+    spring, summer = terms
+    on_track = KPIFactory(action=plan["1.1(a)"], ref="i")
+    KPIValueFactory(kpi=on_track, term=spring, status="red")
+    KPIValueFactory(kpi=on_track, term=summer, status="green", data_period="2025/26")
+    carried = KPIFactory(action=plan["1.1(b)"], ref="i")
+    KPIValueFactory(kpi=carried, term=spring, status="amber")  # annual: still stands
+    unapproved = KPIFactory(action=plan["1.2(b)"], ref="i")
+    KPIValueFactory(kpi=unapproved, term=summer, status="green")  # update only submitted
+    KPIFactory(action=plan["2.1(a)"], ref="i")  # nothing reported
+    board = board_for(terms)
+    c1, c2 = plan["1.1(a)"].commitment_id, plan["2.1(a)"].commitment_id
+    assert board.kpi_status[c1] == {"green": 1, "amber": 1, NO_UPDATE: 1}
+    assert board.kpi_status[c2] == {NO_UPDATE: 1}
+
+
+def test_dashboard_links_each_count_to_the_filtered_action_list(board_client, plan, terms):
+    page = board_client.get(reverse("home")).content.decode()
+    summer = terms[1]
+    commitment = plan["1.1(b)"].commitment_id
+    sector = plan["1.1(b)"].sector_id
+    link = (
+        f"/actions/?term={summer.pk}&amp;commitment={commitment}&amp;sector={sector}&amp;rating=red"
+    )
+    assert f'<a class="govuk-link" href="{link}">Red 1</a>' in page
+    listed = board_client.get(link.replace("&amp;", "&")).content.decode()
+    assert ">1.1(b)<" in listed and ">1.1(a)<" not in listed
+
+
+def test_dashboard_defaults_to_the_latest_term_with_approved_updates(board_client, plan, terms):
+    TermFactory(
+        academic_year="2026/27",
+        season=Season.AUTUMN,
+        start_date=date(2026, 9, 1),
+        end_date=date(2026, 12, 18),
+        due_date=date(2026, 12, 4),
+    )
+    page = board_client.get(reverse("home")).content.decode()
+    assert "6 actions in Summer 2026" in page
+    assert "Movement since Spring 2026" in page
+
+
+def test_another_term_can_be_chosen(board_client, plan, terms):
+    spring, _ = terms
+    page = board_client.get(reverse("home"), {"term": spring.pk}).content.decode()
+    assert "5 actions in Spring 2026" not in page  # every live action is counted
+    assert "6 actions in Spring 2026" in page
+    assert "No approved update in Spring 2026 (1)" in page
+
+
+def test_ratings_are_shown_as_words(board_client, plan, terms):
+    page = board_client.get(reverse("home")).content.decode()
+    for word in ["Red 1", "Amber 1", "Green 1", "Blue 1", "No update 1"]:
+        assert word in page
+
+
+def test_board_dashboard_shows_its_remit_only(client, plan, terms):
+    board = BoardFactory(slug="commitment-two")
+    board.commitments.add(plan["2.1(a)"].commitment)
+    client.force_login(UserFactory(role="Board member"))
+    page = client.get(reverse("boards:dashboard", args=["commitment-two"])).content.decode()
+    assert "2 actions in Summer 2026" in page
+    assert "1.1(b)" not in page
+    assert f"commitments={plan['2.1(a)'].commitment_id}" in page
+
+
+def test_dashboard_query_count_is_the_same_at_any_size(
+    board_client, terms, django_assert_num_queries
+):
+    spring, summer = terms
+
+    def add(n):
+        for i in range(n):
+            action = ActionFactory(commitment__number=i % 5 + 1, sector__position=i % 3 + 1)
+            ProgressUpdateFactory(action=action, term=summer, rating=["red", "amber"][i % 2])
+            ProgressUpdateFactory(action=action, term=spring, rating="green")
+            KPIValueFactory(kpi=KPIFactory(action=action), term=summer)
+            ActionFactory(sector__position=2)  # nobody reported: a stale action
+
+    # session, user, groups, terms, commitments, sectors, ratings, KPI status, exceptions,
+    # their leads, stale actions, their leads, the approver permission
+    add(3)
+    with django_assert_num_queries(13):
+        board_client.get(reverse("home"))
+    add(30)
+    with django_assert_num_queries(13):
+        page = board_client.get(reverse("home")).content.decode()
+    assert "66 actions in Summer 2026" in page
+
+
+@pytest.mark.parametrize("name", ["home", "boards:list"])
+def test_dashboards_need_sign_in_and_a_role(client, name):
+    assert client.get(reverse(name)).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(reverse(name)).status_code == 403
+
+
+def test_an_unknown_or_inactive_board_is_404(board_client):
+    BoardFactory(slug="old", is_active=False)
+    assert board_client.get(reverse("boards:dashboard", args=["old"])).status_code == 404
+    assert board_client.get(reverse("boards:dashboard", args=["none"])).status_code == 404
