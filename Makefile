@@ -45,6 +45,7 @@ test: install system browser
 # Benchmarks print figures; they are not part of make test. Needs `make run`'s data
 # (or DATABASE_URL pointing at a database with the plan and demo data).
 bench: install
+	$(DEV) $(PY) bench/pages.py
 	$(DEV) $(PY) bench/termly_update.py
 	$(DEV) $(PY) bench/plan_import.py
 

@@ -1,0 +1,91 @@
+"""Benchmark: server time of the board members' pages against the login page (the floor).
+
+Prints medians (Django test client, in process), the ratio of each page to the
+floor, SQL query counts, and the time to generate (snapshot) and render (PDF)
+a board pack for the whole plan. Runs on whatever database DATABASE_URL names,
+which must hold the plan and seed_demo data (1x, or `seed_demo --scale 100`);
+the pack it makes is rolled back.
+
+    EIS_DEV_MODE=true .venv/bin/python bench/pages.py [--runs 15] [--no-pdf]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bury_eis.settings")
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from actions.models import Action  # noqa: E402
+from actions.selectors import reporting_terms, term_and_previous  # noqa: E402
+from boards.models import Meeting  # noqa: E402
+from boards.services import board_pack_generate, board_pack_pdf  # noqa: E402
+
+
+def timed(client: Client, url: str, runs: int) -> tuple[float, int]:
+    """Median milliseconds of GET `url` over `runs`, and the queries of one run."""
+    client.get(url)  # warm templates and caches
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(times), len(queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--no-pdf", action="store_true")
+    args = parser.parse_args()
+    actions = Action.objects.filter(retired_at__isnull=True).count()
+    print(f"Database: {connection.vendor}; {actions} live actions; {args.runs} runs per page")
+    floor, floor_queries = timed(Client(), "/login/", args.runs)
+    board = Client()
+    board.force_login(get_user_model().objects.get(username="board"))
+    action = Action.objects.filter(code="3.4(a)").first() or Action.objects.first()
+    pages = [
+        ("dashboard", "/"),
+        ("action list", "/actions/"),
+        ("action detail (3.4(a))", f"/actions/{action.pk}/"),
+    ]
+    print(f"{'page':<26}{'median ms':>10}{'x floor':>9}{'queries':>9}")
+    print(f"{'login (floor)':<26}{floor:>10.1f}{1:>9.2f}{floor_queries:>9}")
+    for name, url in pages:
+        median, queries = timed(board, url, args.runs)
+        print(f"{name:<26}{median:>10.1f}{median / floor:>9.2f}{queries:>9}")
+    pack_timings(args.no_pdf)
+
+
+def pack_timings(no_pdf: bool) -> None:
+    meeting = Meeting.objects.filter(board__slug="education-board").first()
+    term, _ = term_and_previous(reporting_terms())
+    admin = get_user_model().objects.get(username="admin")
+    with transaction.atomic():
+        start = time.perf_counter()
+        pack = board_pack_generate(meeting=meeting, term=term, user=admin)
+        generated = time.perf_counter() - start
+        print(f"board pack, whole plan, {term.label}: generated in {generated:.2f} s")
+        if not no_pdf:
+            start = time.perf_counter()
+            pdf = board_pack_pdf(pack=pack, public=False)
+            print(f"  PDF rendered in {time.perf_counter() - start:.1f} s ({len(pdf):,} bytes)")
+        transaction.set_rollback(True)
+
+
+if __name__ == "__main__":
+    main()
