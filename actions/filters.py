@@ -17,8 +17,8 @@ class LeadFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
-def leads() -> QuerySet:
-    """Users who lead at least one live action."""
+def leads(request=None) -> QuerySet:
+    """Users who lead at least one live action; called per form, never at import time."""
     return (
         get_user_model()
         .objects.filter(led_actions__retired_at__isnull=True)
@@ -62,7 +62,7 @@ class ActionFilterSet(TermFilterSet):
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(), empty_label="All sectors"
     )
-    lead = LeadFilter(field_name="leads", queryset=leads(), empty_label="Any lead", label="Lead")
+    lead = LeadFilter(field_name="leads", queryset=leads, empty_label="Any lead", label="Lead")
     rating = django_filters.ChoiceFilter(
         choices=[*Rating.choices, ("none", "No approved update")],
         method="filter_rating",

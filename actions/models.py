@@ -41,9 +41,10 @@ class Movement(models.TextChoices):
     NO_UPDATE = "no_update", "No update"
 
 
-# Delivery order of the scale; Grey ("not started") sits outside it, so a move onto
-# the scale from Grey or from no rating is "new", never "improved".
-_RANK = {Rating.RED: 1, Rating.AMBER: 2, Rating.GREEN: 3, Rating.BLUE: 4}
+# The delivery scale, lowest first; Grey ("not started") sits outside it, so a move
+# onto the scale from Grey or from no rating is "new", never "improved".
+RANKED = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.BLUE]
+_RANK = {rating: rank for rank, rating in enumerate(RANKED)}
 
 
 def movement(before: str | None, now: str | None) -> Movement:

@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from actions.models import (
+    RANKED,
     Action,
     Movement,
     ProgressUpdate,
@@ -29,9 +30,7 @@ from actions.models import (
 from bury_eis.roles import is_admin
 
 # Worst first, so sorting by rating puts what needs attention at the top.
-RATING_ORDER = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.BLUE, Rating.GREY]
-# The delivery scale, lowest first; Grey ("not started") is off it.
-RANKED = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.BLUE]
+RATING_ORDER = [*RANKED, Rating.GREY]
 
 
 def can_update(user: AbstractBaseUser, action: Action) -> bool:

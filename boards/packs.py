@@ -19,7 +19,7 @@ def pack_content(meeting: Meeting, term: Term) -> dict:
     remit = Remit.of(board)
     terms = reporting_terms()
     _, previous = term_and_previous(terms, term.pk)
-    shown_terms = sorted((t for t in terms if t.start_date <= term.start_date), key=_start)
+    shown_terms = [t for t in reversed(terms) if t.start_date <= term.start_date]
     return {
         "generated_at": timezone.localtime().isoformat(timespec="minutes"),
         "board": {"name": board.name, "slug": board.slug, "remit": board.remit},
@@ -28,10 +28,6 @@ def pack_content(meeting: Meeting, term: Term) -> dict:
         "actions": _action_pages(board, remit, term, previous, shown_terms),
         "public": False,
     }
-
-
-def _start(term: Term):
-    return term.start_date
 
 
 def _action_pages(board: Board, remit: Remit, term: Term, previous, terms: list[Term]) -> list:

@@ -14,6 +14,7 @@ from actions.models import UpdateStatus as Status
 from actions.selectors import RATING_ORDER, rating_order, with_standing
 from boards.models import Board
 from kpis.models import KPI, KPIStatus, KPIValue, Term
+from kpis.selectors import value_is_approved
 
 NO_UPDATE = "none"
 # Columns of the matrix, worst first; "none" is an action with no approved update.
@@ -131,15 +132,13 @@ def latest_kpi_status(term: Term) -> Subquery:
 
     Most measures are annual, so a figure reported in Autumn still stands in Spring.
     """
-    approved = ProgressUpdate.objects.filter(
-        action=OuterRef("kpi__action"), term=OuterRef("term"), status=Status.APPROVED
-    )
     values = KPIValue.objects.filter(
+        value_is_approved(),
         kpi=OuterRef("pk"),
         cohort__code="all",
         term__start_date__lte=term.start_date,
         no_new_data=False,
-    ).filter(Exists(approved))
+    )
     return Subquery(values.order_by("-term__start_date").values("status")[:1])
 
 

@@ -8,9 +8,7 @@ Comparator figures (England, North West…) are published statistics and stay.
 import copy
 
 from kpis.models import Unit
-from kpis.trends import SUPPRESSED
 
-__all__ = ["SUPPRESSED", "public_content"]
 # Narrative that may name circumstances or people: only the restricted pack shows it.
 RESTRICTED_ACTION_FIELDS = ("risks",)
 RESTRICTED_POINT_FIELDS = ("note",)

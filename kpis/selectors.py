@@ -126,15 +126,21 @@ def action_history(action: Action) -> QuerySet[ChangeRecord]:
     return ChangeRecord.objects.filter(action=action).select_related("term", "changed_by")
 
 
+def value_is_approved() -> Exists:
+    """For a KPIValue queryset: its term's update is approved, so board members may see it."""
+    return Exists(
+        ProgressUpdate.objects.filter(
+            action=OuterRef("kpi__action"), term=OuterRef("term"), status=UpdateStatus.APPROVED
+        )
+    )
+
+
 def approved_values(up_to: Term | None = None) -> QuerySet[KPIValue]:
     """Values whose term's update was approved (what board members may see), oldest first.
 
     With `up_to`, only values reported in that term or before it.
     """
-    approved = ProgressUpdate.objects.filter(
-        action=OuterRef("kpi__action"), term=OuterRef("term"), status=UpdateStatus.APPROVED
-    )
-    values = KPIValue.objects.filter(Exists(approved))
+    values = KPIValue.objects.filter(value_is_approved())
     if up_to is not None:
         values = values.filter(term__start_date__lte=up_to.start_date)
     return (

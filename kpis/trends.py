@@ -89,9 +89,9 @@ def target_text(kpi: KPI) -> str:
 
 
 def has_figures(trend: dict) -> bool:
-    return any(p and p["value"] is not None for p in trend["points"]) or any(
-        p and p["value"] is not None for c in trend["cohorts"] for p in c["points"]
-    )
+    """Whether there is anything to chart: a figure, or one withheld as "[c]"."""
+    points = [*trend["points"], *(p for c in trend["cohorts"] for p in c["points"])]
+    return any(p and (p["value"] is not None or p.get("suppressed")) for p in points)
 
 
 def gaps(trend: dict) -> list[dict]:

@@ -128,14 +128,14 @@ def trend_verdict(trend: dict) -> str:
         return ""
     if trend.get("target_kind") not in _DATED_KINDS:
         return ""
+    if any(p and p.get("suppressed") for p in trend["points"]):
+        return "Not judged here: some figures are suppressed in the public version."
     dated = []
     for label, p in zip(trend["terms"], trend["points"], strict=True):
         if p and p["value"] is not None:
             year = year_of(p.get("data_period") or "") or year_of(label)
             if year is not None:
                 dated.append((year, p["value"]))
-    if any(p and p.get("suppressed") for p in trend["points"]):
-        return "Not judged here: some figures are suppressed in the public version."
     return trajectory(
         baseline_year=year_of(trend["baseline_period"] or ""),
         baseline_value=trend["baseline"],
@@ -150,14 +150,9 @@ def trend_verdict(trend: dict) -> str:
 @register.filter
 def with_figures(trends: list[dict]) -> list[dict]:
     """The trends that have at least one figure (or "[c]") to chart."""
-    return [t for t in trends if has_figures(t) or _any_suppressed(t)]
+    return [t for t in trends if has_figures(t)]
 
 
 @register.filter
 def without_figures(trends: list[dict]) -> list[dict]:
-    return [t for t in trends if not (has_figures(t) or _any_suppressed(t))]
-
-
-def _any_suppressed(trend: dict) -> bool:
-    points = [*trend["points"], *(p for c in trend["cohorts"] for p in c["points"])]
-    return any(p and p.get("suppressed") for p in points)
+    return [t for t in trends if not has_figures(t)]
