@@ -107,3 +107,54 @@ class BoardPack(models.Model):
     @property
     def is_published(self) -> bool:
         return self.public_token is not None
+
+
+class FeedToken(models.Model):
+    """A key to the read-only data feed (/feed/...), issued to one user by an admin.
+
+    Only the SHA-256 of the token is stored; the token itself is shown once, when
+    issued. `prefix` (its first characters) lets people tell tokens apart. A user
+    token reads approved figures; a public token (for committee papers) reads them
+    with small numbers suppressed and restricted notes removed.
+    """
+
+    class Kind(models.TextChoices):
+        USER = "user", "Approved figures, as the user's role allows"
+        PUBLIC = "public", "Public: small numbers suppressed, restricted notes removed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What it is for, e.g. Power BI dashboard.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.USER)
+    prefix = models.CharField(max_length=8)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["user", "public"]), name="feed_token_kind_valid"
+            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="feed_token_has_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind == self.Kind.PUBLIC

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boards import views
+from boards import feed_views, views
 
 app_name = "boards"
 
@@ -17,4 +17,12 @@ urlpatterns = [
     path("public/packs/<str:token>/", views.public_pack, name="public_pack"),
     path("public/packs/<str:token>/pdf/", views.public_pack_pdf, name="public_pack_pdf"),
     path("public/packs/<str:token>/xlsx/", views.public_pack_xlsx, name="public_pack_xlsx"),
+    path("feed/openapi.json", feed_views.openapi_json, name="feed_openapi"),
+    path("feed/tokens/", feed_views.feed_tokens, name="feed_tokens"),
+    path("feed/tokens/new/", feed_views.feed_token_new, name="feed_token_new"),
+    path(
+        "feed/tokens/<int:pk>/revoke/", feed_views.feed_token_revoke_view, name="feed_token_revoke"
+    ),
+    path("feed/<slug:resource>.json", feed_views.feed_json, name="feed_json"),
+    path("feed/<slug:resource>.csv", feed_views.feed_csv, name="feed_csv"),
 ]

@@ -1,0 +1,324 @@
+"""The read-only data feed: what each resource holds, for whom, filtered and as plain rows.
+
+Every reader sees approved figures only (what board members see); a public token
+gets them with small numbers suppressed and restricted notes removed, by the same
+rules as a published board pack (boards/suppression.py). Rows are plain dicts with
+JSON-ready values, in the column order that the CSV and the OpenAPI description use.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from actions.models import Action, Commitment, ProgressUpdate, Rating, Sector, UpdateStatus
+from boards.suppression import RESTRICTED_ACTION_FIELDS, RESTRICTED_POINT_FIELDS, suppress_point
+from kpis.models import KPI, KPIValue, Term
+from kpis.selectors import value_is_approved
+from kpis.trends import SUPPRESSED
+
+DEFAULT_PAGE_SIZE = 500
+MAX_PAGE_SIZE = 5000
+
+
+class FeedError(Exception):
+    """A request the feed cannot answer; `parameter` names the query parameter at fault."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter, self.message = parameter, message
+
+
+@dataclass(frozen=True)
+class FeedFilters:
+    """The filters a request asked for; None means not filtered."""
+
+    term: Term | None = None
+    commitment: int | None = None
+    updated_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One feed resource: its rows, the filters it takes, and how a row is written."""
+
+    name: str
+    filters: frozenset[str]
+    rows: Callable[[FeedFilters], QuerySet]
+    serialise: Callable[[object, bool], dict]
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _when(value: datetime | None) -> str | None:
+    return None if value is None else timezone.localtime(value).isoformat()
+
+
+def parse_filters(params: dict[str, str], resource: Resource) -> FeedFilters:
+    """The filters in the query string; raises FeedError for an unknown or bad one."""
+    for name in ("term", "commitment", "updated_since"):
+        if params.get(name) and name not in resource.filters:
+            allowed = ", ".join(sorted(resource.filters)) or "none"
+            raise FeedError(
+                name, f"{resource.name} cannot be filtered by {name} (allowed: {allowed})."
+            )
+    return FeedFilters(
+        term=_term(params.get("term", "")),
+        commitment=_whole(params.get("commitment", ""), "commitment"),
+        updated_since=_since(params.get("updated_since", "")),
+    )
+
+
+def _whole(text: str, name: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit():
+        raise FeedError(name, f'{name} must be a whole number, like 2; "{text[:40]}" is not.')
+    return int(text)
+
+
+def _term(text: str) -> Term | None:
+    pk = _whole(text, "term")
+    if pk is None:
+        return None
+    term = Term.objects.filter(pk=pk).first()
+    if term is None:
+        raise FeedError("term", f"There is no term {pk}; /feed/terms.json lists them.")
+    return term
+
+
+def _since(text: str) -> datetime | None:
+    """An ISO 8601 date or date-time; a date means its start, a naive time is UK time."""
+    if not text:
+        return None
+    try:
+        moment = parse_datetime(text.replace(" ", "+"))  # a "+" in a query string arrives as " "
+        if moment is None and (day := parse_date(text)) is not None:
+            moment = datetime.combine(day, time.min)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise FeedError(
+            "updated_since",
+            f"updated_since must be a date or date-time like 2026-01-31 or 2026-01-31T09:00:00Z; "
+            f'"{text[:40]}" is not.',
+        )
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+# Terms -------------------------------------------------------------------------------------
+
+
+def _terms(f: FeedFilters) -> QuerySet:
+    return Term.objects.order_by("start_date")
+
+
+def _term_row(term: Term, public: bool) -> dict:
+    return {
+        "id": term.pk,
+        "label": term.label,
+        "academic_year": term.academic_year,
+        "season": term.season,
+        "start_date": term.start_date.isoformat(),
+        "end_date": term.end_date.isoformat(),
+        "is_locked": term.is_locked,
+    }
+
+
+# The plan ----------------------------------------------------------------------------------
+
+
+def _commitments(f: FeedFilters) -> QuerySet:
+    rows = Commitment.objects.order_by("number")
+    return rows.filter(number=f.commitment) if f.commitment is not None else rows
+
+
+def _commitment_row(c: Commitment, public: bool) -> dict:
+    return {"id": c.pk, "number": c.number, "title": c.title, "statement": c.statement}
+
+
+def _sectors(f: FeedFilters) -> QuerySet:
+    return Sector.objects.order_by("position")
+
+
+def _sector_row(s: Sector, public: bool) -> dict:
+    return {"id": s.pk, "position": s.position, "name": s.name}
+
+
+def _actions(f: FeedFilters) -> QuerySet:
+    rows = Action.objects.select_related("commitment", "sector").order_by("position", "code")
+    if f.commitment is not None:
+        rows = rows.filter(commitment__number=f.commitment)
+    return rows
+
+
+def _action_row(a: Action, public: bool) -> dict:
+    return {
+        "id": a.pk,
+        "code": a.code,
+        "commitment_number": a.commitment.number,
+        "sector_position": a.sector.position,
+        "sector": a.sector.name,
+        "text": a.text,
+        "outcome": a.outcome,
+        "lead": a.lead_description,
+        "retired_at": _when(a.retired_at),
+    }
+
+
+def _kpis(f: FeedFilters) -> QuerySet:
+    rows = KPI.objects.select_related("action__commitment").order_by(
+        "action__position", "position", "pk"
+    )
+    if f.commitment is not None:
+        rows = rows.filter(action__commitment__number=f.commitment)
+    return rows
+
+
+def _kpi_row(k: KPI, public: bool) -> dict:
+    return {
+        "id": k.pk,
+        "action_id": k.action_id,
+        "action_code": k.action.code,
+        "commitment_number": k.action.commitment.number,
+        "ref": k.ref,
+        "text": k.text,
+        "unit": k.unit,
+        "polarity": k.polarity,
+        "baseline_value": _number(k.baseline_value),
+        "baseline_period": k.baseline_period,
+        "target_value": _number(k.target_value),
+        "target_upper_value": _number(k.target_upper_value),
+        "target_period": k.target_period,
+        "target_kind": k.target_kind,
+        "target_not_agreed": k.target_not_agreed,
+        "tolerance": _number(k.tolerance),
+        "data_source": k.data_source,
+        "frequency": k.frequency,
+        "retired_at": _when(k.retired_at),
+    }
+
+
+# Figures -----------------------------------------------------------------------------------
+
+
+def _approved_at() -> Subquery:
+    """When the outer value's term update was approved: a value appears in the feed then."""
+    decided = ProgressUpdate.objects.filter(
+        action=OuterRef("kpi__action"), term=OuterRef("term"), status=UpdateStatus.APPROVED
+    ).values("decided_at")
+    return Subquery(decided[:1])
+
+
+def _values(f: FeedFilters) -> QuerySet:
+    rows = (
+        KPIValue.objects.filter(value_is_approved())
+        .annotate(approved_at=_approved_at())
+        .select_related("kpi__action", "term", "cohort")
+        .order_by("pk")
+    )
+    if f.term is not None:
+        rows = rows.filter(term=f.term)
+    if f.commitment is not None:
+        rows = rows.filter(kpi__action__commitment__number=f.commitment)
+    if f.updated_since is not None:
+        rows = rows.filter(Q(updated_at__gte=f.updated_since) | Q(approved_at__gte=f.updated_since))
+    return rows
+
+
+def _value_row(v: KPIValue, public: bool) -> dict:
+    figures = {
+        "value": _number(v.value),
+        "numerator": v.numerator,
+        "denominator": v.denominator,
+        "cohort_size": v.cohort_size,
+        "note": v.note,
+    }
+    suppressed = False
+    if public:
+        shown = suppress_point(figures, v.kpi.unit, settings.SMALL_NUMBER_THRESHOLD)
+        suppressed = shown["suppressed"]
+        figures = {k: SUPPRESSED if suppressed and shown[k] is None else shown[k] for k in figures}
+        figures |= dict.fromkeys(RESTRICTED_POINT_FIELDS, "")
+    return {
+        "id": v.pk,
+        "kpi_id": v.kpi_id,
+        "action_code": v.kpi.action.code,
+        "kpi_ref": v.kpi.ref,
+        "unit": v.kpi.unit,
+        "term_id": v.term_id,
+        "term": v.term.label,
+        "data_period": v.data_period,
+        "cohort": v.cohort.code,
+        "cohort_name": v.cohort.name,
+        **{k: figures[k] for k in ("value", "numerator", "denominator", "cohort_size")},
+        "suppressed": suppressed,
+        "maturity": v.maturity,
+        "milestone_status": v.milestone_status,
+        "no_new_data": v.no_new_data,
+        "no_new_data_reason": v.no_new_data_reason,
+        "status": v.status,
+        "note": figures["note"],
+        "is_demo": v.is_demo,
+        "updated_at": _when(v.updated_at),
+        "approved_at": _when(v.approved_at),
+    }
+
+
+def _ratings(f: FeedFilters) -> QuerySet:
+    rows = (
+        ProgressUpdate.objects.filter(status=UpdateStatus.APPROVED)
+        .select_related("action", "term")
+        .order_by("pk")
+    )
+    if f.term is not None:
+        rows = rows.filter(term=f.term)
+    if f.commitment is not None:
+        rows = rows.filter(action__commitment__number=f.commitment)
+    if f.updated_since is not None:
+        rows = rows.filter(Q(updated_at__gte=f.updated_since) | Q(decided_at__gte=f.updated_since))
+    return rows
+
+
+def _rating_row(u: ProgressUpdate, public: bool) -> dict:
+    row = {
+        "id": u.pk,
+        "action_id": u.action_id,
+        "action_code": u.action.code,
+        "term_id": u.term_id,
+        "term": u.term.label,
+        "rating": u.rating,
+        "rating_label": Rating(u.rating).label if u.rating else "",
+        "progress": u.progress,
+        "evidence_of_impact": u.evidence_of_impact,
+        "next_steps": u.next_steps,
+        "risks": u.risks,
+        "is_demo": u.is_demo,
+        "updated_at": _when(u.updated_at),
+        "approved_at": _when(u.decided_at),
+    }
+    if public:
+        row |= dict.fromkeys(RESTRICTED_ACTION_FIELDS, "")
+    return row
+
+
+FIGURES = frozenset({"term", "commitment", "updated_since"})
+RESOURCES: dict[str, Resource] = {
+    r.name: r
+    for r in (
+        Resource("terms", frozenset(), _terms, _term_row),
+        Resource("commitments", frozenset({"commitment"}), _commitments, _commitment_row),
+        Resource("sectors", frozenset(), _sectors, _sector_row),
+        Resource("actions", frozenset({"commitment"}), _actions, _action_row),
+        Resource("kpis", frozenset({"commitment"}), _kpis, _kpi_row),
+        Resource("values", FIGURES, _values, _value_row),
+        Resource("ratings", FIGURES, _ratings, _rating_row),
+    )
+}

@@ -1,0 +1,223 @@
+"""The feed's OpenAPI 3.1 description, built here once and served at /feed/openapi.json.
+
+The row schemas are also the CSV column order (`columns`), and the tests validate
+every JSON response against them, so the description cannot drift from the feed.
+"""
+
+from boards.feed import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, RESOURCES
+from kpis.trends import SUPPRESSED
+
+
+def _t(kind: str, nullable: bool = False, **extra) -> dict:
+    return {"type": [kind, "null"] if nullable else kind, **extra}
+
+
+TEXT, WHOLE, FLAG = _t("string"), _t("integer"), _t("boolean")
+WHEN = _t("string", nullable=True, format="date-time")
+NUMBER = _t("number", nullable=True)
+# A public token's figure may be withheld: then it reads "[c]".
+FIGURE = {"anyOf": [_t("number", nullable=True), {"const": SUPPRESSED}]}
+COUNT = {"anyOf": [_t("integer", nullable=True), {"const": SUPPRESSED}]}
+
+ROWS: dict[str, dict[str, dict]] = {
+    "terms": {
+        "id": WHOLE,
+        "label": _t("string", description="e.g. Autumn 2025"),
+        "academic_year": _t("string", description="e.g. 2025/26"),
+        "season": _t("string", enum=["autumn", "spring", "summer"]),
+        "start_date": _t("string", format="date"),
+        "end_date": _t("string", format="date"),
+        "is_locked": FLAG,
+    },
+    "commitments": {"id": WHOLE, "number": WHOLE, "title": TEXT, "statement": TEXT},
+    "sectors": {"id": WHOLE, "position": WHOLE, "name": TEXT},
+    "actions": {
+        "id": WHOLE,
+        "code": _t("string", description="commitment.sector(letter), e.g. 2.4(b)"),
+        "commitment_number": WHOLE,
+        "sector_position": WHOLE,
+        "sector": TEXT,
+        "text": TEXT,
+        "outcome": TEXT,
+        "lead": _t("string", description="The plan's own words for the lead"),
+        "retired_at": WHEN,
+    },
+    "kpis": {
+        "id": WHOLE,
+        "action_id": WHOLE,
+        "action_code": TEXT,
+        "commitment_number": WHOLE,
+        "ref": _t("string", description="Lower-case roman numeral within the action"),
+        "text": TEXT,
+        "unit": TEXT,
+        "polarity": TEXT,
+        "baseline_value": NUMBER,
+        "baseline_period": TEXT,
+        "target_value": NUMBER,
+        "target_upper_value": NUMBER,
+        "target_period": TEXT,
+        "target_kind": TEXT,
+        "target_not_agreed": FLAG,
+        "tolerance": NUMBER,
+        "data_source": TEXT,
+        "frequency": TEXT,
+        "retired_at": WHEN,
+    },
+    "values": {
+        "id": WHOLE,
+        "kpi_id": WHOLE,
+        "action_code": TEXT,
+        "kpi_ref": TEXT,
+        "unit": TEXT,
+        "term_id": WHOLE,
+        "term": _t("string", description="The reporting term, e.g. Autumn 2025"),
+        "data_period": _t("string", description="The period the figure describes"),
+        "cohort": _t("string", description="Group code, e.g. all, disadvantaged"),
+        "cohort_name": TEXT,
+        "value": FIGURE,
+        "numerator": COUNT,
+        "denominator": COUNT,
+        "cohort_size": COUNT,
+        "suppressed": _t("boolean", description=f"Figures withheld as {SUPPRESSED}"),
+        "maturity": _t("string", enum=["provisional", "revised", "validated"]),
+        "milestone_status": TEXT,
+        "no_new_data": FLAG,
+        "no_new_data_reason": TEXT,
+        "status": _t("string", enum=["green", "amber", "red", "grey"]),
+        "note": _t("string", description="Empty for public tokens"),
+        "is_demo": FLAG,
+        "updated_at": WHEN,
+        "approved_at": WHEN,
+    },
+    "ratings": {
+        "id": WHOLE,
+        "action_id": WHOLE,
+        "action_code": TEXT,
+        "term_id": WHOLE,
+        "term": TEXT,
+        "rating": _t("string", enum=["blue", "green", "amber", "red", "grey", ""]),
+        "rating_label": TEXT,
+        "progress": TEXT,
+        "evidence_of_impact": TEXT,
+        "next_steps": TEXT,
+        "risks": _t("string", description="Empty for public tokens"),
+        "is_demo": FLAG,
+        "updated_at": WHEN,
+        "approved_at": WHEN,
+    },
+}
+
+
+def columns(resource: str) -> list[str]:
+    """The CSV header of a resource, in the schema's order."""
+    return list(ROWS[resource])
+
+
+def _object(properties: dict) -> dict:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _page(resource: str) -> dict:
+    link = _t("string", nullable=True, format="uri")
+    return _object(
+        {
+            "resource": {"const": resource},
+            "count": _t("integer", description="Rows matching the filters, on all pages"),
+            "page": WHOLE,
+            "pages": WHOLE,
+            "page_size": WHOLE,
+            "next": link,
+            "previous": link,
+            "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{resource}"}},
+        }
+    )
+
+
+FILTER_PARAMETERS = {
+    "term": ("integer", "Only this term (an id from /feed/terms.json)"),
+    "commitment": ("integer", "Only this commitment, by its number (1-5)"),
+    "updated_since": (
+        "string",
+        "Only rows changed or approved at or after this ISO 8601 date or date-time",
+    ),
+}
+
+
+def _parameters(resource: str) -> list[dict]:
+    params = [
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {
+            "name": "page_size",
+            "in": "query",
+            "description": f"Rows per page, default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}",
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+        },
+    ]
+    for name in sorted(RESOURCES[resource].filters):
+        kind, description = FILTER_PARAMETERS[name]
+        params.append(
+            {"name": name, "in": "query", "description": description, "schema": {"type": kind}}
+        )
+    return params
+
+
+ERRORS = {
+    "400": "A filter or page that cannot be answered",
+    "401": "No token, or a token that is unknown or revoked",
+    "403": "The token's user has no role",
+}
+
+
+def _operation(resource: str, fmt: str) -> dict:
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    if fmt == "json":
+        ok = {"application/json": {"schema": {"$ref": f"#/components/schemas/{resource}_page"}}}
+    else:
+        ok = {"text/csv": {"schema": {"type": "string"}}}
+    return {
+        "get": {
+            "operationId": f"{resource}_{fmt}",
+            "summary": f"{resource.capitalize()} as {fmt.upper()}",
+            "parameters": _parameters(resource),
+            "responses": {
+                "200": {
+                    "description": "One page of rows; CSV pages give the next page in a Link "
+                    "header and the row count in X-Total-Count",
+                    "content": ok,
+                },
+                **{code: {"description": text, "content": error} for code, text in ERRORS.items()},
+            },
+        }
+    }
+
+
+def openapi() -> dict:
+    """The whole OpenAPI 3.1 document."""
+    schemas: dict = {"Error": _object({"error": TEXT, "parameter": _t("string", nullable=True)})}
+    for resource, properties in ROWS.items():
+        schemas[resource] = _object(properties)
+        schemas[f"{resource}_page"] = _page(resource)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Bury Education and Inclusion Strategy: data feed",
+            "version": "1",
+            "description": "Read-only. Approved figures only; public tokens get small numbers "
+            f"shown as {SUPPRESSED} and restricted notes removed.",
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            f"/feed/{resource}.{fmt}": _operation(resource, fmt)
+            for resource in ROWS
+            for fmt in ("json", "csv")
+        },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
