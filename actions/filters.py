@@ -52,7 +52,25 @@ class TermFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class ActionFilterSet(TermFilterSet):
+class RemitFilterSet(TermFilterSet):
+    """A term's list that a board's dashboard links to with its remit.
+
+    The remit travels as hidden comma-separated ids; `action_path` is how the
+    list's model reaches its action ("" for actions, "action__" for KPIs).
+    """
+
+    action_path = ""
+    commitments = django_filters.CharFilter(method="in_commitments", widget=forms.HiddenInput)
+    sectors = django_filters.CharFilter(method="in_sectors", widget=forms.HiddenInput)
+
+    def in_commitments(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{f"{self.action_path}commitment_id__in": ids(value)})
+
+    def in_sectors(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{f"{self.action_path}sector_id__in": ids(value)})
+
+
+class ActionFilterSet(RemitFilterSet):
     """Filters for the action list; `q` searches code, text, outcome and lead."""
 
     q = django_filters.CharFilter(method="search", label="Search")
@@ -78,19 +96,9 @@ class ActionFilterSet(TermFilterSet):
         label="Reported",
     )
 
-    # A board's remit, carried by links from its dashboard: comma-separated ids.
-    commitments = django_filters.CharFilter(method="in_commitments", widget=forms.HiddenInput)
-    sectors = django_filters.CharFilter(method="in_sectors", widget=forms.HiddenInput)
-
     class Meta:
         model = Action
         fields = ["term", "q", "commitment", "sector", "lead", "rating", "movement", "stale"]
-
-    def in_commitments(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet:
-        return queryset.filter(commitment_id__in=ids(value))
-
-    def in_sectors(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet:
-        return queryset.filter(sector_id__in=ids(value))
 
     def search(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         value = value.strip()

@@ -27,7 +27,15 @@ def lead_names(action: Action) -> str:
     return ", ".join(names) or "Not yet assigned"
 
 
-class ActionTable(tables.Table):
+class TermTable(tables.Table):
+    """A table of rows read as at a term; `terms` (all reporting terms) names other terms."""
+
+    def __init__(self, data, *args, terms=(), **kwargs) -> None:
+        super().__init__(data, *args, **kwargs)
+        self.terms = {term.pk: term for term in terms}
+
+
+class ActionTable(TermTable):
     code = tables.Column(verbose_name="Code", order_by=("position",))
     commitment = tables.Column(visible=False)
     text = tables.Column(verbose_name="Action")

@@ -1,12 +1,15 @@
+from collections.abc import Callable
+
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django_tables2 import RequestConfig
 
 from actions import selectors
-from actions.filters import ActionFilterSet
+from actions.filters import ActionFilterSet, TermFilterSet
 from actions.models import Commitment
-from actions.tables import ActionTable
+from actions.tables import ActionTable, TermTable
 from bury_eis.exports import table_download
 from bury_eis.roles import role_required
 
@@ -41,19 +44,38 @@ def commitment_detail(request: HttpRequest, number: int) -> HttpResponse:
 @role_required
 def action_list(request: HttpRequest) -> HttpResponse:
     """Actions as at a term, filtered; `?export=csv|xlsx` downloads exactly the filtered rows."""
-    terms, term, previous = chosen_term(request)
-    filterset = ActionFilterSet(
-        request.GET, queryset=selectors.action_list(term, previous), terms=terms, term=term
+    return term_list(
+        request,
+        filterset_class=ActionFilterSet,
+        rows=selectors.action_list,
+        table_class=ActionTable,
+        template="actions/action_list.html",
+        stem="actions",
     )
-    table = ActionTable(filterset.qs)
+
+
+def term_list(
+    request: HttpRequest,
+    *,
+    filterset_class: type[TermFilterSet],
+    rows: Callable[..., QuerySet],
+    table_class: type[TermTable],
+    template: str,
+    stem: str,
+) -> HttpResponse:
+    """A list read as at the chosen term: `rows(term, previous)`, filtered and tabled.
+
+    `?export=csv|xlsx` downloads exactly the filtered rows, unpaginated, through
+    the same queryset and table as the page.
+    """
+    terms, term, previous = chosen_term(request)
+    filterset = filterset_class(request.GET, queryset=rows(term, previous), terms=terms, term=term)
+    table = table_class(filterset.qs, terms=terms)
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
-        stem = f"actions-{slugify(term.label)}" if term else "actions"
-        return table_download(table.as_values(), export, stem)
+        name = f"{stem}-{slugify(term.label)}" if term else stem
+        return table_download(table.as_values(), export, name)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(
-        request,
-        "actions/action_list.html",
-        {"filter": filterset, "table": table, "term": term, "export_formats": True},
-    )
+    context = {"filter": filterset, "table": table, "term": term, "export_formats": True}
+    return render(request, template, context)

@@ -13,8 +13,8 @@ from actions.models import Action, Commitment, Movement, ProgressUpdate, Rating,
 from actions.models import UpdateStatus as Status
 from actions.selectors import RATING_ORDER, rating_order, with_standing
 from boards.models import Board
-from kpis.models import KPI, KPIStatus, KPIValue, Term
-from kpis.selectors import value_is_approved
+from kpis.models import KPI, KPIStatus, Term
+from kpis.selectors import latest_kpi_status
 
 NO_UPDATE = "none"
 # Columns of the matrix, worst first; "none" is an action with no approved update.
@@ -125,21 +125,6 @@ def _count_ratings(board: Dashboard, remit: Remit) -> None:
             moved = row["movement"]
             board.movement.setdefault(row["commitment_id"], Counter())[moved] += row["n"]
             board.movement_totals[moved] += row["n"]
-
-
-def latest_kpi_status(term: Term) -> Subquery:
-    """Status of the outer KPI's newest approved all-pupil value reported up to `term`.
-
-    Most measures are annual, so a figure reported in Autumn still stands in Spring.
-    """
-    values = KPIValue.objects.filter(
-        value_is_approved(),
-        kpi=OuterRef("pk"),
-        cohort__code="all",
-        term__start_date__lte=term.start_date,
-        no_new_data=False,
-    )
-    return Subquery(values.order_by("-term__start_date").values("status")[:1])
 
 
 def _count_kpi_status(board: Dashboard, remit: Remit) -> None:

@@ -12,6 +12,7 @@ def service(request: HttpRequest) -> dict:
         nav = [
             ("Dashboard", reverse("home")),
             ("Actions", reverse("actions:list")),
+            ("KPIs", reverse("kpis:kpi_list")),
             ("Boards", reverse("boards:list")),
         ]
         if is_officer(request.user) or is_admin(request.user):

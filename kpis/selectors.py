@@ -1,14 +1,24 @@
-"""Reads for the termly update round: open terms, my actions and their states, the update page."""
+"""Reads of measures: the termly update round, approved figures and trends, the KPI list."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from actions.models import Action, ChangeRecord, ProgressUpdate, TermException, UpdateStatus
 from bury_eis.roles import is_admin
-from kpis.models import KPI, ComparatorValue, KPIValue, Term
+from kpis.models import KPI, Cohort, ComparatorValue, KPIStatus, KPIValue, Term
 from kpis.trends import kpi_trend
 
 
@@ -150,6 +160,63 @@ def approved_values(up_to: Term | None = None) -> QuerySet[KPIValue]:
         )
         .order_by("term__start_date", "cohort__position")
     )
+
+
+def headline_values(up_to: Term | None) -> QuerySet[KPIValue]:
+    """For a KPI queryset: the outer KPI's approved all-pupil figures up to `up_to`, newest first.
+
+    "No new data this term" rows are left out, so an annual figure reported in
+    Autumn still stands in Spring. With no term there is nothing to show.
+    """
+    if up_to is None:
+        return KPIValue.objects.none()
+    return KPIValue.objects.filter(
+        value_is_approved(),
+        kpi=OuterRef("pk"),
+        cohort__code=Cohort.ALL_PUPILS,
+        term__start_date__lte=up_to.start_date,
+        no_new_data=False,
+    ).order_by("-term__start_date", "-pk")
+
+
+def latest_kpi_status(term: Term | None) -> Subquery:
+    """Status of the outer KPI's newest approved all-pupil figure reported up to `term`."""
+    return Subquery(headline_values(term).values("status")[:1])
+
+
+def kpi_list(term: Term | None, previous: Term | None) -> QuerySet[KPI]:
+    """Live KPIs of live actions, each with its standing as at `term` against `previous`.
+
+    Adds `status` and `previous_status` (from the newest approved all-pupil
+    figure up to each term), `status_order` (worst first, no figure last),
+    `latest_value`, `latest_period`, `latest_term_id` and `reported` (an approved
+    figure, or "no new data", recorded in `term` itself).
+    """
+    latest = headline_values(term)
+    reported = KPIValue.objects.filter(value_is_approved(), kpi=OuterRef("pk"), term=term)
+    return (
+        KPI.objects.filter(retired_at__isnull=True, action__retired_at__isnull=True)
+        .select_related("action__commitment", "action__sector")
+        .prefetch_related("action__leads")
+        .annotate(
+            status=Subquery(latest.values("status")[:1]),
+            previous_status=latest_kpi_status(previous),
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_period=Subquery(latest.values("data_period")[:1]),
+            latest_term_id=Subquery(latest.values("term")[:1]),
+            reported=Exists(reported) if term else Value(False),
+        )
+        .annotate(status_order=status_order("status"))
+    )
+
+
+# Worst first, so sorting by status puts what needs attention at the top.
+STATUS_ORDER = [KPIStatus.RED, KPIStatus.AMBER, KPIStatus.GREEN, KPIStatus.GREY]
+
+
+def status_order(field: str) -> Case:
+    whens = [When(**{field: s}, then=Value(i)) for i, s in enumerate(STATUS_ORDER)]
+    return Case(*whens, default=Value(len(STATUS_ORDER)), output_field=IntegerField())
 
 
 def kpis_with_trends(actions: QuerySet[Action], terms: list[Term], up_to: Term | None = None):

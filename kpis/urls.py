@@ -5,6 +5,7 @@ from kpis import views
 app_name = "kpis"
 
 urlpatterns = [
+    path("kpis/", views.kpi_list, name="kpi_list"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("my/", views.my_actions, name="my_actions"),
     path("updates/<int:action_pk>/<int:term_pk>/", views.update_page, name="update"),

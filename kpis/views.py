@@ -13,13 +13,16 @@ from django.views.decorators.http import require_POST
 from actions import selectors as action_selectors
 from actions.models import Action, ChangeRecord, ProgressUpdate, UpdateStatus
 from actions.selectors import can_update
+from actions.views import term_list
 from bury_eis.roles import can_approve, is_admin, role_required
 from kpis import selectors
+from kpis.filters import KPIFilterSet
 from kpis.forms import KPIForm, NarrativeForm, kpi_initial
 from kpis.models import PlanImport, Term
 from kpis.plan_imports import PlanChangedSincePreview, plan_import_confirm, plan_import_stage
 from kpis.plan_template import plan_template_bytes
 from kpis.plan_workbook import PlanFileError
+from kpis.tables import KPITable
 from kpis.updates import (
     UpdateConflict,
     UpdateNotAllowed,
@@ -35,6 +38,19 @@ CONFLICT = (
     "Your entries are still on this page: open the update again in a new tab to see theirs, "
     "then re-enter what is still needed."
 )
+
+
+@role_required
+def kpi_list(request: HttpRequest) -> HttpResponse:
+    """KPIs as at a term, filtered; `?export=csv|xlsx` downloads exactly the filtered rows."""
+    return term_list(
+        request,
+        filterset_class=KPIFilterSet,
+        rows=selectors.kpi_list,
+        table_class=KPITable,
+        template="kpis/kpi_list.html",
+        stem="kpis",
+    )
 
 
 @role_required

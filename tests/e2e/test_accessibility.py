@@ -47,6 +47,8 @@ def test_the_pages_board_members_read(page, axe, people):
         "/actions/",
         "/actions/?sector=2&sort=-rating",
         "/actions/?stale=yes&movement=same",
+        "/kpis/",
+        "/kpis/?status=none&sort=-status",
         "/boards/",
         "/commitments/1/",
         f"/actions/{people.pk}/",

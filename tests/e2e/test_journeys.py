@@ -10,7 +10,13 @@ from actions.models import Action, ProgressUpdate
 from kpis.models import Cohort
 from tests.conftest import PLAN_WORKBOOK
 from tests.e2e.conftest import sign_in, sign_out
-from tests.factories import BoardFactory, MeetingFactory, UserFactory
+from tests.factories import (
+    BoardFactory,
+    KPIValueFactory,
+    MeetingFactory,
+    ProgressUpdateFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
@@ -191,3 +197,24 @@ def test_an_admin_generates_and_publishes_a_pack_that_the_public_can_read(
     expect(page.get_by_text("Public version", exact=True)).to_be_visible()
     expect(page.get_by_text("1.2(a)").first).to_be_visible()
     expect(page.get_by_text("Two key staff on long-term absence")).to_have_count(0)
+
+
+def test_a_board_member_finds_the_red_kpis_downloads_them_and_opens_one(
+    page, gld_action, open_term
+):
+    gld = gld_action.kpis.get(ref="iii")
+    ProgressUpdateFactory(action=gld_action, term=open_term, rating="red")
+    KPIValueFactory(kpi=gld, term=open_term, value=Decimal("52.4"), status="red")
+    sign_in(page, "board")
+    page.get_by_role("link", name="KPIs").click()
+    page.get_by_label("Status against target").select_option(label="Red")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_role("status")).to_have_text("1 result")
+    expect(page.get_by_role("cell", name=re.compile(r"^52\.4%"))).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV file").click()
+    rows = download.value.path().read_text(encoding="utf-8-sig").strip().splitlines()
+    assert len(rows) == 2 and rows[1].startswith("1.2(a),iii,")
+    page.get_by_role("link", name="1.2(a) KPI (iii)").click()
+    expect(page).to_have_url(re.compile(rf"/actions/{gld_action.pk}/#kpi-iii$"))
+    expect(page.locator("#kpi-iii")).to_contain_text("52.4%")

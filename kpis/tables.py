@@ -1,0 +1,118 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from actions.models import movement
+from actions.tables import TermTable, lead_names
+from bury_eis.formatting import with_unit
+from kpis.models import KPI, KPIStatus
+from kpis.trends import target_text
+
+
+def status_tag(status: str | None) -> str:
+    """A KPI's status as its word, with colour as a second cue only."""
+    if not status:
+        return mark_safe('<span class="eis-rating eis-rating--none">No figure</span>')
+    return format_html(
+        '<span class="eis-rating eis-rating--{}">{}</span>', status, KPIStatus(status).label
+    )
+
+
+def status_word(status: str | None) -> str:
+    return KPIStatus(status).label if status else "No figure"
+
+
+class KPITable(TermTable):
+    """KPIs as at a term: each measure's newest approved all-pupil figure and its status."""
+
+    action = tables.Column(verbose_name="Action", order_by=("action__position", "position"))
+    ref = tables.Column(verbose_name="Ref", orderable=False)
+    commitment = tables.Column(accessor="action__commitment", visible=False)
+    text = tables.Column(verbose_name="Measure")
+    sector = tables.Column(accessor="action__sector", order_by=("action__sector__position",))
+    lead = tables.Column(verbose_name="Lead", accessor="action", orderable=False)
+    unit = tables.Column(verbose_name="Unit", visible=False)
+    target = tables.Column(verbose_name="Target", empty_values=(), orderable=False)
+    latest_value = tables.Column(verbose_name="Latest figure", empty_values=())
+    latest_period = tables.Column(verbose_name="Period", visible=False, empty_values=())
+    latest_term_id = tables.Column(verbose_name="Reported in", visible=False, empty_values=())
+    status = tables.Column(verbose_name="Status", empty_values=(), order_by=("status_order",))
+    previous_status = tables.Column(verbose_name="Previous status", visible=False, empty_values=())
+    movement = tables.Column(verbose_name="Since previous term", empty_values=(), orderable=False)
+
+    class Meta:
+        model = KPI
+        fields = []
+        template_name = "django_tables2/govuk.html"
+        attrs = {"class": "govuk-table"}
+        order_by = "action"
+        per_page = 25
+
+    def render_action(self, record: KPI) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}#kpi-{}">{}<span class="govuk-visually-hidden">'
+            " KPI ({})</span></a>",
+            reverse("kpis:action", args=[record.action_id]),
+            record.ref,
+            record.action.code,
+            record.ref,
+        )
+
+    def value_action(self, record: KPI) -> str:
+        return record.action.code
+
+    def render_ref(self, value: str) -> str:
+        return f"({value})"
+
+    def value_ref(self, value: str) -> str:
+        return value
+
+    def render_text(self, value: str) -> str:
+        return value if len(value) <= 160 else value[:157].rstrip() + "…"
+
+    def value_text(self, value: str) -> str:
+        return value
+
+    def render_lead(self, record: KPI) -> str:
+        return lead_names(record.action)
+
+    def value_unit(self, record: KPI) -> str:
+        return record.get_unit_display()
+
+    def render_target(self, record: KPI) -> str:
+        return target_text(record)
+
+    def render_latest_value(self, record: KPI) -> str:
+        if record.status is None:
+            return "–"
+        figure = with_unit(record.latest_value, record.unit)
+        return format_html(
+            '{}<br><span class="govuk-body-s eis-muted">{}, reported {}</span>',
+            figure,
+            record.latest_period,
+            self.value_latest_term_id(record.latest_term_id),
+        )
+
+    def value_latest_value(self, record: KPI) -> str:
+        # Plain digits for spreadsheets: no unit, no thousands separator, no exponent.
+        return "" if record.latest_value is None else f"{record.latest_value.normalize():f}"
+
+    def value_latest_term_id(self, value: int | None) -> str:
+        term = self.terms.get(value)
+        return term.label if term else ""
+
+    def render_status(self, value: str | None) -> str:
+        return status_tag(value)
+
+    def value_status(self, value: str | None) -> str:
+        return status_word(value)
+
+    def value_previous_status(self, value: str | None) -> str:
+        return status_word(value)
+
+    def render_movement(self, record: KPI) -> str:
+        return movement(record.previous_status, record.status).label
+
+    def value_movement(self, record: KPI) -> str:
+        return self.render_movement(record)
