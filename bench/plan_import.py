@@ -3,7 +3,8 @@
 Prints, for the real plan workbook, the time of a bare openpyxl read, of a fresh import
 (read, check, preview, apply) and of an unchanged re-import, with ratios; then, for a
 workbook 100 times the plan (54,100 KPI rows), the fresh import's time and peak memory.
-Runs in throwaway SQLite databases, so it never touches yours.
+Runs in throwaway databases of DATABASE_URL's vendor (temporary SQLite files, or scratch
+PostgreSQL databases on its server), so it never touches yours.
 
     .venv/bin/python bench/plan_import.py
 """
@@ -19,12 +20,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "fixtures" / "delivery_plan.xlsx"
+sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch_database  # noqa: E402
+
+VENDOR_URL = os.environ.get("DATABASE_URL", "")
+PREFIX = os.environ.get("BENCH_DB_PREFIX", "eis_bench")
 
 
-def setup(database: Path) -> None:
-    """Point Django at a new SQLite database and migrate it."""
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+def setup(database_url: str) -> None:
+    """Point Django at a new, empty database and migrate it."""
+    os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("EIS_DEV_MODE", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bury_eis.settings")
     import django
@@ -84,18 +90,23 @@ def write_scaled(path: Path, times: int) -> int:
 
 
 def child(path: str) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        setup(Path(tmp) / "bench.sqlite3")
+    with scratch_database(VENDOR_URL, f"{PREFIX}_import_100x") as url:
+        setup(url)
         print(f"{import_once(Path(path)):.2f}")
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        setup(Path(tmp) / "bench.sqlite3")
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        scratch_database(VENDOR_URL, PREFIX + "_import") as url,
+    ):
+        setup(url)
+        from django.db import connection
+
         bare = min(bare_read(PLAN) for _ in range(3))
         fresh = import_once(PLAN)
         again = min(import_once(PLAN) for _ in range(3))
-        print(f"real plan ({PLAN.name}, 541 KPI rows)")
+        print(f"real plan ({PLAN.name}, 541 KPI rows), {connection.vendor}")
         print(f"  bare openpyxl read      {bare:7.3f} s")
         print(f"  fresh import            {fresh:7.3f} s   {fresh / bare:5.1f}x the bare read")
         print(f"  unchanged re-import     {again:7.3f} s   {again / bare:5.1f}x the bare read")
