@@ -7,7 +7,7 @@ PORT ?= 8000
 DEV := EIS_DEV_MODE=true
 PLAN := fixtures/delivery_plan.xlsx
 
-.PHONY: install system browser run test bench lint format check plan-workbook css clean
+.PHONY: install system browser wrk run test bench lint format check plan-workbook css clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -39,15 +39,18 @@ browser:
 	@test -x /usr/bin/chromium || { echo "Installing Debian's Chromium for the browser tests"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
+# The load test's generator (bench/load.py): Debian's wrk, aimed only at the loopback.
+wrk:
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the load test"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
+
 test: install system browser
 	$(DEV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Benchmarks print figures; they are not part of make test. Needs `make run`'s data
-# (or DATABASE_URL pointing at a database with the plan and demo data).
-bench: install
-	$(DEV) $(PY) bench/pages.py
-	$(DEV) $(PY) bench/termly_update.py
-	$(DEV) $(PY) bench/plan_import.py
+# Benchmarks print figures; they are not part of make test. They build and drop their
+# own databases (of DATABASE_URL's vendor), so they never touch db.sqlite3 or yours.
+bench: install system wrk
+	$(PY) bench/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .

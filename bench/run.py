@@ -1,0 +1,93 @@
+"""`make bench`: every benchmark in one run, on throwaway databases, never on yours.
+
+Pages and the termly update are measured at the real plan and at `seed_demo --scale 100`,
+on the vendor DATABASE_URL names (SQLite when it is unset; on PostgreSQL, scratch
+databases <prefix>_1x and <prefix>_100x on the same server, created and dropped here).
+Then the plan import, and, always on PostgreSQL, the load test and the concurrency check
+(on DATABASE_URL's server, else BENCH_POSTGRES_URL, else the local default; skipped with a
+reason if there is none). BENCH_DB_PREFIX (default eis_bench) names the scratch databases.
+
+    .venv/bin/python bench/run.py
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.scratch import (
+    DEFAULT_POSTGRES,
+    bench_env,
+    postgres_database,
+    postgres_unreachable,
+    prepare,
+    scratch_database,
+)
+
+BENCH = Path(__file__).resolve().parent
+SCALES = (1, 100)
+
+
+def heading(text: str) -> None:
+    print(f"\n== {text} ==")
+
+
+def script(name: str, database_url: str, *args: str) -> None:
+    """Run one benchmark script against `database_url`; its figures print as it goes."""
+    env = bench_env(database_url)
+    subprocess.run([sys.executable, str(BENCH / name), *args], env=env, check=True)  # noqa: S603
+
+
+def prepared(database_url: str, scale: int) -> None:
+    steps = prepare(database_url, scale)
+    detail = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in steps.items())
+    print(f"prepared the {scale}x database in {sum(steps.values()):.1f} s ({detail})")
+
+
+def page_benchmarks(database_url: str, prefix: str) -> None:
+    vendor = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+    for scale in SCALES:
+        with scratch_database(database_url, f"{prefix}_{scale}x") as url:
+            heading(f"Pages at {scale}x the plan, {vendor}")
+            prepared(url, scale)
+            # A PDF of 9,500 action pages says nothing the 1x PDF does not.
+            script("pages.py", url, *([] if scale == 1 else ["--no-pdf"]))
+            script("termly_update.py", url)
+
+
+def postgres_benchmarks(database_url: str, prefix: str) -> None:
+    if database_url.startswith("postgres"):
+        server = database_url
+    else:
+        server = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
+    where = f"{urlsplit(server).hostname}:{urlsplit(server).port or 5432}"
+    heading(f"Load test and concurrency check, PostgreSQL at {where}")
+    problem = postgres_unreachable(server)
+    if problem:
+        print(f"skipped: PostgreSQL cannot be reached ({problem})")
+        return
+    with postgres_database(server, f"{prefix}_load") as url:
+        prepared(url, 1)
+        script("load.py", url)
+        print()
+        script("concurrency.py", url)
+
+
+def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # keep our lines in order with the scripts'
+    start = time.perf_counter()
+    database_url = os.environ.get("DATABASE_URL", "")
+    prefix = os.environ.get("BENCH_DB_PREFIX", "eis_bench")
+    page_benchmarks(database_url, prefix)
+    heading("Plan import")
+    script("plan_import.py", database_url)
+    postgres_benchmarks(database_url, prefix)
+    print(f"\nmake bench took {(time.perf_counter() - start) / 60:.1f} minutes")
+
+
+if __name__ == "__main__":
+    main()
