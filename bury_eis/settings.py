@@ -6,6 +6,7 @@ off and SECRET_KEY is required unless EIS_DEV_MODE=true, the clearly named
 development mode that `make run` sets.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
+    "axes",
+    "bury_eis",
     "actions",
     "kpis",
     "boards",
@@ -55,9 +58,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (it says why it signed someone out), before LoginRequired (which then
+    # sends them to sign in).
+    "bury_eis.security.SessionIdleTimeoutMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bury_eis.security.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bury_eis.urls"
@@ -99,6 +108,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Password guessing: after AXES_FAILURE_LIMIT wrong passwords for one username, that
+# username cannot sign in for AXES_COOLOFF_TIME. Counted per username, not per address:
+# behind the council's proxy every request may carry the proxy's address, and locking it
+# would lock everyone out at once.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# django-axes warns when the address is not counted; not counting it is the choice above.
+# Spraying one common password across many usernames is what the password validators stop.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "bury_eis.security.locked_out"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -130,13 +157,33 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEV_MODE)
 SESSION_COOKIE_SECURE = not DEV_MODE
 CSRF_COOKIE_SECURE = not DEV_MODE
+# Absolute limit from sign-in, and an idle limit (bury_eis.security): an hour without a
+# request signs out; the last-seen time is written at most every five minutes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60)
+SESSION_IDLE_REFRESH = env_int("SESSION_IDLE_REFRESH", 5 * 60)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEV_MODE else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEV_MODE
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEV_MODE)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No page has inline script, inline style or event-handler attributes, and everything is
+# served from this site (charts are SVG drawn on the server), so 'self' is all it needs.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -160,7 +207,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every unsupported CSS property and each rendering step; keep only
     # its errors (such as a refused fetch).
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+        # Server errors reach the console with their traceback (django.request logs them
+        # at ERROR with exc_info); the host's log collection keeps them. Pages never show it.
+        "django.request": {"level": "ERROR", "propagate": True},
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap4.html"
