@@ -8,16 +8,17 @@ from actions.models import (
     ReminderLog,
     Sector,
 )
+from bury_eis.audit import AuditedAdmin
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(AuditedAdmin):
     list_display = ["number", "title", "statement"]
     search_fields = ["title", "statement"]
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(AuditedAdmin):
     list_display = ["position", "name"]
     search_fields = ["name"]
 
@@ -31,7 +32,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(AuditedAdmin):
     list_display = ["code", "short_text", "commitment", "sector", "lead_description", "retired_at"]
     list_filter = ["commitment", "sector", ("retired_at", admin.EmptyFieldListFilter)]
     search_fields = ["code", "text", "outcome", "lead_description"]
@@ -45,7 +46,7 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(AuditedAdmin):
     list_display = ["action", "term", "rating", "status", "updated_by", "updated_at", "is_demo"]
     list_filter = ["term", "status", "rating", "action__commitment", "is_demo"]
     search_fields = ["action__code", "progress", "next_steps"]
@@ -55,7 +56,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
+class ChangeRecordAdmin(AuditedAdmin):
     list_display = ["changed_at", "action", "term", "field", "before", "after", "changed_by"]
     list_filter = ["term", "action__commitment"]
     search_fields = ["action__code", "field", "before", "after"]
@@ -72,9 +73,13 @@ class ChangeRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(AuditedAdmin):
     list_display = ["sent_on", "user", "term", "action_count"]
     list_filter = ["term", "sent_on"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A record of an e-mail that was sent; changing it would only falsify it.
         return False

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from boards.models import Board, BoardPack, Meeting
+from bury_eis.audit import AuditedAdmin
 
 
 class MeetingInline(admin.TabularInline):
@@ -9,7 +10,7 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(AuditedAdmin):
     list_display = ["name", "slug", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "description"]
@@ -19,14 +20,14 @@ class BoardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(AuditedAdmin):
     list_display = ["board", "date", "title"]
     list_filter = ["board"]
     date_hierarchy = "date"
 
 
 @admin.register(BoardPack)
-class BoardPackAdmin(admin.ModelAdmin):
+class BoardPackAdmin(AuditedAdmin):
     """Packs are generated and published from the meeting page; here they are read-only."""
 
     list_display = ["meeting", "version", "term", "created_by", "created_at", "published_at"]

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from actions.models import TermException
+from bury_eis.audit import AuditedAdmin
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue, Term
 from kpis.updates import term_exception_grant
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(AuditedAdmin):
     list_display = [
         "label",
         "academic_year",
@@ -20,14 +21,14 @@ class TermAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(AuditedAdmin):
     list_display = ["name", "code", "position"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
 
 
 @admin.register(Comparator)
-class ComparatorAdmin(admin.ModelAdmin):
+class ComparatorAdmin(AuditedAdmin):
     list_display = ["name", "code", "position"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
@@ -42,7 +43,7 @@ class KPIValueInline(admin.TabularInline):
 
 
 @admin.register(KPI)
-class KPIAdmin(admin.ModelAdmin):
+class KPIAdmin(AuditedAdmin):
     list_display = ["__str__", "short_text", "unit", "polarity", "target_kind", "target_not_agreed"]
     list_filter = [
         "action__commitment",
@@ -69,7 +70,7 @@ class ComparatorValueInline(admin.TabularInline):
 
 
 @admin.register(KPIValue)
-class KPIValueAdmin(admin.ModelAdmin):
+class KPIValueAdmin(AuditedAdmin):
     list_display = [
         "kpi",
         "term",
@@ -89,7 +90,7 @@ class KPIValueAdmin(admin.ModelAdmin):
 
 
 @admin.register(TermException)
-class TermExceptionAdmin(admin.ModelAdmin):
+class TermExceptionAdmin(AuditedAdmin):
     """Admins grant an exception here; who granted it is recorded, never typed."""
 
     list_display = ["action", "term", "reason", "granted_by", "granted_at", "closed_at"]

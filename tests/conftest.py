@@ -23,6 +23,9 @@ def restore_reference_data() -> None:
     from django.contrib.auth.models import Group, Permission
 
     importlib.import_module("boards.migrations.0002_roles").assign_roles(Group, Permission)
+    importlib.import_module("bury_eis.migrations.0002_admin_reads_audit_and_lockouts").grant(
+        Group, Permission
+    )
     importlib.import_module("kpis.migrations.0002_cohorts_and_comparators").create(apps, None)
 
 

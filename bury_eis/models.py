@@ -1,0 +1,52 @@
+"""Records the service keeps about itself, whichever part of the plan they concern."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class AuditRecord(models.Model):
+    """One field changed through the administration pages: what, before, after, who and when.
+
+    Termly updates keep their own history (actions.ChangeRecord, shown on the action
+    page); this covers everything an admin edits in /admin/ – terms, boards, meetings,
+    users' roles – where Django's own log says only that something changed. Values are
+    kept as text a person would read; passwords are never kept.
+    """
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Added"
+        CHANGED = "changed", "Changed"
+        DELETED = "deleted", "Deleted"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField("record", max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    field = models.CharField(max_length=200)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr} {self.field}: {self.before!r} → {self.after!r}"
+
+
+class DataVersion(models.Model):
+    """One counter, raised after every change to the service's data (bury_eis.versioning).
+
+    What is cached by it – dashboards, each user's roles – is read under the current
+    value, so a change anywhere makes every cached copy stale at once. One row, pk 1.
+    """
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Data version {self.value}"
