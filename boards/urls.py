@@ -1,12 +1,13 @@
 from django.urls import path
 
-from boards import feed_views, views
+from boards import export_views, feed_views, views
 
 app_name = "boards"
 
 urlpatterns = [
     path("boards/", views.board_list, name="list"),
     path("boards/<slug:slug>/", views.board_dashboard, name="dashboard"),
+    path("boards/<slug:slug>/plan.xlsx", export_views.board_export, name="board_export"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/packs/", views.pack_generate, name="pack_generate"),
     path("packs/<int:pk>/", views.pack_detail, name="pack"),

@@ -17,10 +17,12 @@ def service(request: HttpRequest) -> dict:
         ]
         if is_officer(request.user) or is_admin(request.user):
             nav.append(("My actions", reverse("kpis:my_actions")))
+            nav.append(("Excel", reverse("kpis:round_trip_start")))
         if can_approve(request.user):
             nav.append(("Approvals", reverse("kpis:approvals")))
         if is_admin(request.user):
             nav.append(("Import plan", reverse("kpis:plan_import_start")))
+            nav.append(("Data feed", reverse("boards:feed_tokens")))
             nav.append(("Administration", reverse("admin:index")))
     current = request.path
     return {

@@ -327,3 +327,28 @@ class PlanImport(models.Model):
     def __str__(self) -> str:
         state = f"applied {self.applied_at:%d %b %Y %H:%M}" if self.applied_at else "not applied"
         return f"{self.file_name} ({state})"
+
+
+class RoundTripUpload(models.Model):
+    """A plan-and-figures workbook edited offline and uploaded: previewed, then applied.
+
+    Like a PlanImport, the file is kept in the database only until it is applied;
+    `preview` is what the uploader saw and confirmed, with who each change is for.
+    """
+
+    file_name = models.CharField(max_length=255)
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the uploaded file.")
+    content = models.BinaryField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    preview = models.JSONField(default=dict)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        state = f"applied {self.applied_at:%d %b %Y %H:%M}" if self.applied_at else "not applied"
+        return f"{self.file_name} ({state})"

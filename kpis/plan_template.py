@@ -86,8 +86,8 @@ WRAPPED_COLUMNS = {"Commitment statement", "Action", "Outcome", "KPI"}
 FIXED_TIMESTAMP = datetime(2026, 1, 1)
 
 
-def plan_template_bytes(rows: Iterable[list] = (), *, creator: str = "Bury EIS") -> bytes:
-    """The template as .xlsx bytes: empty for admins to fill in, or holding `rows`."""
+def plan_template_workbook(rows: Iterable[list] = (), *, creator: str = "Bury EIS") -> Workbook:
+    """The template as a workbook, for callers that add sheets of their own (kpis.plan_export)."""
     workbook = Workbook()
     data = workbook.active
     data.title = SHEET_NAME
@@ -96,6 +96,12 @@ def plan_template_bytes(rows: Iterable[list] = (), *, creator: str = "Bury EIS")
     _fill_notes_sheet(workbook.create_sheet(NOTES_SHEET_NAME))
     workbook.properties.creator = creator
     workbook.properties.created = FIXED_TIMESTAMP
+    return workbook
+
+
+def plan_template_bytes(rows: Iterable[list] = (), *, creator: str = "Bury EIS") -> bytes:
+    """The template as .xlsx bytes: empty for admins to fill in, or holding `rows`."""
+    workbook = plan_template_workbook(rows, creator=creator)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _normalise_xlsx(buffer.getvalue())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kpis import views
+from kpis import round_trip_views, views
 
 app_name = "kpis"
 
@@ -22,5 +22,14 @@ urlpatterns = [
     path("plan/import/<int:pk>/", views.plan_import_preview, name="plan_import_preview"),
     path(
         "plan/import/<int:pk>/confirm/", views.plan_import_confirm_view, name="plan_import_confirm"
+    ),
+    path("plan/excel/", round_trip_views.round_trip_start, name="round_trip_start"),
+    path("plan/excel/plan.xlsx", round_trip_views.plan_export, name="plan_export"),
+    path("plan/excel/upload/", round_trip_views.round_trip_upload, name="round_trip_upload"),
+    path("plan/excel/<int:pk>/", round_trip_views.round_trip_preview, name="round_trip_preview"),
+    path(
+        "plan/excel/<int:pk>/confirm/",
+        round_trip_views.round_trip_confirm_view,
+        name="round_trip_confirm",
     ),
 ]

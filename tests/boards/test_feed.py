@@ -365,7 +365,7 @@ def test_issuing_without_a_name_says_what_is_missing(admin_client_eis, board_mem
 
 
 def test_an_admin_revokes_a_token(admin_client_eis, board_member, admin_user):
-    token, raw = issue(board_member)
+    token, _ = issue(board_member)
     response = admin_client_eis.post(reverse("boards:feed_token_revoke", args=[token.pk]))
     assert response.status_code == 302
     token.refresh_from_db()

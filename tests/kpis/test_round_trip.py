@@ -1,0 +1,366 @@
+"""The Excel round trip: export the plan with figures, edit offline, upload, preview, confirm."""
+
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from actions.models import Action, ChangeRecord, ProgressUpdate, TermException
+from kpis.models import KPIValue, RoundTripUpload
+from kpis.plan_export import RATINGS_SHEET, VALUES_SHEET, ExportScope, plan_export_bytes
+from kpis.round_trip import RoundTripRefused
+from kpis.round_trip_uploads import ChangedSincePreview, round_trip_confirm, round_trip_stage
+from kpis.updates import KPIEntry, UpdateConflict, progress_update_save
+from tests.factories import KPIValueFactory, ProgressUpdateFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def export(user, actions=None) -> bytes:
+    scope = ExportScope(actions or Action.objects.all(), "The whole plan", user)
+    return plan_export_bytes(scope, timezone.localdate())
+
+
+def edit(data: bytes, sheet: str, match: dict, changes: dict) -> bytes:
+    """Change cells of the one row of `sheet` whose cells equal `match`, as a person would."""
+    book = load_workbook(io.BytesIO(data))
+    ws = book[sheet]
+    header = [c.value for c in ws[1]]
+    rows = [
+        r
+        for r in ws.iter_rows(min_row=2)
+        if all(r[header.index(k)].value == v for k, v in match.items())
+    ]
+    assert len(rows) == 1, f"{len(rows)} rows match {match}"
+    for column, value in changes.items():
+        rows[0][header.index(column)].value = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def stage(data: bytes, user) -> RoundTripUpload:
+    return round_trip_stage(data=data, name="plan.xlsx", user=user, today=timezone.localdate())
+
+
+def confirm(staged, user) -> int:
+    return round_trip_confirm(staged=staged, user=user, today=timezone.localdate())
+
+
+def headline(term, action, ref="i", group="All pupils") -> dict:
+    return {"Action code": action.code, "KPI ref": ref, "Term": term.label, "Group": group}
+
+
+def test_an_unedited_workbook_changes_nothing(lead, led_action, open_term):
+    ProgressUpdateFactory(
+        action=led_action, term=open_term, status="draft", rating="amber", next_steps="=1+1"
+    )
+    KPIValueFactory(
+        kpi=led_action.kpis.get(ref="i"),
+        term=open_term,
+        value=None,
+        numerator=3,
+        denominator=4,
+        data_period="2025/26",
+        note="-dropped",
+    )
+    staged = stage(export(lead), lead)
+    assert staged.preview["groups"] == [] and staged.preview["problems"] == []
+    assert confirm(staged, lead) == 0
+    assert not ChangeRecord.objects.exists()
+
+
+def test_a_lead_fills_in_this_term_and_only_that_changes(lead, led_action, open_term):
+    data = export(lead)
+    data = edit(
+        data,
+        VALUES_SHEET,
+        headline(open_term, led_action),
+        {"Value": 72.5, "Data period": "2025/26"},
+    )
+    data = edit(
+        data, VALUES_SHEET, headline(open_term, led_action, group="Disadvantaged"), {"Value": 55}
+    )
+    data = edit(
+        data,
+        RATINGS_SHEET,
+        {"Action code": "1.2(a)", "Term": open_term.label},
+        {"Rating": "Green", "Progress": "On track"},
+    )
+    staged = stage(data, lead)
+    preview = staged.preview
+    assert preview["problems"] == []
+    [group] = preview["groups"]
+    assert (group["code"], group["term"], group["leads"]) == (
+        "1.2(a)",
+        open_term.label,
+        "Hannah Clarke",
+    )
+    fields = {c["field"]: (c["before"], c["after"]) for c in group["changes"]}
+    assert fields["(i) value"] == ("", "72.5%")
+    assert fields["(i) Disadvantaged value"] == ("", "55%")
+    assert fields["Rating"] == ("", "Green")
+    assert all(
+        c["where"].startswith('Sheet "') and ", column " in c["where"] for c in group["changes"]
+    )
+    assert confirm(staged, lead) == 1
+    update = ProgressUpdate.objects.get(action=led_action, term=open_term)
+    assert (update.status, update.rating, update.progress) == ("draft", "green", "On track")
+    values = {v.cohort.code: v for v in KPIValue.objects.filter(term=open_term)}
+    assert values["all"].value == 72.5 and values["all"].data_period == "2025/26"
+    assert values["disadvantaged"].value == 55
+    assert set(KPIValue.objects.values_list("kpi__ref", flat=True)) == {"i"}
+    history = set(ChangeRecord.objects.values_list("field", flat=True))
+    assert {"(i) value", "(i) Disadvantaged value", "Rating", "Progress narrative"} <= history
+    assert RoundTripUpload.objects.get().content is None
+
+
+def test_nothing_is_saved_before_confirming(lead, led_action, open_term):
+    data = edit(
+        export(lead),
+        VALUES_SHEET,
+        headline(open_term, led_action),
+        {"Value": 70, "Data period": "2025/26"},
+    )
+    stage(data, lead)
+    assert not KPIValue.objects.exists() and not ProgressUpdate.objects.exists()
+
+
+def test_existing_figures_not_edited_stay_as_they_were(lead, led_action, open_term):
+    kpi = led_action.kpis.get(ref="i")
+    ProgressUpdateFactory(action=led_action, term=open_term, status="draft", rating="", progress="")
+    value = KPIValueFactory(
+        kpi=kpi,
+        term=open_term,
+        value=None,
+        numerator=30,
+        denominator=40,
+        data_period="2024/25",
+        cohort_size=40,
+    )
+    value.value = 75
+    value.save()
+    from kpis.models import Comparator, ComparatorValue
+
+    ComparatorValue.objects.create(
+        kpi_value=value,
+        comparator=Comparator.objects.get(code="england"),
+        value=70,
+        period="2024/25",
+    )
+    data = edit(export(lead), VALUES_SHEET, headline(open_term, led_action), {"Numerator": 32})
+    staged = stage(data, lead)
+    assert [c["field"] for c in staged.preview["groups"][0]["changes"]] == ["(i) numerator"]
+    confirm(staged, lead)
+    value.refresh_from_db()
+    assert (value.numerator, value.denominator, value.value, value.cohort_size) == (32, 40, 80, 40)
+    assert value.comparisons.get().value == 70
+    assert ChangeRecord.objects.filter(field__contains="England").count() == 0
+
+
+def test_an_update_not_led_by_the_uploader_is_refused(led_action, open_term):
+    other = UserFactory(username="other-officer", role="Officer")
+    data = edit(
+        export(other),
+        VALUES_SHEET,
+        headline(open_term, led_action),
+        {"Value": 70, "Data period": "2025/26"},
+    )
+    staged = stage(data, other)
+    [problem] = staged.preview["problems"]
+    assert problem.startswith('Sheet "Values", row ') and 'column "Data period"' in problem
+    assert "you do not lead 1.2(a) (its leads: Hannah Clarke)" in problem
+    with pytest.raises(RoundTripRefused):
+        confirm(staged, other)
+    assert not KPIValue.objects.exists()
+
+
+def test_an_admin_may_change_any_action(admin_user, led_action, open_term):
+    data = edit(
+        export(admin_user),
+        RATINGS_SHEET,
+        {"Action code": "1.2(a)", "Term": open_term.label},
+        {"Rating": "blue"},
+    )
+    staged = stage(data, admin_user)
+    assert staged.preview["problems"] == []
+    confirm(staged, admin_user)
+    assert ProgressUpdate.objects.get().rating == "blue"
+
+
+def test_a_locked_term_is_refused_unless_an_exception_is_open(
+    lead, led_action, open_term, admin_user
+):
+    data = edit(
+        export(lead),
+        VALUES_SHEET,
+        headline(open_term, led_action),
+        {"Value": 70, "Data period": "2025/26"},
+    )
+    open_term.is_locked = True
+    open_term.save()
+    staged = stage(data, lead)
+    assert "is locked" in staged.preview["problems"][0]
+    TermException.objects.create(
+        action=led_action, term=open_term, reason="Late data", granted_by=admin_user
+    )
+    staged = stage(data, lead)
+    assert staged.preview["problems"] == []
+    confirm(staged, lead)
+    assert KPIValue.objects.get().value == 70
+
+
+def test_a_submitted_update_is_refused(lead, led_action, open_term):
+    ProgressUpdateFactory(action=led_action, term=open_term, status="submitted")
+    data = edit(
+        export(lead),
+        RATINGS_SHEET,
+        {"Action code": "1.2(a)", "Term": open_term.label},
+        {"Progress": "More"},
+    )
+    problem = stage(data, lead).preview["problems"][0]
+    assert (
+        'Sheet "Ratings"' in problem and 'column "Progress"' in problem and "submitted" in problem
+    )
+
+
+@pytest.mark.parametrize(
+    ("ref", "changes", "column", "message"),
+    [
+        (
+            "i",
+            {"Value": 120, "Data period": "2025/26"},
+            "Value",
+            "not a percentage between 0 and 100",
+        ),
+        ("i", {"Value": "lots", "Data period": "2025/26"}, "Value", '"lots" is not a number'),
+        ("i", {"Value": "=A1*2", "Data period": "2025/26"}, "Value", "is a formula"),
+        ("i", {"Value": 70}, "Data period", "enter the period"),
+        ("i", {"Numerator": 5, "Data period": "2025/26"}, "Denominator", "enter both"),
+        (
+            "i",
+            {"Numerator": 50, "Denominator": 40, "Data period": "x"},
+            "Numerator",
+            "cannot be more",
+        ),
+        ("ii", {"Value": 2.5, "Data period": "2025/26"}, "Value", "is a count"),
+        ("ii", {"Value": -3, "Data period": "2025/26"}, "Value", "cannot be negative"),
+        ("i", {"Maturity": "Guessed", "Value": 1, "Data period": "x"}, "Maturity", "is not one of"),
+    ],
+)
+def test_bad_values_are_refused_naming_sheet_row_and_column(
+    lead, led_action, open_term, ref, changes, column, message
+):
+    data = edit(export(lead), VALUES_SHEET, headline(open_term, led_action, ref), changes)
+    problems = stage(data, lead).preview["problems"]
+    assert any(
+        p.startswith('Sheet "Values", row ') and f'column "{column}"' in p and message in p
+        for p in problems
+    ), problems
+
+
+def test_a_red_rating_needs_next_steps(lead, led_action, open_term):
+    data = edit(
+        export(lead),
+        RATINGS_SHEET,
+        {"Action code": "1.2(a)", "Term": open_term.label},
+        {"Rating": "Red"},
+    )
+    [problem] = stage(data, lead).preview["problems"]
+    assert 'column "Next steps"' in problem and "Red rating needs them" in problem
+
+
+def test_unknown_kpi_term_and_group_are_named(lead, led_action, open_term):
+    data = export(lead)
+    data = edit(
+        data, VALUES_SHEET, headline(open_term, led_action, "ii"), {"KPI ref": "ix", "Value": 3}
+    )
+    data = edit(
+        data,
+        VALUES_SHEET,
+        headline(open_term, led_action, group="Disadvantaged"),
+        {"Group": "Martians", "Value": 3},
+    )
+    data = edit(
+        data,
+        RATINGS_SHEET,
+        {"Action code": "1.2(a)", "Term": open_term.label},
+        {"Term": "Winter 2031", "Rating": "Red"},
+    )
+    problems = stage(data, lead).preview["problems"]
+    assert any('column "KPI ref": there is no KPI "ix"' in p for p in problems), problems
+    assert any('column "Group": there is no group "Martians"' in p for p in problems), problems
+    assert any(
+        'Sheet "Ratings"' in p and 'there is no term "Winter 2031"' in p for p in problems
+    ), problems
+
+
+def test_a_group_figure_needs_the_all_pupils_figure(lead, led_action, open_term):
+    data = edit(
+        export(lead),
+        VALUES_SHEET,
+        headline(open_term, led_action, group="Disadvantaged"),
+        {"Value": 40},
+    )
+    [problem] = stage(data, lead).preview["problems"]
+    assert "enter the All pupils figure" in problem
+
+
+def test_a_save_in_between_is_not_overwritten(lead, led_action, open_term):
+    data = edit(
+        export(lead),
+        VALUES_SHEET,
+        headline(open_term, led_action),
+        {"Value": 70, "Data period": "2025/26"},
+    )
+    staged = stage(data, lead)
+    kpi = led_action.kpis.get(ref="i")
+    progress_update_save(
+        action=led_action,
+        term=open_term,
+        user=lead,
+        narrative={"progress": "typed on the page"},
+        entries=[KPIEntry(kpi=kpi, value=60, data_period="2025/26")],
+        version=0,
+    )
+    with pytest.raises(ChangedSincePreview):
+        confirm(staged, lead)
+    assert KPIValue.objects.get().value == 60
+
+
+def test_confirming_is_all_or_nothing(lead, led_action, open_term, monkeypatch):
+    other = Action.objects.create(
+        code="1.2(b)",
+        commitment=led_action.commitment,
+        sector=led_action.sector,
+        text="Other",
+        position=99,
+    )
+    other.leads.add(lead)
+    data = edit(
+        export(lead),
+        RATINGS_SHEET,
+        {"Action code": "1.2(a)", "Term": open_term.label},
+        {"Progress": "A"},
+    )
+    data = edit(
+        data, RATINGS_SHEET, {"Action code": "1.2(b)", "Term": open_term.label}, {"Progress": "B"}
+    )
+    staged = stage(data, lead)
+    import kpis.round_trip as round_trip
+
+    real = round_trip.progress_update_save
+    calls = []
+
+    def second_conflicts(**kwargs):
+        calls.append(kwargs["action"].code)
+        if len(calls) == 2:
+            raise UpdateConflict
+        return real(**kwargs)
+
+    monkeypatch.setattr(round_trip, "progress_update_save", second_conflicts)
+    with pytest.raises(UpdateConflict):
+        confirm(staged, lead)
+    assert not ProgressUpdate.objects.exists() and not ChangeRecord.objects.exists()
+    assert RoundTripUpload.objects.get().applied_at is None
