@@ -112,3 +112,44 @@ def test_the_board_pages_and_packs(page, axe, people, open_term):
     page.goto(f"/public/packs/{pack.public_token}/")
     assert page.get_by_role("heading", name="Board pack: meeting on 17 March 2026").is_visible()
     assert_accessible(axe, page)
+
+
+def test_the_feed_token_page_empty_with_errors_and_with_a_token_issued(page, axe, people):
+    sign_in(page, "admin")
+    page.goto("/feed/tokens/")
+    assert_accessible(axe, page)
+    page.get_by_role("button", name="Issue token").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(axe, page)
+    page.get_by_label("Who the token is for").select_option(label="board")
+    page.get_by_label("What it is for").fill("Power BI")
+    page.get_by_role("button", name="Issue token").click()
+    assert page.get_by_role("heading", name="Token issued").is_visible()
+    assert_accessible(axe, page)
+
+
+def test_the_excel_pages_with_an_error_and_a_preview(page, axe, people, open_term, tmp_path):
+    from kpis.plan_export import VALUES_SHEET, ExportScope, plan_export_bytes
+    from tests.kpis.test_round_trip import edit, headline
+
+    sign_in(page, "lead")
+    page.goto("/plan/excel/")
+    assert_accessible(axe, page)
+    bad = tmp_path / "notes.xlsx"
+    bad.write_text("a,b\n1,2\n")
+    page.get_by_label("Edited workbook").set_input_files(str(bad))
+    page.get_by_role("button", name="Check the file").click()
+    assert page.get_by_text("The file was not read").is_visible()
+    assert_accessible(axe, page)
+    lead = people.leads.get()
+    data = plan_export_bytes(
+        ExportScope(Action.objects.filter(pk=people.pk), "x", lead), open_term.start_date
+    )
+    row = headline(open_term, people, "i")
+    edited = tmp_path / "plan.xlsx"
+    edited.write_bytes(edit(data, VALUES_SHEET, row, {"Value": 170, "Data period": "2025/26"}))
+    page.goto("/plan/excel/")
+    page.get_by_label("Edited workbook").set_input_files(str(edited))
+    page.get_by_role("button", name="Check the file").click()
+    assert page.get_by_role("heading", name="Check what will change").is_visible()
+    assert_accessible(axe, page)

@@ -218,3 +218,30 @@ def test_a_board_member_finds_the_red_kpis_downloads_them_and_opens_one(
     page.get_by_role("link", name="1.2(a) KPI (iii)").click()
     expect(page).to_have_url(re.compile(rf"/actions/{gld_action.pk}/#kpi-iii$"))
     expect(page.locator("#kpi-iii")).to_contain_text("52.4%")
+
+
+def test_a_lead_fills_in_the_term_in_excel_and_uploads_it_through_a_preview(
+    page, gld_action, open_term, tmp_path
+):
+    from kpis.models import KPIValue
+    from kpis.plan_export import VALUES_SHEET
+    from tests.kpis.test_round_trip import edit, headline
+
+    sign_in(page, "lead")
+    page.get_by_role("link", name="Excel").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="The actions you lead, with their figures (.xlsx)").click()
+    data = download.value.path().read_bytes()
+    row = headline(open_term, gld_action, "iii")
+    edited = tmp_path / "my-actions.xlsx"
+    edited.write_bytes(edit(data, VALUES_SHEET, row, {"Value": 66.4, "Data period": "2025/26"}))
+    page.get_by_label("Edited workbook").set_input_files(str(edited))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="Check what will change")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="(iii) value")).to_be_visible()
+    expect(page.get_by_text("Led by Hannah Clarke")).to_be_visible()
+    page.get_by_role("button", name="Confirm and save as drafts").click()
+    expect(page.get_by_text("Saved 1 update as drafts.")).to_be_visible()
+    value = KPIValue.objects.get(kpi__action=gld_action, kpi__ref="iii", cohort__code="all")
+    assert value.value == Decimal("66.4")
+    assert ProgressUpdate.objects.get(action=gld_action, term=open_term).status == "draft"
