@@ -7,7 +7,7 @@ PORT ?= 8000
 DEV := EIS_DEV_MODE=true
 PLAN := fixtures/delivery_plan.xlsx
 
-.PHONY: install system browser wrk run test bench lint format check plan-workbook css clean
+.PHONY: install system browser wrk run test bench backup restore lint format check plan-workbook css clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -51,6 +51,25 @@ test: install system browser
 # own databases (of DATABASE_URL's vendor), so they never touch db.sqlite3 or yours.
 bench: install system wrk
 	$(PY) bench/run.py
+
+# Backups: every table except what Django rebuilds itself (content types, permissions) and
+# sessions, with natural keys so a restore works into any fresh database. On the server run
+# with MANAGE_ENV= so the production settings (DATABASE_URL) apply.
+MANAGE_ENV ?= $(DEV)
+BACKUP_EXCLUDE := --exclude contenttypes --exclude auth.permission --exclude sessions
+
+backup: install
+	@mkdir -p backups
+	$(MANAGE_ENV) $(PY) manage.py dumpdata --natural-foreign --natural-primary $(BACKUP_EXCLUDE) \
+		--indent 1 --output backups/eis-$$(date +%Y%m%d-%H%M%S).json
+	@ls -1t backups/eis-*.json | head -1
+
+# Replaces everything in the database with the backup in FILE.
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/eis-YYYYMMDD-HHMMSS.json"; exit 2; }
+	$(MANAGE_ENV) $(PY) manage.py migrate --noinput
+	$(MANAGE_ENV) $(PY) manage.py flush --noinput
+	$(MANAGE_ENV) $(PY) manage.py loaddata $(FILE)
 
 lint: install
 	$(VENV)/bin/ruff check .
