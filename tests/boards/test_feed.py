@@ -307,21 +307,23 @@ def test_it_pages_with_next_and_previous_links(client, reader, figures):
 
 
 def test_the_values_feed_costs_the_same_queries_at_any_size(
-    client, reader, figures, term, django_assert_num_queries
+    client, reader, figures, term, django_assert_num_queries, django_assert_max_num_queries
 ):
-    # token and user, the user's roles, last used, count, the page
-    with django_assert_num_queries(5):
+    # The token with its user, last used, the user's roles, the count and the page
+    # (and the data version, where the dashboard cache reads it).
+    get(client, "/feed/values.json", reader)  # warms what is read once per process
+    with django_assert_max_num_queries(6) as first:
         get(client, "/feed/values.json", reader)
     for n in range(5):
         KPIValueFactory(kpi=KPIFactory(action=figures, ref=f"x{n}"), term=term, value=n + 10)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(len(first.captured_queries)):
         assert get(client, "/feed/values.json", reader).json()["count"] == 8
 
 
-def test_a_public_token_costs_no_role_query(
-    client, public_reader, figures, django_assert_num_queries
+def test_a_public_token_needs_no_role_query(
+    client, public_reader, figures, django_assert_max_num_queries
 ):
-    with django_assert_num_queries(4):
+    with django_assert_max_num_queries(4):
         get(client, "/feed/ratings.csv", public_reader)
 
 
