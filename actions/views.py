@@ -16,14 +16,18 @@ from bury_eis.roles import role_required
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
+def asked_term(request: HttpRequest) -> int | None:
+    """The term id in `?term=`, or None when there is none or it is not a number."""
+    try:
+        return int(request.GET.get("term", ""))
+    except ValueError:
+        return None
+
+
 def chosen_term(request: HttpRequest) -> tuple[list, object, object]:
     """All terms, the term asked for in `?term=` (else the default) and the one before it."""
     terms = selectors.reporting_terms()
-    try:
-        asked = int(request.GET.get("term", ""))
-    except ValueError:
-        asked = None
-    return terms, *selectors.term_and_previous(terms, asked)
+    return terms, *selectors.term_and_previous(terms, asked_term(request))
 
 
 @role_required

@@ -3,10 +3,14 @@
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+
+from bury_eis.versioning import data_version_seen_by
 
 ADMIN = "Admin"
 OFFICER = "Officer"
@@ -14,15 +18,28 @@ BOARD_MEMBER = "Board member"
 ROLES = (ADMIN, OFFICER, BOARD_MEMBER)
 
 
+def _kept(user: AbstractBaseUser, name: str, read: Callable[[], object]) -> object:
+    """`read()` once per request (kept on the user object) and once per data version.
+
+    Roles and permissions change only through the admin, whose every save raises
+    the data version, so a copy kept under the current version is never stale.
+    """
+    attribute = f"_eis_{name}"
+    if not hasattr(user, attribute):
+        key = f"user:{user.pk}:{name}:{data_version_seen_by(user)}"
+        value = cache.get(key)
+        if value is None:
+            value = read()
+            cache.set(key, value, settings.DASHBOARD_CACHE_SECONDS)
+        setattr(user, attribute, value)
+    return getattr(user, attribute)
+
+
 def user_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
-    """The user's role names, read once per request and kept on the user object."""
+    """The user's role names (see `_kept` for how they are kept)."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_eis_roles", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._eis_roles = cached
-    return cached
+    return _kept(user, "roles", lambda: frozenset(user.groups.values_list("name", flat=True)))
 
 
 def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -55,15 +72,16 @@ def role_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 def can_approve(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Admins, and users given the approver permission directly or through a group.
 
-    One query, kept on the user object for the rest of the request.
+    One query at most, kept as `_kept` says.
     """
     if not user.is_authenticated:
         return False
     if is_admin(user):
         return True
-    cached = getattr(user, "_eis_can_approve", None)
-    if cached is None:
-        cached = (
+    return _kept(
+        user,
+        "can_approve",
+        lambda: (
             Permission.objects.filter(
                 Q(user=user) | Q(group__user=user),
                 codename="approve_progressupdate",
@@ -71,6 +89,5 @@ def can_approve(user: AbstractBaseUser | AnonymousUser) -> bool:
             )
             .distinct()
             .exists()
-        )
-        user._eis_can_approve = cached
-    return cached
+        ),
+    )

@@ -29,6 +29,19 @@ def restore_reference_data() -> None:
     importlib.import_module("kpis.migrations.0002_cohorts_and_comparators").create(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with no cached dashboards.
+
+    The cache lives in memory for the whole run, while each test's rows (the data
+    version among them) are rolled back, so one test's copy would look current
+    to the next.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def reference_data(transactional_db) -> None:
     restore_reference_data()

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from bury_eis.versioning import data_version_bump
 from kpis.plan_imports import plan_import_confirm, plan_import_stage
 from kpis.plan_preview import plan_preview, preview_lines
 from kpis.plan_workbook import PlanFileError, plan_file_read
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             staged = plan_import_stage(data=data, name=path.name, user=None, plan_file=plan_file)
             self._print(preview_lines(staged.preview))
             summary = plan_import_confirm(staged=staged, user=None, plan_file=plan_file)
+            data_version_bump()
             self.stdout.write(
                 f"Imported: {path.name} ({len(plan_file.rows)} KPI rows, {plan_file.layout} layout)"
             )

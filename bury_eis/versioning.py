@@ -1,0 +1,63 @@
+"""The data version: one counter that every change raises, so caches know when they are stale.
+
+A page cached under version n is read again once any request has changed data:
+the middleware raises the version after every POST, after the view has
+committed, so a copy cached under the new version can only hold the new data.
+Commands that write outside a request (plan import, demo data, restore) call
+`data_version_bump()` themselves. The cache is each process's memory; the
+version lives in the database, so processes never disagree about freshness.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+
+from bury_eis.models import DataVersion
+
+# Every change to the service's data arrives as one of these; GETs never make one.
+WRITING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def data_version() -> int:
+    """The current version; 0 where the row is missing (an emptied table)."""
+    # Plain SQL: this runs on every signed-in request, and the ORM would cost more
+    # than the query.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {DataVersion._meta.db_table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def data_version_seen_by(user: AbstractBaseUser | AnonymousUser) -> int:
+    """The version read once per request, kept on the request's user object."""
+    version = getattr(user, "_eis_data_version", None)
+    if version is None:
+        version = data_version()
+        user._eis_data_version = version
+    return version
+
+
+def data_version_bump() -> None:
+    """Make everything cached by the data version stale. Call after changing data."""
+    if not DataVersion.objects.filter(pk=1).update(value=F("value") + 1):
+        DataVersion.objects.update_or_create(pk=1, defaults={"value": 1})
+
+
+class DataVersionMiddleware:
+    """Raise the data version after every request that may have changed data.
+
+    Bumping on every POST, whether or not it succeeded, costs one UPDATE and cannot
+    miss a write made by a view, a form or the admin.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method in WRITING_METHODS:
+            data_version_bump()
+        return response
