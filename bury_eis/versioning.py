@@ -8,6 +8,7 @@ Commands that write outside a request (plan import, demo data, restore) call
 version lives in the database, so processes never disagree about freshness.
 """
 
+import time
 from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -44,6 +45,17 @@ def data_version_bump() -> None:
     """Make everything cached by the data version stale. Call after changing data."""
     if not DataVersion.objects.filter(pk=1).update(value=F("value") + 1):
         DataVersion.objects.update_or_create(pk=1, defaults={"value": 1})
+
+
+def data_version_leap() -> None:
+    """Raise the version past any value it has had, even one lost with a restored backup.
+
+    A restore puts back the version the backup was taken at, which running processes
+    may already have used for other data; a value from the clock (in microseconds,
+    far above any count of saves) has never been used.
+    """
+    leap = max(data_version() + 1, time.time_ns() // 1000)
+    DataVersion.objects.update_or_create(pk=1, defaults={"value": leap})
 
 
 class DataVersionMiddleware:

@@ -1,5 +1,6 @@
 """Dashboards are cached as HTML until the data changes; the cache never shows stale figures."""
 
+import io
 import re
 from datetime import date
 
@@ -8,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from actions.models import ProgressUpdate
+from bury_eis.models import DataVersion
 from bury_eis.versioning import data_version, data_version_bump
 from kpis.models import Season
 from tests.factories import (
@@ -112,3 +114,17 @@ def test_importing_the_plan_raises_the_version(db):
     before = data_version()
     call_command("import_plan", "fixtures/delivery_plan.xlsx", verbosity=0)
     assert data_version() == before + 1
+
+
+def test_after_a_restore_the_version_leaps_past_any_it_has_had(board_client, summer):
+    data_version_bump()
+    used = data_version()
+    board_client.get(reverse("home"))  # cached under `used`
+    DataVersion.objects.filter(pk=1).update(value=used - 1)  # a backup's older version
+    ProgressUpdateFactory(action=ActionFactory(code="1.1(b)"), term=summer, rating="amber")
+    call_command("data_changed", stdout=io.StringIO())
+    assert data_version() > used
+    assert amber_total(board_client.get(reverse("home")).content.decode())
+    leapt = data_version()
+    call_command("data_changed", stdout=io.StringIO())
+    assert data_version() > leapt
