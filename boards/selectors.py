@@ -14,7 +14,7 @@ from actions.models import UpdateStatus as Status
 from actions.selectors import RATING_ORDER, rating_order, with_standing
 from boards.models import Board
 from kpis.models import KPI, KPIStatus, Term
-from kpis.selectors import latest_kpi_status
+from kpis.selectors import newest_headline_values
 
 NO_UPDATE = "none"
 # Columns of the matrix, worst first; "none" is an action with no approved update.
@@ -128,17 +128,25 @@ def _count_ratings(board: Dashboard, remit: Remit) -> None:
 
 
 def _count_kpi_status(board: Dashboard, remit: Remit) -> None:
+    """Count each commitment's KPIs by the status of their newest figure, in two GROUP BYs.
+
+    KPIs with no approved figure yet are what is left of each commitment's total.
+    """
     kpis = KPI.objects.filter(retired_at__isnull=True, action__in=remit.actions())
-    rows = (
-        kpis.annotate(latest_status=latest_kpi_status(board.term))
-        .values("action__commitment_id", "latest_status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        status = row["latest_status"] or NO_UPDATE
-        board.kpi_status.setdefault(row["action__commitment_id"], Counter())[status] += row["n"]
+    totals = kpis.values("action__commitment_id").annotate(n=Count("pk")).order_by()
+    newest = newest_headline_values(board.term).filter(kpi__in=kpis)
+    counted = newest.values("kpi__action__commitment_id", "status").annotate(n=Count("pk"))
+    for row in counted.order_by():
+        commitment, status = row["kpi__action__commitment_id"], row["status"]
+        board.kpi_status.setdefault(commitment, Counter())[status] += row["n"]
         board.kpi_totals[status] += row["n"]
+    for row in totals:
+        commitment = row["action__commitment_id"]
+        statuses = board.kpi_status.setdefault(commitment, Counter())
+        none = row["n"] - sum(statuses.values())
+        if none:
+            statuses[NO_UPDATE] += none
+            board.kpi_totals[NO_UPDATE] += none
 
 
 def exceptions(term: Term, remit: Remit) -> QuerySet[ProgressUpdate]:

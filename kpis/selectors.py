@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     Case,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -14,7 +15,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 
 from actions.models import Action, ChangeRecord, ProgressUpdate, TermException, UpdateStatus
 from bury_eis.roles import is_admin
@@ -177,6 +180,26 @@ def headline_values(up_to: Term | None) -> QuerySet[KPIValue]:
         term__start_date__lte=up_to.start_date,
         no_new_data=False,
     ).order_by("-term__start_date", "-pk")
+
+
+def newest_headline_values(up_to: Term) -> QuerySet[KPIValue]:
+    """Each KPI's newest approved all-pupil figure up to `up_to`: one row per KPI with one.
+
+    The same figures as `headline_values`, found with a window over the values
+    rather than a subquery per KPI, for counting across the whole plan (at 100x
+    the plan most of 54,100 KPIs have no figure, and a subquery each cost 0.9 s).
+    """
+    newest_first = [F("term__start_date").desc(), F("pk").desc()]
+    return (
+        KPIValue.objects.filter(
+            value_is_approved(),
+            cohort__code=Cohort.ALL_PUPILS,
+            term__start_date__lte=up_to.start_date,
+            no_new_data=False,
+        )
+        .annotate(rank=Window(RowNumber(), partition_by=[F("kpi")], order_by=newest_first))
+        .filter(rank=1)
+    )
 
 
 def latest_kpi_status(term: Term | None) -> Subquery:
