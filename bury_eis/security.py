@@ -14,6 +14,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 # Session keys, as seconds since the epoch: when the person signed in, and when they were
 # last seen doing anything.
@@ -76,6 +77,24 @@ class SessionIdleTimeoutMiddleware:
             logout(request)
         elif now - seen > settings.SESSION_IDLE_REFRESH:
             session[SEEN_AT] = now
+
+
+def seconds_until_idle_sign_out(request: HttpRequest) -> int:
+    """How long the signed-in person may stay idle before the middleware signs them out."""
+    seen = request.session.get(SEEN_AT, 0)
+    return max(0, seen + settings.SESSION_IDLE_TIMEOUT - int(time.time()))
+
+
+@require_POST
+def session_refresh(request: HttpRequest) -> HttpResponse:
+    """Start the idle limit again ("Stay signed in" on the timeout warning); writes the session.
+
+    Any signed-in person may do this, whatever their role; LoginRequiredMiddleware sends
+    everyone else to sign in, and the idle middleware has already signed out a session
+    that ran out before this request.
+    """
+    request.session[SEEN_AT] = int(time.time())
+    return HttpResponse(status=204)
 
 
 def locked_out(

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from boards import views as board_views
+from bury_eis.security import session_refresh
 
 admin.site.site_header = "Bury Council – Education and Inclusion Strategy administration"
 admin.site.site_title = "EIS administration"
@@ -16,6 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("session/refresh/", session_refresh, name="session_refresh"),
     path("", include("actions.urls")),
     path("", include("kpis.urls")),
     path("", include("boards.urls")),
