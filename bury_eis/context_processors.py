@@ -3,12 +3,21 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from bury_eis.roles import can_approve, is_admin, is_officer
+from bury_eis.security import seconds_until_idle_sign_out
 
 
 def service(request: HttpRequest) -> dict:
-    """Service name, development-mode flag and the navigation the user's role allows."""
+    """Service name, development-mode flag, the navigation the user's role allows and, for
+    the timeout warning, the idle limit (read from the session already loaded: no query)."""
     nav: list[tuple[str, str]] = []
+    timeout: dict[str, int] = {}
     if request.user.is_authenticated:
+        timeout = {
+            "seconds_left": seconds_until_idle_sign_out(request),
+            "idle_limit": settings.SESSION_IDLE_TIMEOUT,
+            "warning": settings.SESSION_TIMEOUT_WARNING,
+            "warning_minutes": max(1, settings.SESSION_TIMEOUT_WARNING // 60),
+        }
         nav = [
             ("Dashboard", reverse("home")),
             ("Actions", reverse("actions:list")),
@@ -31,6 +40,7 @@ def service(request: HttpRequest) -> dict:
         "nav_items": [
             {"label": label, "url": url, "active": _is_active(url, current)} for label, url in nav
         ],
+        "session_timeout": timeout,
     }
 
 

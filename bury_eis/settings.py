@@ -165,10 +165,13 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEV_MODE)
 SESSION_COOKIE_SECURE = not DEV_MODE
 CSRF_COOKIE_SECURE = not DEV_MODE
 # Absolute limit from sign-in, and an idle limit (bury_eis.security): an hour without a
-# request signs out; the last-seen time is written at most every five minutes.
+# request signs out; the last-seen time is written at most every five minutes. Pages warn
+# SESSION_TIMEOUT_WARNING seconds before the idle limit and offer to stay signed in
+# (WCAG 2.2.1, Timing Adjustable).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60)
 SESSION_IDLE_REFRESH = env_int("SESSION_IDLE_REFRESH", 5 * 60)
+SESSION_TIMEOUT_WARNING = env_int("SESSION_TIMEOUT_WARNING", 5 * 60)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEV_MODE else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEV_MODE
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEV_MODE)
