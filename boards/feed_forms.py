@@ -9,8 +9,10 @@ from boards.models import FeedToken
 class FeedTokenForm(forms.Form):
     """Who the token is for, what it is for, and whether it reads public figures only."""
 
+    # Set per form in __init__: reading the user model here, at import, would need
+    # the app registry ready before this module may be imported.
     user = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(),
+        queryset=None,
         label="Who the token is for",
         empty_label="Choose a user",
         error_messages={"required": "Choose who the token is for"},
