@@ -60,8 +60,19 @@ class RemitFilterSet(TermFilterSet):
     """
 
     action_path = ""
+    # The fields the free-text `q` filter looks in.
+    search_fields: tuple[str, ...] = ()
     commitments = django_filters.CharFilter(method="in_commitments", widget=forms.HiddenInput)
     sectors = django_filters.CharFilter(method="in_sectors", widget=forms.HiddenInput)
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        matches = Q()
+        for field in self.search_fields:
+            matches |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(matches)
 
     def in_commitments(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(**{f"{self.action_path}commitment_id__in": ids(value)})
@@ -73,6 +84,7 @@ class RemitFilterSet(TermFilterSet):
 class ActionFilterSet(RemitFilterSet):
     """Filters for the action list; `q` searches code, text, outcome and lead."""
 
+    search_fields = ("code", "text", "outcome", "lead_description")
     q = django_filters.CharFilter(method="search", label="Search")
     commitment = django_filters.ModelChoiceFilter(
         queryset=Commitment.objects.all(), empty_label="All commitments"
@@ -99,17 +111,6 @@ class ActionFilterSet(RemitFilterSet):
     class Meta:
         model = Action
         fields = ["term", "q", "commitment", "sector", "lead", "rating", "movement", "stale"]
-
-    def search(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(code__icontains=value)
-            | Q(text__icontains=value)
-            | Q(outcome__icontains=value)
-            | Q(lead_description__icontains=value)
-        )
 
     def filter_rating(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         if value == "none":

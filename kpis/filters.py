@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from actions.filters import LeadFilter, RemitFilterSet, leads
 from actions.models import Commitment, Movement, Sector
@@ -13,6 +13,7 @@ class KPIFilterSet(RemitFilterSet):
     """Filters for the KPI list, read as at a term; `q` searches the measure and its action."""
 
     action_path = "action__"
+    search_fields = ("text", "data_source", "action__code", "action__text")
     q = django_filters.CharFilter(method="search", label="Search")
     commitment = django_filters.ModelChoiceFilter(
         field_name="action__commitment",
@@ -51,17 +52,6 @@ class KPIFilterSet(RemitFilterSet):
     class Meta:
         model = KPI
         fields = ["term", "q", "commitment", "sector", "lead", "status", "movement", "stale"]
-
-    def search(self, queryset: QuerySet[KPI], name: str, value: str) -> QuerySet[KPI]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(text__icontains=value)
-            | Q(data_source__icontains=value)
-            | Q(action__code__icontains=value)
-            | Q(action__text__icontains=value)
-        )
 
     def filter_status(self, queryset: QuerySet[KPI], name: str, value: str) -> QuerySet[KPI]:
         if value == NO_FIGURE:

@@ -165,41 +165,43 @@ def approved_values(up_to: Term | None = None) -> QuerySet[KPIValue]:
     )
 
 
-def headline_values(up_to: Term | None) -> QuerySet[KPIValue]:
-    """For a KPI queryset: the outer KPI's approved all-pupil figures up to `up_to`, newest first.
+# Newest first: the latest term, and within it the figure entered last.
+NEWEST_FIRST = [F("term__start_date").desc(), F("pk").desc()]
+
+
+def _headline_figures(up_to: Term) -> QuerySet[KPIValue]:
+    """Approved all-pupil figures reported up to `up_to`, what board members may see.
 
     "No new data this term" rows are left out, so an annual figure reported in
-    Autumn still stands in Spring. With no term there is nothing to show.
+    Autumn still stands in Spring.
     """
-    if up_to is None:
-        return KPIValue.objects.none()
     return KPIValue.objects.filter(
         value_is_approved(),
-        kpi=OuterRef("pk"),
         cohort__code=Cohort.ALL_PUPILS,
         term__start_date__lte=up_to.start_date,
         no_new_data=False,
-    ).order_by("-term__start_date", "-pk")
+    )
+
+
+def headline_values(up_to: Term | None) -> QuerySet[KPIValue]:
+    """For a KPI queryset: the outer KPI's headline figures up to `up_to`, newest first.
+
+    With no term there is nothing to show.
+    """
+    if up_to is None:
+        return KPIValue.objects.none()
+    return _headline_figures(up_to).filter(kpi=OuterRef("pk")).order_by(*NEWEST_FIRST)
 
 
 def newest_headline_values(up_to: Term) -> QuerySet[KPIValue]:
-    """Each KPI's newest approved all-pupil figure up to `up_to`: one row per KPI with one.
+    """Each KPI's newest headline figure up to `up_to`: one row per KPI that has one.
 
     The same figures as `headline_values`, found with a window over the values
     rather than a subquery per KPI, for counting across the whole plan (at 100x
     the plan most of 54,100 KPIs have no figure, and a subquery each cost 0.9 s).
     """
-    newest_first = [F("term__start_date").desc(), F("pk").desc()]
-    return (
-        KPIValue.objects.filter(
-            value_is_approved(),
-            cohort__code=Cohort.ALL_PUPILS,
-            term__start_date__lte=up_to.start_date,
-            no_new_data=False,
-        )
-        .annotate(rank=Window(RowNumber(), partition_by=[F("kpi")], order_by=newest_first))
-        .filter(rank=1)
-    )
+    newest = Window(RowNumber(), partition_by=[F("kpi")], order_by=NEWEST_FIRST)
+    return _headline_figures(up_to).annotate(rank=newest).filter(rank=1)
 
 
 def latest_kpi_status(term: Term | None) -> Subquery:
