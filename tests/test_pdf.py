@@ -1,6 +1,7 @@
 """Board-pack PDFs: WeasyPrint renders our HTML and may fetch only our static files."""
 
 import contextlib
+import gc
 import re
 import zlib
 from pathlib import Path
@@ -181,3 +182,74 @@ def test_refused_resources_are_skipped_and_the_pdf_still_renders(caplog):
     assert any("http://example.com/x.png" in message for message in refused)
     assert any("file:///etc/passwd" in message for message in refused)
     assert any("https://example.com/evil.css" in message for message in refused)
+
+
+def test_the_cyclic_collector_is_off_while_weasyprint_renders_and_back_on_after(monkeypatch):
+    fetches = []
+    real = pdf.static_file_for_url
+
+    def noting_collector_state(url):  # WeasyPrint calls the fetcher mid-render
+        fetches.append((url.rsplit("/", 1)[-1], gc.isenabled()))
+        return real(url)
+
+    monkeypatch.setattr(pdf, "static_file_for_url", noting_collector_state)
+    html = '<link rel="stylesheet" href="/static/css/pack-print.css"><h1>Actions</h1>' + "".join(
+        f"<p>Action {n}: on track.</p>" for n in range(400)
+    )
+
+    data = pdf.html_to_pdf(html)
+
+    assert data.startswith(b"%PDF-")
+    assert fetches == [("pack-print.css", False)]
+    assert gc.isenabled()
+
+
+def test_the_collector_comes_back_on_after_an_error_and_stays_off_if_it_was_off():
+    with pytest.raises(RuntimeError), pdf.cyclic_gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("render failed")
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        with pdf.cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_pack_tables_keep_every_heading_inside_its_column():
+    """The pack's tables use a fixed layout (fast); a long heading must wrap, not overlap."""
+    groups = [
+        "Disadvantaged",
+        "SEND support",
+        "EHCP",
+        "England",
+        "North West",
+        "Statistical neighbours",
+    ]
+    heads = "".join(f'<th scope="col" class="govuk-table__header">{g}</th>' for g in groups)
+    html = (
+        f'<link rel="stylesheet" href="/static/css/pack-print.css">'
+        f'<table class="govuk-table eis-trend__table eis-trend__table--figures"><thead><tr>'
+        f'<th scope="col">Term</th><th scope="col">Bury</th>{heads}'
+        f'<th scope="col">Period the figure describes</th></tr></thead>'
+        f'<tbody><tr><th scope="row">Autumn 2025</th><td>65.0%</td>'
+        + "<td>51.5%</td>" * len(groups)
+        + "<td>2024/25 academic year</td></tr></tbody></table>"
+    )
+    import weasyprint
+
+    page = (
+        weasyprint.HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.static_url_fetcher())
+        .render()
+        .pages[0]
+    )
+    cells = [box for box in page._page_box.descendants() if type(box).__name__ == "TableCellBox"]
+    assert len(cells) == 2 * (3 + len(groups))
+    for cell in cells:
+        right = cell.content_box_x() + cell.width
+        for box in cell.descendants():
+            if type(box).__name__ == "TextBox":
+                assert box.position_x + box.width <= right + 0.01, (box.text, right)
