@@ -118,7 +118,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes first: it refuses a locked-out sign-in before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user with plain SQL (see bury_eis/auth.py).
+    "bury_eis.auth.UserBackend",
 ]
 # Password guessing: after AXES_FAILURE_LIMIT wrong passwords for one username, that
 # username cannot sign in for AXES_COOLOFF_TIME. Counted per username, not per address:
@@ -169,6 +170,8 @@ CSRF_COOKIE_SECURE = not DEV_MODE
 # SESSION_TIMEOUT_WARNING seconds before the idle limit and offer to stay signed in
 # (WCAG 2.2.1, Timing Adjustable).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Django's database sessions, read with plain SQL on every request (bury_eis/auth.py).
+SESSION_ENGINE = "bury_eis.auth"
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60)
 SESSION_IDLE_REFRESH = env_int("SESSION_IDLE_REFRESH", 5 * 60)
 SESSION_TIMEOUT_WARNING = env_int("SESSION_TIMEOUT_WARNING", 5 * 60)
