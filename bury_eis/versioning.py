@@ -22,22 +22,35 @@ from bury_eis.models import DataVersion
 WRITING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+# Where a request keeps the version it read, on its user object (bury_eis.auth reads it
+# with the user, in the same query).
+SEEN_ATTRIBUTE = "_eis_data_version"
+
+
+def data_version_sql() -> str:
+    """SQL for the current version: 0 where the row is missing (an emptied table)."""
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    return f"COALESCE((SELECT value FROM {table} WHERE id = 1), 0)"  # noqa: S608
+
+
 def data_version() -> int:
     """The current version; 0 where the row is missing (an emptied table)."""
     # Plain SQL: this runs on every signed-in request, and the ORM would cost more
     # than the query.
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {DataVersion._meta.db_table} WHERE id = 1")  # noqa: S608
-        row = cursor.fetchone()
-    return row[0] if row else 0
+        cursor.execute(f"SELECT {data_version_sql()}")
+        return cursor.fetchone()[0]
 
 
 def data_version_seen_by(user: AbstractBaseUser | AnonymousUser) -> int:
-    """The version read once per request, kept on the request's user object."""
-    version = getattr(user, "_eis_data_version", None)
+    """The version read once per request, kept on the request's user object.
+
+    A signed-in user arrives with it already (bury_eis.auth reads both in one query).
+    """
+    version = getattr(user, SEEN_ATTRIBUTE, None)
     if version is None:
         version = data_version()
-        user._eis_data_version = version
+        setattr(user, SEEN_ATTRIBUTE, version)
     return version
 
 

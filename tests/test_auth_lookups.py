@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bury_eis.auth import SessionStore, UserBackend
+from bury_eis.models import DataVersion
+from bury_eis.versioning import data_version, data_version_bump, data_version_seen_by
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +119,23 @@ def test_changing_the_password_elsewhere_signs_the_session_out(board_client, boa
     board_member.save()
     response = board_client.get(reverse("home"))
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_user_arrives_with_the_data_version_so_pages_need_no_query_for_it(
+    django_assert_num_queries,
+):
+    user = UserFactory()
+    data_version_bump()
+    loaded = UserBackend().get_user(user.pk)
+    with django_assert_num_queries(0):
+        seen = data_version_seen_by(loaded)
+    assert seen == data_version() > 0
+    data_version_bump()
+    assert data_version_seen_by(UserBackend().get_user(user.pk)) == seen + 1
+    assert data_version_seen_by(loaded) == seen  # one version for the whole request
+
+
+def test_with_the_version_row_gone_the_user_still_loads_at_version_0():
+    user = UserFactory()
+    DataVersion.objects.all().delete()
+    assert data_version_seen_by(UserBackend().get_user(user.pk)) == 0 == data_version()

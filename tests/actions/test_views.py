@@ -159,9 +159,9 @@ def test_action_list_query_count_does_not_grow_with_rows(board_client, django_as
         action = ActionFactory(code=f"1.1({letter})")
         KPIFactory(action=action)
         ProgressUpdateFactory(action=action, term=TermFactory())
-    # session, user, data version, groups, terms, commitments + sectors + leads for the
-    # filter form, count, rows, leads, the approver permission for the navigation
-    with django_assert_num_queries(12):
+    # session, user with the data version, groups, terms, commitments + sectors + leads
+    # for the filter form, count, rows, leads, the approver permission for the navigation
+    with django_assert_num_queries(11):
         response = board_client.get(reverse("actions:list"))
     assert len(re.findall(r'href="/actions/\d+/"', response.content.decode())) == 10
 
@@ -172,9 +172,9 @@ def test_action_detail_query_count_does_not_grow_with_kpis(board_client, django_
     ProgressUpdateFactory(action=action, term=term)
     for ref in ["i", "ii", "iii", "iv", "v", "vi"]:
         KPIValueFactory(kpi=KPIFactory(action=action, ref=ref), term=term, value=50)
-    # session, user, data version, groups, action, leads, updates, terms, kpis, values,
-    # comparisons, the approver permission
-    with django_assert_num_queries(12):
+    # session, user with the data version, groups, action, leads, updates, terms, kpis,
+    # values, comparisons, the approver permission
+    with django_assert_num_queries(11):
         response = board_client.get(reverse("kpis:action", args=[action.pk]))
     page = response.content.decode()
     assert page.count("eis-kpi-ref") == 6
@@ -182,7 +182,7 @@ def test_action_detail_query_count_does_not_grow_with_kpis(board_client, django_
 
 
 def test_commitment_page_query_count(board_client, action, django_assert_num_queries):
-    # session, user, data version, groups, commitment, terms, actions, leads, the
+    # session, user with the data version, groups, commitment, terms, actions, leads, the
     # approver permission
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         board_client.get(reverse("actions:commitment", args=[1]))

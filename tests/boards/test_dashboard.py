@@ -206,15 +206,15 @@ def test_dashboard_query_count_is_the_same_at_any_size(
             KPIValueFactory(kpi=KPIFactory(action=action), term=summer)
             ActionFactory(sector__position=2)  # nobody reported: a stale action
 
-    # session, user, data version, groups, terms, commitments, sectors, ratings, KPIs per
-    # commitment, KPI status, exceptions, their leads, stale actions, their leads, the
+    # session, user with the data version, groups, terms, commitments, sectors, ratings,
+    # KPIs per commitment, KPI status, exceptions, their leads, stale actions, their leads, the
     # approver permission
     add(3)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         board_client.get(reverse("home"))
     add(30)
     data_version_bump()  # as every POST does; these rows came straight from factories
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         page = board_client.get(reverse("home")).content.decode()
     assert "66 actions in Summer 2026" in page
 

@@ -200,12 +200,12 @@ def test_a_preview_costs_the_same_queries_at_any_size(
         {"Value": 71, "Data period": "x"},
     )
     url = upload(lead_client, data)["Location"]
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         lead_client.get(url)
 
 
 def test_the_start_page_query_count(lead_client, led_action, django_assert_num_queries):
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         lead_client.get(START)
 
 

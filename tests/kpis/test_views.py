@@ -299,15 +299,15 @@ def test_update_page_queries_do_not_grow_with_kpis(
 ):
     client.force_login(lead)
     url = reverse("kpis:update", args=[led_action.pk, open_term.pk])
-    # session, user, action, data version, groups, lead check, term, update, recent terms,
-    # kpis, cohorts, comparators, this term's values, recent values, exception, 2 for the
-    # approver permission in the navigation, history
-    with django_assert_num_queries(17):
+    # session, user with the data version, action, groups, lead check, term, update, recent
+    # terms, kpis, cohorts, comparators, this term's values, recent values, exception, 2 for
+    # the approver permission in the navigation, history
+    with django_assert_num_queries(16):
         client.get(url)
     for ref in ["iii", "iv", "v", "vi", "vii"]:
         KPIFactory(action=led_action, ref=ref)
     data_version_bump()  # as the import that adds KPIs does, so nothing is read from cache
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(url)
     assert response.content.decode().count("govuk-fieldset__heading") == 7
 
@@ -316,7 +316,7 @@ def test_my_actions_query_count_is_fixed(client, lead, open_term, django_assert_
     for letter in "abcdef":
         ActionFactory(code=f"1.1({letter})").leads.add(lead)
     client.force_login(lead)
-    # session, user, open terms, data version, groups, leads-anything check, actions,
-    # their updates, the approver permission in the navigation
-    with django_assert_num_queries(9):
+    # session, user with the data version, open terms, groups, leads-anything check,
+    # actions, their updates, the approver permission in the navigation
+    with django_assert_num_queries(8):
         client.get(reverse("kpis:my_actions"))
