@@ -2,7 +2,10 @@ import functools
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
+from django.utils.safestring import mark_safe
 
 from bury_eis.roles import can_approve, is_admin, is_officer
 from bury_eis.security import seconds_until_idle_sign_out
@@ -26,19 +29,23 @@ LAYOUT_URLS = ("home", "login", "logout", "session_refresh")
 
 
 def service(request: HttpRequest) -> dict:
-    """Service name, development-mode flag, the navigation the user's role allows and, for
-    the timeout warning, the idle limit (read from the session already loaded: no query)."""
+    """Service name, development-mode flag, the layout's addresses, the navigation the
+    user's role allows and the timeout warning (from the session already loaded: no query).
+
+    The navigation and the warning are the same on thousands of pages, so each is rendered
+    once and kept; only the warning's seconds left and CSRF token are filled in per page.
+    """
     nav: list[tuple[str, str]] = []
-    timeout: dict[str, int] = {}
-    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-    urls = _urls(urlconf, get_script_prefix())
+    warning = ""
+    extra = {}
+    urls_key = (getattr(request, "urlconf", None) or settings.ROOT_URLCONF, get_script_prefix())
+    urls = _urls(*urls_key)
     if request.user.is_authenticated:
-        timeout = {
-            "seconds_left": seconds_until_idle_sign_out(request),
-            "idle_limit": settings.SESSION_IDLE_TIMEOUT,
-            "warning": settings.SESSION_TIMEOUT_WARNING,
-            "warning_minutes": max(1, settings.SESSION_TIMEOUT_WARNING // 60),
-        }
+        # Every signed-in page has forms (sign out, the warning's): one token for them all,
+        # since masking a token costs more than the rest of this function.
+        token = get_token(request)
+        extra["csrf_token"] = token
+        warning = _timeout_warning(request, urls_key, token)
         audiences = {EVERYONE}
         if is_officer(request.user) or is_admin(request.user):
             audiences.add(LEADS)
@@ -52,10 +59,11 @@ def service(request: HttpRequest) -> dict:
         "service_name": "Education and Inclusion Strategy",
         "dev_mode": settings.DEV_MODE,
         "layout_urls": urls,
-        "nav_items": [
-            {"label": label, "url": url, "active": _is_active(url, current)} for label, url in nav
-        ],
-        "session_timeout": timeout,
+        "nav_links": _nav_links(
+            tuple((label, url, _is_active(url, current)) for label, url in nav)
+        ),
+        "timeout_warning": warning,
+        **extra,
     }
 
 
@@ -68,6 +76,51 @@ def _urls(urlconf: str, script_prefix: str) -> dict[str, str]:
         name: reverse(name, urlconf=urlconf)
         for name in (*LAYOUT_URLS, *(name for _, name, _ in NAVIGATION))
     }
+
+
+@functools.lru_cache(maxsize=256)
+def _nav_links(items: tuple[tuple[str, str, bool], ...]) -> str:
+    """The navigation's links as HTML, rendered once for each set of links: a set is a
+    role's navigation with one page marked current, so there are few of them."""
+    if not items:
+        return ""
+    nav_items = [{"label": label, "url": url, "active": active} for label, url, active in items]
+    return render_to_string("includes/_nav_links.html", {"nav_items": nav_items})
+
+
+# Stand-ins, in the kept warning, for the two values each page fills in.
+SECONDS_LEFT_HOLE = "EIS-SECONDS-LEFT"
+CSRF_TOKEN_HOLE = "EIS-CSRF-TOKEN"  # noqa: S105 - a placeholder, not a secret
+
+
+def _timeout_warning(request: HttpRequest, urls_key: tuple[str, str], token: str) -> str:
+    kept = _timeout_warning_html(
+        urls_key,
+        settings.STATIC_URL,
+        settings.SESSION_IDLE_TIMEOUT,
+        settings.SESSION_TIMEOUT_WARNING,
+    )
+    seconds_left = str(seconds_until_idle_sign_out(request))
+    page = kept.replace(SECONDS_LEFT_HOLE, seconds_left).replace(CSRF_TOKEN_HOLE, token)
+    return mark_safe(page)  # noqa: S308 - our template's output, with a number and a token in it
+
+
+@functools.lru_cache(maxsize=16)
+def _timeout_warning_html(
+    urls_key: tuple[str, str], static_url: str, idle_limit: int, warning: int
+) -> str:
+    """The warning with stand-ins for the per-page values; the arguments are all it uses."""
+    return render_to_string(
+        "includes/_timeout_warning.html",
+        {
+            "urls": _urls(*urls_key),
+            "seconds_left": SECONDS_LEFT_HOLE,
+            "csrf_token": CSRF_TOKEN_HOLE,
+            "idle_limit": idle_limit,
+            "warning": warning,
+            "warning_minutes": max(1, warning // 60),
+        },
+    )
 
 
 def _is_active(url: str, current: str) -> bool:

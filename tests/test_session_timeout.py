@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from bury_eis.security import SEEN_AT
@@ -85,3 +86,22 @@ def test_the_sign_in_page_has_no_warning(client):
     html = client.get(reverse("login")).content.decode()
     assert "eis-timeout" not in html
     assert "timeout-warning.js" not in html
+
+
+def test_the_warnings_own_forms_carry_tokens_the_server_accepts(board_member):
+    # The warning is rendered once and kept; each page puts in its own token (and count).
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(board_member)
+    client.get(reverse("boards:list"))  # a first page, so the kept copy exists
+    html = client.get(reverse("boards:list")).content.decode()
+    dialog = re.search(r'<dialog class="eis-timeout".*?</dialog>', html, re.S)[0]
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', dialog)
+    assert len(tokens) == 2
+    assert "EIS-" not in html  # no stand-in left behind
+    refresh = client.post(reverse("session_refresh"), {"csrfmiddlewaretoken": tokens[0]})
+    assert refresh.status_code == 204
+    forged = client.post(reverse("session_refresh"), {"csrfmiddlewaretoken": "x" * 64})
+    assert forged.status_code == 403
+    signed_out = client.post(reverse("logout"), {"csrfmiddlewaretoken": tokens[1]})
+    assert signed_out.status_code == 302
+    assert "_auth_user_id" not in client.session
