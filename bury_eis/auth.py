@@ -8,6 +8,8 @@ Django's behaviour as it is: expiry, signing, the is_active check and the sessio
 password hash are all Django's own code.
 """
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends import db
@@ -43,20 +45,51 @@ class SessionStore(db.SessionStore):
 
 class UserBackend(ModelBackend):
     """Django's ModelBackend, reading the signed-in user by primary key with plain SQL,
-    and the data version with it (bury_eis.versioning.data_version_seen_by)."""
+    and the data version with it (bury_eis.versioning.data_version_seen_by).
+
+    The row becomes a user as the ORM makes one: each column through the database's and
+    the field's own converters (SQLite's 0/1 to booleans, text to aware datetimes), then
+    Model.from_db.
+    """
 
     def get_user(self, user_id):
         model = get_user_model()
-        manager = model._default_manager
-        connection = connections[manager.db]
-        quote = connection.ops.quote_name
-        meta = model._meta
-        # With the data version that every signed-in page needs: one round trip, not two.
-        sql = (
-            f"SELECT *, {data_version_sql()} AS {SEEN_ATTRIBUTE} "  # noqa: S608
-            f"FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"
-        )
-        users = list(manager.raw(sql, [user_id]))
-        if not users:
+        alias = model._default_manager.db
+        connection = connections[alias]
+        sql, fields = _user_query(model, alias)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [user_id])
+            row = cursor.fetchone()
+        if row is None:
             return None
-        return users[0] if self.user_can_authenticate(users[0]) else None
+        values = []
+        for (expression, converters), value in zip(fields, row, strict=False):
+            for convert in converters:
+                value = convert(value, expression, connection)
+            values.append(value)
+        user = model.from_db(alias, [expression.target.attname for expression, _ in fields], values)
+        setattr(user, SEEN_ATTRIBUTE, row[-1])
+        return user if self.user_can_authenticate(user) else None
+
+
+@functools.cache
+def _user_query(model: type, alias: str) -> tuple[str, list]:
+    """The user query (with the data version last) and, per column, the column expression
+    and its converters; worked out once per model and database."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    fields = []
+    for field in meta.concrete_fields:
+        expression = field.get_col(meta.db_table)
+        converters = connection.ops.get_db_converters(expression) + field.get_db_converters(
+            connection
+        )
+        fields.append((expression, converters))
+    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+    # With the data version that every signed-in page needs: one round trip, not two.
+    sql = (
+        f"SELECT {columns}, {data_version_sql()} FROM {quote(meta.db_table)} "  # noqa: S608
+        f"WHERE {quote(meta.pk.column)} = %s"
+    )
+    return sql, fields
