@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,16 @@ def test_env_int_refuses_non_numbers(monkeypatch):
 def test_env_list_splits_on_commas(monkeypatch):
     monkeypatch.setenv("ALLOWED_HOSTS", " a.example , b.example,")
     assert env_list("ALLOWED_HOSTS") == ["a.example", "b.example"]
+
+
+def test_every_setting_read_from_the_environment_is_in_the_example():
+    """.env.example is what a deployment copies: a setting missing there goes unset."""
+    names = set(
+        re.findall(
+            r'env_(?:str|int|bool|list)\(\s*"([A-Z_]+)"',
+            (ROOT / "bury_eis" / "settings.py").read_text(),
+        )
+    )
+    listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert names, "no settings found: the pattern is out of date"
+    assert sorted(names - listed) == []
