@@ -25,22 +25,28 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         """The unexpired session row for this key, or None (and forget the key), as Django's."""
         model = self.model
-        connection = connections[router.db_for_read(model)]
-        quote = connection.ops.quote_name
-        meta = model._meta
-        key, data, expires = (
-            quote(meta.get_field(name).column)
-            for name in ("session_key", "session_data", "expire_date")
-        )
-        sql = f"SELECT {data} FROM {quote(meta.db_table)} WHERE {key} = %s AND {expires} > %s"  # noqa: S608
+        alias = router.db_for_read(model)
+        connection = connections[alias]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, now])
+            cursor.execute(_session_query(model, alias), [self.session_key, now])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return None
         return model(session_key=self.session_key, session_data=row[0])
+
+
+@functools.cache
+def _session_query(model: type, alias: str) -> str:
+    """The session query, worked out once per model and database."""
+    quote = connections[alias].ops.quote_name
+    meta = model._meta
+    key, data, expires = (
+        quote(meta.get_field(name).column)
+        for name in ("session_key", "session_data", "expire_date")
+    )
+    return f"SELECT {data} FROM {quote(meta.db_table)} WHERE {key} = %s AND {expires} > %s"  # noqa: S608
 
 
 class UserBackend(ModelBackend):
@@ -62,13 +68,14 @@ class UserBackend(ModelBackend):
             row = cursor.fetchone()
         if row is None:
             return None
+        *columns, version = row
         values = []
-        for (expression, converters), value in zip(fields, row, strict=False):
+        for (expression, converters), value in zip(fields, columns, strict=True):
             for convert in converters:
                 value = convert(value, expression, connection)
             values.append(value)
         user = model.from_db(alias, [expression.target.attname for expression, _ in fields], values)
-        setattr(user, SEEN_ATTRIBUTE, row[-1])
+        setattr(user, SEEN_ATTRIBUTE, version)
         return user if self.user_can_authenticate(user) else None
 
 

@@ -36,15 +36,13 @@ def service(request: HttpRequest) -> dict:
     once and kept; only the warning's seconds left and CSRF token are filled in per page.
     """
     nav: list[tuple[str, str]] = []
-    warning = ""
-    extra = {}
+    warning = token = ""
     urls_key = (getattr(request, "urlconf", None) or settings.ROOT_URLCONF, get_script_prefix())
     urls = _urls(*urls_key)
     if request.user.is_authenticated:
         # Every signed-in page has forms (sign out, the warning's): one token for them all,
         # since masking a token costs more than the rest of this function.
         token = get_token(request)
-        extra["csrf_token"] = token
         warning = _timeout_warning(request, urls_key, token)
         audiences = {EVERYONE}
         if is_officer(request.user) or is_admin(request.user):
@@ -55,7 +53,7 @@ def service(request: HttpRequest) -> dict:
             audiences.add(ADMINS)
         nav = [(label, urls[name]) for label, name, who in NAVIGATION if who in audiences]
     current = request.path
-    return {
+    context = {
         "service_name": "Education and Inclusion Strategy",
         "dev_mode": settings.DEV_MODE,
         "layout_urls": urls,
@@ -63,8 +61,10 @@ def service(request: HttpRequest) -> dict:
             tuple((label, url, _is_active(url, current)) for label, url in nav)
         ),
         "timeout_warning": warning,
-        **extra,
     }
+    if token:
+        context["csrf_token"] = token  # in place of the csrf processor's own, masked again
+    return context
 
 
 @functools.cache
@@ -109,7 +109,8 @@ def _timeout_warning(request: HttpRequest, urls_key: tuple[str, str], token: str
 def _timeout_warning_html(
     urls_key: tuple[str, str], static_url: str, idle_limit: int, warning: int
 ) -> str:
-    """The warning with stand-ins for the per-page values; the arguments are all it uses."""
+    """The warning with stand-ins for the per-page values. The arguments are everything it
+    depends on (`static_url` for the script's address, which the template reads itself)."""
     return render_to_string(
         "includes/_timeout_warning.html",
         {
