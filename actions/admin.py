@@ -52,7 +52,9 @@ class ProgressUpdateAdmin(AuditedAdmin):
     search_fields = ["action__code", "progress", "next_steps"]
     list_select_related = ["action", "term", "updated_by"]
     raw_id_fields = ["action"]
-    readonly_fields = ["created_at", "updated_at", "version"]
+    # Who worked on an update is recorded by the service, never typed: it is what four eyes
+    # checks before anyone approves it.
+    readonly_fields = ["created_at", "updated_at", "version", "contributors"]
 
 
 @admin.register(ChangeRecord)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
 
 class Rating(models.TextChoices):
@@ -29,6 +31,13 @@ RATING_MEANINGS: dict[str, tuple[str, str]] = {
     Rating.RED: ("Not on track, risk to implementation", "No or very limited impact"),
     Rating.GREY: ("Not started, no risk anticipated", "Too early to measure impact"),
 }
+
+
+# The longest a narrative may be (progress, evidence of impact, next steps, risks, a value's
+# note, a return reason), in characters. Well under the 32,767 an Excel cell holds, so the
+# plan exported with its figures never cuts one; about a page of A4.
+NARRATIVE_MAX_LENGTH = 5000
+NARRATIVE_FIELD_NAMES = ("progress", "evidence_of_impact", "next_steps", "risks", "return_reason")
 
 
 class Movement(models.TextChoices):
@@ -145,14 +154,14 @@ class ProgressUpdate(models.Model):
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     term = models.ForeignKey("kpis.Term", on_delete=models.PROTECT, related_name="updates")
     rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
-    progress = models.TextField("progress narrative", blank=True)
-    evidence_of_impact = models.TextField(blank=True)
-    next_steps = models.TextField(blank=True)
-    risks = models.TextField(blank=True)
+    progress = models.TextField("progress narrative", blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    evidence_of_impact = models.TextField(blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    next_steps = models.TextField(blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    risks = models.TextField(blank=True, max_length=NARRATIVE_MAX_LENGTH)
     status = models.CharField(
         max_length=10, choices=UpdateStatus.choices, default=UpdateStatus.DRAFT
     )
-    return_reason = models.TextField(blank=True)
+    return_reason = models.TextField(blank=True, max_length=NARRATIVE_MAX_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -175,11 +184,24 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Everyone who has saved or submitted this update: none of them may decide it.",
+    )
     is_demo = models.BooleanField(default=False, help_text="Made up by seed_demo, not real.")
 
     class Meta:
         ordering = ["action__position", "term__start_date"]
         constraints = [
+            *(
+                models.CheckConstraint(
+                    condition=LessThanOrEqual(Length(name), NARRATIVE_MAX_LENGTH),
+                    name=f"update_{name}_within_limit",
+                )
+                for name in NARRATIVE_FIELD_NAMES
+            ),
             models.UniqueConstraint(fields=["action", "term"], name="one_update_per_action_term"),
             models.CheckConstraint(
                 condition=~Q(status="returned") | ~Q(return_reason=""),

@@ -1,16 +1,55 @@
-"""The termly update page's forms: one for the action's rating and narrative, one per KPI."""
+"""The termly update page's forms: one for the action's rating and narrative, one per KPI.
+
+The rules themselves live in the service (kpis.updates, kpis.figures), so the update
+page and the Excel round trip can never disagree; these forms read what was typed and
+put each problem beside its field.
+"""
 
 from decimal import Decimal
 
 from django import forms
 
-from actions.models import RATING_MEANINGS, Rating
+from actions.models import NARRATIVE_MAX_LENGTH, RATING_MEANINGS, Rating
+from kpis.figures import (
+    FigureError,
+    entry_fields,
+    figure_problem,
+    kpi_entry_problems,
+    parse_figure,
+    plain,
+)
 from kpis.models import KPI, KPIValue, Maturity, MilestoneStatus, Unit
-from kpis.updates import KPIEntry
+from kpis.updates import KPIEntry, narrative_problems
 
-NOT_NEGATIVE = {Unit.COUNT, Unit.MONEY, Unit.DAYS, Unit.WEEKS, Unit.RATE_PER_10000, Unit.PERCENT}
-NUMBER = {"invalid": "Enter a number, like 92.5"}
-WHOLE = {"invalid": "Enter a whole number, like 27"}
+
+class FigureInput(forms.TextInput):
+    """A figure typed as text, as GOV.UK asks: `type="number"` would let the browser drop a
+    comma (1,5 became 15) and round or nudge what was typed. Shown as typed: 85.2, not 85.2000."""
+
+    def __init__(self, *, whole: bool = False) -> None:
+        mode = "numeric" if whole else "decimal"
+        super().__init__(attrs={"inputmode": mode, "spellcheck": "false", "autocomplete": "off"})
+
+    def format_value(self, value):
+        return plain(value) if isinstance(value, Decimal | int) else super().format_value(value)
+
+
+class FigureField(forms.Field):
+    """A figure read by kpis.figures.parse_figure; its message names the field and the KPI."""
+
+    def __init__(self, *, kpi: KPI, noun: str, whole: bool = False, **kwargs) -> None:
+        self.kpi, self.noun, self.whole = kpi, noun, whole
+        kwargs.setdefault("required", False)
+        super().__init__(widget=FigureInput(whole=whole), **kwargs)
+
+    def to_python(self, value) -> Decimal | int | None:
+        try:
+            number = parse_figure(value, whole=self.whole)
+        except FigureError as error:
+            raise forms.ValidationError(figure_problem(self.kpi, self.noun, error)) from None
+        if number is not None and self.whole:
+            return int(number)
+        return number
 
 
 class RatingSelect(forms.RadioSelect):
@@ -46,86 +85,82 @@ class NarrativeForm(forms.Form):
     def __init__(self, *args, submitting: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.submitting = submitting
+        for name in ("progress", "evidence_of_impact", "next_steps", "risks"):
+            # GOV.UK's character count, not a maxlength attribute that cuts pasted text.
+            self.fields[name].character_limit = NARRATIVE_MAX_LENGTH
 
     def clean(self) -> dict:
         data = super().clean()
-        rating = data.get("rating")
-        if rating in (Rating.RED, Rating.AMBER) and not data.get("next_steps", "").strip():
-            self.add_error(
-                "next_steps", f"Enter next steps: a {Rating(rating).label} rating needs them"
-            )
-        if self.submitting and not rating:
-            self.add_error("rating", "Choose a rating before you submit the update")
-        if self.submitting and not data.get("progress", "").strip():
-            self.add_error("progress", "Enter the progress this term before you submit the update")
+        for problem in narrative_problems(data, submitting=self.submitting):
+            if problem.field not in self.errors:
+                self.add_error(problem.field, problem.message)
         return data
 
 
 class KPIForm(forms.Form):
     """One KPI's figure for the term, its breakdowns and comparators, or why there is none."""
 
-    value = forms.DecimalField(
-        required=False, max_digits=14, decimal_places=4, error_messages=NUMBER
-    )
-    numerator = forms.IntegerField(
-        required=False, min_value=0, error_messages=WHOLE, help_text="How many meet the measure"
-    )
-    denominator = forms.IntegerField(
-        required=False, min_value=1, error_messages=WHOLE, help_text="Out of how many"
-    )
     milestone_status = forms.ChoiceField(
         label="Milestone", required=False, choices=[("", "Not reported"), *MilestoneStatus.choices]
     )
     data_period = forms.CharField(
-        required=False, max_length=60, help_text="For example: 2024/25 academic year, Autumn 2025"
+        required=False, help_text="For example: 2024/25 academic year, Autumn 2025"
     )
     maturity = forms.ChoiceField(choices=Maturity.choices, initial=Maturity.PROVISIONAL)
-    cohort_size = forms.IntegerField(
-        required=False,
-        min_value=0,
-        error_messages=WHOLE,
-        help_text="How many children or settings the figure covers",
-    )
     no_new_data = forms.BooleanField(label="No new data this term", required=False)
-    no_new_data_reason = forms.CharField(
-        label="Why there is no new data", required=False, max_length=300
-    )
+    no_new_data_reason = forms.CharField(label="Why there is no new data", required=False)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    # kpis.figures names entry fields; the form's own names for the ones that differ.
+    FIELD_NAMES = {"cohort": "cohort_{}", "comparator": "comparator_{}"}
 
     def __init__(self, *args, kpi: KPI, **kwargs) -> None:
         self.kpi = kpi
         super().__init__(*args, prefix=f"kpi{kpi.pk}", **kwargs)
-        if kpi.unit == Unit.MILESTONE:
-            for name in ("value", "numerator", "denominator", "cohort_size"):
-                del self.fields[name]
-        else:
-            del self.fields["milestone_status"]
-            self.fields["value"].label = "Percentage" if kpi.unit == Unit.PERCENT else "Value"
-            if kpi.unit != Unit.PERCENT:
-                del self.fields["numerator"], self.fields["denominator"]
-        # GOV.UK Frontend reveals the reason field when the box is ticked.
-        self.fields["no_new_data"].widget.attrs["data-aria-controls"] = f"no-data-{kpi.pk}"
         self.cohorts = list(kpi.breakdown_cohorts.all())
         self.comparators = list(kpi.comparators.all())
+        self.nouns = entry_fields(
+            kpi, {c.pk: c.name for c in self.cohorts}, {c.pk: c.name for c in self.comparators}
+        )
+        self.fields["note"].character_limit = NARRATIVE_MAX_LENGTH
+        if kpi.unit != Unit.MILESTONE:
+            del self.fields["milestone_status"]
+            label = "Percentage" if kpi.unit == Unit.PERCENT else "Value"
+            self._add_figures(("value", label, False))
+            if kpi.unit == Unit.PERCENT:
+                self._add_figures(
+                    ("numerator", "Numerator", True), ("denominator", "Denominator", True)
+                )
+                self.fields["numerator"].help_text = "How many meet the measure"
+                self.fields["denominator"].help_text = "Out of how many"
+            self._add_figures(("cohort_size", "Cohort size", True))
+            self.fields["cohort_size"].help_text = "How many children or settings the figure covers"
+        # Keep the form's order: figures first, as the page shows them.
+        self.order_fields(["milestone_status", "value", "numerator", "denominator"])
+        # GOV.UK Frontend reveals the reason field when the box is ticked.
+        self.fields["no_new_data"].widget.attrs["data-aria-controls"] = f"no-data-{kpi.pk}"
         for cohort in self.cohorts:
-            self.fields[f"cohort_{cohort.pk}"] = forms.DecimalField(
-                label=cohort.name,
-                required=False,
-                max_digits=14,
-                decimal_places=4,
-                error_messages=NUMBER,
-            )
+            self._add_figures((f"cohort_{cohort.pk}", cohort.name, False, f"cohort:{cohort.pk}"))
         for comparator in self.comparators:
-            self.fields[f"comparator_{comparator.pk}"] = forms.DecimalField(
-                label=f"{comparator.name} figure",
-                required=False,
-                max_digits=14,
-                decimal_places=4,
-                error_messages=NUMBER,
+            key = f"comparator_{comparator.pk}"
+            self._add_figures(
+                (key, f"{comparator.name} figure", False, f"comparator:{comparator.pk}")
             )
-            self.fields[f"comparator_{comparator.pk}_period"] = forms.CharField(
-                label=f"Period of the {comparator.name} figure", required=False, max_length=60
+            self.fields[f"{key}_period"] = forms.CharField(
+                label=f"Period of the {comparator.name} figure", required=False
             )
+
+    def _add_figures(self, *specs) -> None:
+        for name, label, whole, *key in specs:
+            noun = self.nouns[key[0] if key else name]
+            self.fields[name] = FigureField(kpi=self.kpi, noun=noun, whole=whole, label=label)
+
+    def form_field(self, entry_field: str) -> str:
+        """The form's field for a kpis.figures entry field (`cohort:12` is `cohort_12`)."""
+        kind, _, pk = entry_field.partition(":")
+        if kind == "comparator_period":
+            return f"comparator_{pk}_period"
+        return self.FIELD_NAMES[kind].format(pk) if pk else entry_field
 
     @property
     def breakdown_fields(self) -> list:
@@ -140,64 +175,16 @@ class KPIForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        for check in (
-            self._check_figure,
-            self._check_range,
-            self._check_no_new_data,
-            self._check_others,
-        ):
-            check(data)
+        if self.errors:
+            return data  # what could not be read is fixed first; the rules need it read
+        problems = kpi_entry_problems(
+            self.to_entry(),
+            cohort_names={c.pk: c.name for c in self.cohorts},
+            comparator_names={c.pk: c.name for c in self.comparators},
+        )
+        for problem in problems:
+            self.add_error(self.form_field(problem.field), problem.message)
         return data
-
-    def _check_figure(self, data: dict) -> None:
-        value, num, den = data.get("value"), data.get("numerator"), data.get("denominator")
-        if (num is None) != (den is None):
-            self.add_error(
-                "denominator" if den is None else "numerator",
-                "Enter both the numerator and the denominator, or neither",
-            )
-        elif num is not None and num > den:
-            self.add_error("numerator", "The numerator cannot be more than the denominator")
-        if value is not None and num is not None:
-            self.add_error("value", "Enter the percentage or the numbers it comes from, not both")
-        has_figure = value is not None or num is not None or data.get("milestone_status")
-        if has_figure and not data.get("data_period", "").strip():
-            self.add_error("data_period", "Enter the period this figure describes")
-
-    def _check_range(self, data: dict) -> None:
-        unit, value = self.kpi.unit, data.get("value")
-        candidates = [("value", value)] + [
-            (f"cohort_{c.pk}", data.get(f"cohort_{c.pk}")) for c in self.cohorts
-        ]
-        for name, number in candidates:
-            if number is None:
-                continue
-            if unit == Unit.PERCENT and not Decimal(0) <= number <= Decimal(100):
-                self.add_error(name, "Enter a percentage between 0 and 100")
-            elif unit in NOT_NEGATIVE and number < 0:
-                self.add_error(name, f"A figure in {Unit(unit).label.lower()} cannot be negative")
-            elif unit == Unit.COUNT and number != number.to_integral_value():
-                self.add_error(name, "Enter a whole number: this measure is a count")
-
-    def _check_no_new_data(self, data: dict) -> None:
-        if not data.get("no_new_data"):
-            return
-        if not data.get("no_new_data_reason", "").strip():
-            self.add_error("no_new_data_reason", "Enter why there is no new data this term")
-        if data.get("value") is not None or data.get("numerator") is not None:
-            self.add_error("value", "You said there is no new data: leave the figure empty")
-
-    def _check_others(self, data: dict) -> None:
-        for comparator in self.comparators:
-            figure = data.get(f"comparator_{comparator.pk}")
-            if (
-                figure is not None
-                and not data.get(f"comparator_{comparator.pk}_period", "").strip()
-            ):
-                self.add_error(
-                    f"comparator_{comparator.pk}_period",
-                    f"Enter the period the {comparator.name} figure describes",
-                )
 
     def to_entry(self) -> KPIEntry:
         data = self.cleaned_data

@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
-from actions.models import Action
+from actions.models import NARRATIVE_MAX_LENGTH, Action
 
 
 class Unit(models.TextChoices):
@@ -241,7 +243,7 @@ class KPIValue(models.Model):
     no_new_data = models.BooleanField(default=False)
     no_new_data_reason = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=6, choices=KPIStatus.choices, default=KPIStatus.GREY)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=NARRATIVE_MAX_LENGTH)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -270,6 +272,10 @@ class KPIValue(models.Model):
             models.CheckConstraint(
                 condition=Q(no_new_data=False) | ~Q(no_new_data_reason=""),
                 name="no_new_data_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("note"), NARRATIVE_MAX_LENGTH),
+                name="value_note_within_limit",
             ),
         ]
         indexes = [models.Index(fields=["term", "kpi"])]

@@ -19,7 +19,7 @@ from django.db import transaction
 from actions.models import Action, ProgressUpdate, Rating, TermException, UpdateStatus
 from actions.selectors import can_update
 from bury_eis.formatting import with_unit
-from kpis.forms import NOT_NEGATIVE
+from kpis.figures import NOT_NEGATIVE
 from kpis.models import KPI, Cohort, KPIValue, Maturity, MilestoneStatus, Term, Unit
 from kpis.plan_export import latest_values
 from kpis.plan_preview import word_diff

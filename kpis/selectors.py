@@ -112,7 +112,11 @@ def update_page_kpis(action: Action, term: Term, history_terms: int = 4) -> list
                 "values",
                 queryset=KPIValue.objects.filter(term=term)
                 .select_related("cohort")
-                .prefetch_related(Prefetch("comparisons", queryset=ComparatorValue.objects.all())),
+                .prefetch_related(
+                    Prefetch(
+                        "comparisons", queryset=ComparatorValue.objects.select_related("comparator")
+                    )
+                ),
                 to_attr="this_term",
             ),
             Prefetch(
@@ -126,13 +130,15 @@ def update_page_kpis(action: Action, term: Term, history_terms: int = 4) -> list
     )
 
 
-def approval_queue() -> QuerySet[ProgressUpdate]:
-    """Submitted updates waiting for a decision, oldest first."""
-    return (
-        ProgressUpdate.objects.filter(status=UpdateStatus.SUBMITTED)
-        .select_related("action__commitment", "action__sector", "term", "submitted_by")
-        .order_by("submitted_at")
-    )
+def approval_queue(approver: AbstractBaseUser | None = None) -> QuerySet[ProgressUpdate]:
+    """Submitted updates waiting for a decision, oldest first; given an approver, only those
+    they may decide: nobody approves or returns an update they saved or submitted."""
+    queue = ProgressUpdate.objects.filter(status=UpdateStatus.SUBMITTED)
+    if approver is not None:
+        queue = queue.exclude(contributors=approver)
+    return queue.select_related(
+        "action__commitment", "action__sector", "term", "submitted_by"
+    ).order_by("submitted_at")
 
 
 def action_history(action: Action) -> QuerySet[ChangeRecord]:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
@@ -19,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actions.models import (
+    NARRATIVE_MAX_LENGTH,
     Action,
     ChangeRecord,
     ProgressUpdate,
@@ -28,6 +30,7 @@ from actions.models import (
     UpdateStatus,
 )
 from bury_eis.formatting import with_unit
+from kpis.figures import EntryProblem, kpi_entry_problems
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue, Term
 from kpis.selectors import open_terms
 from kpis.status import kpi_status, percentage
@@ -61,7 +64,61 @@ class UpdateConflict(Exception):
 
 
 class UpdateNotAllowed(Exception):
-    """The update cannot change now (submitted, approved, or the term is locked)."""
+    """The update cannot change now (submitted, approved, or the term is locked), or this
+    person may not decide it (they worked on it)."""
+
+
+class UpdateInvalid(ValidationError):
+    """What was entered breaks the update's rules; `problems` says what and where, each
+    with the KPI it belongs to (None for the rating and narrative)."""
+
+    def __init__(self, problems: list[tuple[KPI | None, EntryProblem]]) -> None:
+        super().__init__([p.message for _, p in problems])
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "; ".join(self.messages)
+
+
+def narrative_problems(narrative: dict, *, submitting: bool) -> list[EntryProblem]:
+    """The rules for an update's rating and narrative, for every way one is entered."""
+    problems = []
+    rating = narrative.get("rating") or ""
+    if rating and rating not in Rating.values:
+        problems.append(EntryProblem("rating", "Choose a rating: Blue, Green, Amber, Red or Grey"))
+    if rating in (Rating.RED, Rating.AMBER) and not narrative.get("next_steps", "").strip():
+        problems.append(
+            EntryProblem(
+                "next_steps", f"Enter next steps: a {Rating(rating).label} rating needs them"
+            )
+        )
+    if submitting and not rating:
+        problems.append(EntryProblem("rating", "Choose a rating before you submit the update"))
+    if submitting and not narrative.get("progress", "").strip():
+        problems.append(
+            EntryProblem("progress", "Enter the progress this term before you submit the update")
+        )
+    for name, label in NARRATIVE_FIELDS.items():
+        if name != "rating" and len(narrative.get(name, "").strip()) > NARRATIVE_MAX_LENGTH:
+            problems.append(
+                EntryProblem(name, f"{label} must be {NARRATIVE_MAX_LENGTH:,} characters or fewer")
+            )
+    return problems
+
+
+def entries_problems(entries: list["KPIEntry"]) -> list[tuple[KPI, EntryProblem]]:
+    """Every KPI entry's problems (kpis.figures), with the KPI each belongs to."""
+    if not entries:
+        return []
+    cohort_names = dict(Cohort.objects.values_list("pk", "name"))
+    comparator_names = dict(Comparator.objects.values_list("pk", "name"))
+    return [
+        (entry.kpi, problem)
+        for entry in entries
+        for problem in kpi_entry_problems(
+            entry, cohort_names=cohort_names, comparator_names=comparator_names
+        )
+    ]
 
 
 @dataclass
@@ -111,8 +168,13 @@ def progress_update_save(
     """Save a lead's update for one action and term, as a draft or submitted for approval.
 
     `version` is the update's version when the page was opened (0 for none yet);
-    if it has moved on, UpdateConflict is raised and nothing is saved.
+    if it has moved on, UpdateConflict is raised and nothing is saved. What breaks
+    the rules of a rating, narrative or figure raises UpdateInvalid, whoever calls.
     """
+    problems = [(None, p) for p in narrative_problems(narrative, submitting=submit)]
+    problems += entries_problems(entries)
+    if problems:
+        raise UpdateInvalid(problems)
     with transaction.atomic():
         update = _claim(action, term, user, version)
         exception = _check_editable(update, term)
@@ -130,6 +192,7 @@ def progress_update_save(
         # The rating and status rules; users and the claimed row are known to exist.
         update.full_clean(exclude=["action", "term", *USER_FIELDS], validate_unique=False)
         update.save()
+        update.contributors.add(user)
         _record(changes, action, term, user)
     return update
 
@@ -141,9 +204,24 @@ def progress_update_approve(*, update: ProgressUpdate, user: AbstractBaseUser) -
 
 def progress_update_return(*, update: ProgressUpdate, user: AbstractBaseUser, reason: str) -> None:
     """Send a submitted update back to its lead with a reason they will see."""
-    if not reason.strip():
-        raise ValueError("A returned update needs a reason.")
+    problem = return_reason_problem(reason)
+    if problem:
+        raise UpdateInvalid([(None, EntryProblem("reason", problem))])
     _decide(update, user, UpdateStatus.RETURNED, reason=reason.strip())
+
+
+def return_reason_problem(reason: str) -> str:
+    """What is wrong with a reason for returning an update, or "" if nothing."""
+    if not reason.strip():
+        return "Enter why the update is being returned"
+    if len(reason.strip()) > NARRATIVE_MAX_LENGTH:
+        return f"The reason must be {NARRATIVE_MAX_LENGTH:,} characters or fewer"
+    return ""
+
+
+def may_decide(update: ProgressUpdate, user: AbstractBaseUser) -> bool:
+    """Four eyes: nobody approves or returns an update they saved or submitted."""
+    return not update.contributors.filter(pk=user.pk).exists()
 
 
 def term_exception_grant(
@@ -237,6 +315,10 @@ def _record(
 
 
 def _decide(update: ProgressUpdate, user: AbstractBaseUser, status: str, reason: str) -> None:
+    if not may_decide(update, user):
+        raise UpdateNotAllowed(
+            "You worked on this update, so another approver must approve or return it."
+        )
     with transaction.atomic():
         claimed = ProgressUpdate.objects.filter(
             pk=update.pk, version=update.version, status=UpdateStatus.SUBMITTED

@@ -11,24 +11,27 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actions import selectors as action_selectors
-from actions.models import Action, ChangeRecord, ProgressUpdate, UpdateStatus
+from actions.models import NARRATIVE_MAX_LENGTH, Action, ChangeRecord, ProgressUpdate, UpdateStatus
 from actions.selectors import can_update
 from actions.views import term_list
 from bury_eis.roles import can_approve, is_admin, role_required
 from kpis import selectors
 from kpis.filters import KPIFilterSet
 from kpis.forms import KPIForm, NarrativeForm, kpi_initial
-from kpis.models import PlanImport, Term
+from kpis.models import Cohort, PlanImport, Term
 from kpis.plan_imports import PlanChangedSincePreview, plan_import_confirm, plan_import_stage
 from kpis.plan_template import plan_template_bytes
 from kpis.plan_workbook import PlanFileError
 from kpis.tables import KPITable
 from kpis.updates import (
     UpdateConflict,
+    UpdateInvalid,
     UpdateNotAllowed,
+    may_decide,
     progress_update_approve,
     progress_update_return,
     progress_update_save,
+    return_reason_problem,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -176,6 +179,10 @@ def _save(request: HttpRequest, action_pk: int, term_pk: int, submit: bool) -> H
         return _render_update(
             request, action, term, kpis, narrative, kpi_forms, problem=str(refusal), status=403
         )
+    except UpdateInvalid as invalid:  # the forms apply the same rules, so only by a race
+        return _render_update(
+            request, action, term, kpis, narrative, kpi_forms, problem=str(invalid), status=400
+        )
     done = "submitted for approval" if submit else "saved as a draft"
     messages.success(request, f"Your update for {action.code}, {term.label}, was {done}.")
     return redirect(f"{reverse('kpis:my_actions')}?term={term.pk}")
@@ -232,7 +239,7 @@ def _read_only_reason(update: ProgressUpdate | None, term: Term, exception) -> s
 
 
 def _error_summary(narrative: NarrativeForm, kpi_forms: list[KPIForm]) -> list[tuple[str, str]]:
-    """(anchor, message) for every error on the page, each message saying which KPI."""
+    """(anchor, message) for every error on the page, in the page's order."""
     errors = [
         (f"#{narrative[name].id_for_label}", e)
         for name, errs in narrative.errors.items()
@@ -241,23 +248,36 @@ def _error_summary(narrative: NarrativeForm, kpi_forms: list[KPIForm]) -> list[t
     for form in kpi_forms:
         for name, errs in form.errors.items():
             anchor = f"#{form[name].id_for_label}" if name != "__all__" else f"#kpi-{form.kpi.pk}"
-            errors += [(anchor, f"({form.kpi.ref}) {e}") for e in errs]
+            errors += [(anchor, e) for e in errs]  # each message names its KPI
     return errors
 
 
 def approvals(request: HttpRequest) -> HttpResponse:
     _approver_only(request)
-    return render(request, "kpis/approvals.html", {"updates": selectors.approval_queue()})
+    return render(
+        request, "kpis/approvals.html", {"updates": selectors.approval_queue(request.user)}
+    )
+
+
+def _to_decide(request: HttpRequest, pk: int) -> ProgressUpdate:
+    """A submitted update this approver may decide; 404 if it is not waiting, 403 if they
+    worked on it (four eyes)."""
+    _approver_only(request)
+    update = get_object_or_404(selectors.approval_queue(), pk=pk)
+    if not may_decide(update, request.user):
+        raise PermissionDenied(
+            "You worked on this update, so another approver must approve or return it."
+        )
+    return update
 
 
 def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _approver_only(request)
-    update = get_object_or_404(selectors.approval_queue(), pk=pk)
-    return _render_review(request, update)
+    return _render_review(request, _to_decide(request, pk))
 
 
 def _render_review(request, update: ProgressUpdate, reason_error: str = "", status: int = 200):
     kpis = selectors.update_page_kpis(update.action, update.term)
+    empty = [k for k in kpis if not any(v.cohort.code == Cohort.ALL_PUPILS for v in k.this_term)]
     return render(
         request,
         "kpis/approval_detail.html",
@@ -266,6 +286,8 @@ def _render_review(request, update: ProgressUpdate, reason_error: str = "", stat
             "action": update.action,
             "term": update.term,
             "kpis": kpis,
+            "empty": empty,
+            "reason_limit": NARRATIVE_MAX_LENGTH,
             "reason_error": reason_error,
             "reason": request.POST.get("reason", ""),
         },
@@ -283,8 +305,7 @@ def _still_as_reviewed(request: HttpRequest, update: ProgressUpdate) -> bool:
 
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    _approver_only(request)
-    update = get_object_or_404(selectors.approval_queue(), pk=pk)
+    update = _to_decide(request, pk)
     if not _still_as_reviewed(request, update):
         return redirect("kpis:approvals")
     try:
@@ -298,11 +319,11 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def return_update(request: HttpRequest, pk: int) -> HttpResponse:
-    _approver_only(request)
-    update = get_object_or_404(selectors.approval_queue(), pk=pk)
+    update = _to_decide(request, pk)
     reason = request.POST.get("reason", "").strip()
-    if not reason:
-        return _render_review(request, update, "Enter why the update is being returned", status=400)
+    problem = return_reason_problem(reason)
+    if problem:
+        return _render_review(request, update, problem, status=400)
     if not _still_as_reviewed(request, update):
         return redirect("kpis:approvals")
     try:

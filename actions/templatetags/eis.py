@@ -36,9 +36,11 @@ def govuk(field: BoundField, extra: str = "") -> str:
     """
     widget = field.field.widget
     css = next((c for t, c in _WIDGET_CLASSES if isinstance(widget, t)), "govuk-input")
+    counted = getattr(field.field, "character_limit", None)
     classes = [css, f"{css}--error" if field.errors else "", extra]
+    classes.append("govuk-js-character-count" if counted else "")
     attrs = {"class": " ".join(c for c in classes if c)}
-    described_by = []
+    described_by = [f"{field.auto_id}-info"] if counted else []
     if field.help_text:
         described_by.append(f"{field.auto_id}-hint")
     if field.errors:
@@ -46,6 +48,8 @@ def govuk(field: BoundField, extra: str = "") -> str:
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     fast = _FAST_RENDERERS.get(type(widget))
+    if fast is None and isinstance(widget, forms.TextInput):
+        fast = _input  # text inputs with their own formatting, e.g. kpis.forms.FigureInput
     return fast(field, widget, attrs) if fast else field.as_widget(attrs=attrs)
 
 
@@ -96,7 +100,6 @@ def _checkbox(field: BoundField, widget: forms.CheckboxInput, attrs: dict) -> st
 
 _FAST_RENDERERS = {
     forms.TextInput: _input,
-    forms.NumberInput: _input,
     forms.EmailInput: _input,
     forms.Textarea: _textarea,
     forms.Select: _select,

@@ -77,3 +77,15 @@ def assert_accessible(axe: Axe, page: Page) -> None:
     """No axe-core violations (WCAG 2.2 AA and best practice) on the page as it stands."""
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def assert_accessible_at_both_widths(axe: Axe, page: Page) -> None:
+    """No axe-core violations at the desktop width the tests use and at 320 px, the width
+    WCAG 2.2's Reflow asks pages to work at."""
+    assert_accessible(axe, page)
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 800})
+    try:
+        assert_accessible(axe, page)
+    finally:
+        page.set_viewport_size(desktop)

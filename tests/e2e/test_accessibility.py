@@ -7,7 +7,7 @@ from boards.services import board_pack_generate, board_pack_publish
 from kpis.models import PlanImport, Term
 from kpis.plan_imports import plan_import_stage
 from tests.conftest import PLAN_WORKBOOK
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, assert_accessible_at_both_widths, sign_in
 from tests.factories import (
     BoardFactory,
     KPIValueFactory,
@@ -62,19 +62,28 @@ def test_my_actions_and_the_termly_update_page_empty_and_with_errors(page, axe, 
     page.goto("/my/")
     assert_accessible(axe, page)
     page.goto(f"/updates/{people.pk}/{open_term.pk}/")
-    assert_accessible(axe, page)
+    assert_accessible_at_both_widths(axe, page)
     page.get_by_label("Red", exact=True).check()
     page.get_by_role("button", name="Submit for approval").click()
     assert page.get_by_text("There is a problem").is_visible()
-    assert_accessible(axe, page)
+    assert_accessible_at_both_widths(axe, page)
 
 
-def test_the_approval_pages(page, axe, people):
+def test_the_approval_pages(page, axe, people, open_term):
+    gld = people.kpis.get(ref="iii")
+    update = ProgressUpdate.objects.get(status="submitted")
+    KPIValueFactory(kpi=gld, term=open_term, value=66, data_period="2025/26", note="Sampled")
+    update.action = people
+    update.save()
     sign_in(page, "admin")
     page.goto("/approvals/")
-    assert_accessible(axe, page)
-    page.goto(f"/approvals/{ProgressUpdate.objects.get(status='submitted').pk}/")
-    assert_accessible(axe, page)
+    assert_accessible_at_both_widths(axe, page)
+    page.goto(f"/approvals/{update.pk}/")
+    assert page.get_by_text("nothing entered").first.is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    page.get_by_role("button", name="Return update").click()  # with its error
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible_at_both_widths(axe, page)
 
 
 def test_the_import_pages(page, axe, people):

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from actions.models import Action, ProgressUpdate
 from kpis.models import Cohort
 from tests.conftest import PLAN_WORKBOOK
-from tests.e2e.conftest import sign_in, sign_out
+from tests.e2e.conftest import assert_accessible_at_both_widths, sign_in, sign_out
 from tests.factories import (
     BoardFactory,
     KPIValueFactory,
@@ -154,6 +154,39 @@ def test_the_termly_update_by_keyboard_alone(page, gld_action, open_term):
     values = gld_action.kpis.get(ref="iii").values
     assert values.get(cohort__code="all").value == Decimal("66.4")
     assert values.get(cohort__code="disadvantaged").value == Decimal("52.9")
+
+
+def test_a_figure_typed_with_a_decimal_comma_is_refused_not_stored_as_15(
+    page, axe, gld_action, open_term
+):
+    """Chromium drops the comma of "1,5" from a number input before the form is sent; a
+    text input sends what was typed, and the service says what to type instead."""
+    field = gld_inputs(page, gld_action)
+    sign_in(page, "lead")
+    open_update(page, gld_action, open_term)
+    field("value").fill("1,5")
+    field("data_period").fill("2025/26 academic year")
+    page.get_by_role("button", name="Save as draft").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("must use a full stop for decimals, like 12.5")
+    expect(field("value")).to_have_value("1,5")
+    assert not gld_action.kpis.get(ref="iii").values.exists()
+    assert_accessible_at_both_widths(axe, page)
+    summary.get_by_role("link").first.click()  # the summary's link takes them to the field
+    expect(field("value")).to_be_focused()
+    field("value").fill("1.5")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_text("was saved as a draft")).to_be_visible()
+    assert gld_action.kpis.get(ref="iii").values.get(cohort__code="all").value == Decimal("1.5")
+
+
+def test_the_narrative_counts_its_characters_as_the_lead_types(page, gld_action, open_term):
+    sign_in(page, "lead")
+    open_update(page, gld_action, open_term)
+    page.get_by_label("Progress this term").fill("x" * 4990)
+    expect(page.get_by_text("You have 10 characters remaining").first).to_be_visible()
+    page.get_by_label("Progress this term").fill("x" * 5003)
+    expect(page.get_by_text("You have 3 characters too many").first).to_be_visible()
 
 
 def test_an_admin_imports_a_workbook_through_preview_and_confirm(page, gld_action):

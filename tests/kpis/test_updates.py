@@ -11,6 +11,7 @@ from kpis.models import Cohort, Comparator, ComparatorValue, KPIValue
 from kpis.updates import (
     KPIEntry,
     UpdateConflict,
+    UpdateInvalid,
     UpdateNotAllowed,
     progress_update_approve,
     progress_update_return,
@@ -226,7 +227,7 @@ def test_approve_and_return_record_who_and_why(led_action, open_term, lead, admi
 
 def test_a_return_needs_a_reason(led_action, open_term, lead, admin_user):
     update = save(led_action, open_term, lead, submit=True)
-    with pytest.raises(ValueError, match="reason"):
+    with pytest.raises(UpdateInvalid, match="Enter why the update is being returned"):
         progress_update_return(update=update, user=admin_user, reason="")
 
 

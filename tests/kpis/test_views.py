@@ -224,7 +224,10 @@ def test_errors_are_summarised_and_linked_to_their_fields(client, led_action, op
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
-    assert f'href="#id_kpi{gld.pk}-value">(i) Enter a percentage between 0 and 100' in page
+    assert (
+        f'href="#id_kpi{gld.pk}-value">Enter a percentage for (i) % achieving GLD between 0 and 100'
+        in page
+    )
     assert 'href="#id_next_steps">Enter next steps: a Red rating needs them' in page
     assert 'value="140"' in page  # what they typed stays on the page
     assert not ProgressUpdate.objects.exists()
@@ -320,3 +323,45 @@ def test_my_actions_query_count_is_fixed(client, lead, open_term, django_assert_
     # actions, their updates, the approver permission in the navigation
     with django_assert_num_queries(8):
         client.get(reverse("kpis:my_actions"))
+
+
+@pytest.mark.parametrize("typed", ["1,5", "12,5"])
+def test_a_decimal_comma_is_refused_not_stored_ten_times_over(
+    client, led_action, open_term, lead, typed
+):
+    client.force_login(lead)
+    gld = led_action.kpis.get(ref="i")
+    data = form_data(led_action, **{f"kpi{gld.pk}-value": typed})
+    response = client.post(reverse("kpis:update_save", args=[led_action.pk, open_term.pk]), data)
+    page = response.content.decode()
+    assert "must use a full stop for decimals" in page
+    assert f'value="{typed}"' in page  # what they typed stays, to correct
+    assert not KPIValue.objects.exists()
+
+
+def test_a_thousands_comma_is_read_as_the_person_meant(client, led_action, open_term, lead):
+    client.force_login(lead)
+    families = led_action.kpis.get(ref="ii")
+    data = form_data(
+        led_action,
+        **{f"kpi{families.pk}-value": "1,500", f"kpi{families.pk}-data_period": "2025/26"},
+    )
+    client.post(reverse("kpis:update_save", args=[led_action.pk, open_term.pk]), data)
+    assert KPIValue.objects.get(kpi=families).value == 1500
+
+
+def test_a_reopened_draft_shows_figures_as_entered(client, led_action, open_term, lead):
+    client.force_login(lead)
+    url = reverse("kpis:update_save", args=[led_action.pk, open_term.pk])
+    gld = led_action.kpis.get(ref="i")
+    client.post(url, form_data(led_action, **{f"kpi{gld.pk}-value": "85.2"}))
+    page = client.get(reverse("kpis:update", args=[led_action.pk, open_term.pk])).content.decode()
+    assert f'name="kpi{gld.pk}-value" value="85.2"' in page
+    assert "85.2000" not in page
+
+
+def test_the_narrative_shows_a_character_count(client, led_action, open_term, lead):
+    client.force_login(lead)
+    page = client.get(reverse("kpis:update", args=[led_action.pk, open_term.pk])).content.decode()
+    assert 'data-module="govuk-character-count" data-maxlength="5000"' in page
+    assert "You can enter up to 5,000 characters" in page
