@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from actions.models import Action, ProgressUpdate, Rating, UpdateStatus
+from actions.selectors import can_update
 from bury_eis.exports import neutralise
 from bury_eis.roles import is_admin
 from kpis.models import KPI, Cohort, KPIValue, Maturity, MilestoneStatus, Term, Unit
@@ -48,6 +49,8 @@ RATING_FIELDS = ["Rating", "Progress", "Evidence of impact", "Next steps", "Risk
 VALUE_COLUMNS = [*VALUE_KEYS, *VALUE_FIELDS, "Update status"]
 RATING_COLUMNS = [*RATING_KEYS, *RATING_FIELDS]
 UNLOCKED = Protection(locked=False)
+LOCKED = Protection(locked=True)
+NO_APPROVED_UPDATE = "No approved update"
 WIDTHS = {"KPI": 50, "Action": 50, "Progress": 50, "Evidence of impact": 40, "Next steps": 40}
 
 
@@ -96,7 +99,7 @@ def plan_export_bytes(scope: ExportScope, today: date) -> bytes:
         .prefetch_related("action__leads", "breakdown_cohorts")
         .order_by("action__position", "position", "pk")
     )
-    book = plan_template_workbook(_plan_rows(kpis), creator="Bury EIS")
+    book = plan_template_workbook(_plan_rows(kpis, scope.user), creator="Bury EIS")
     _protect(book.active, editable=set(TEMPLATE_COLUMNS))
     terms = open_terms(today)
     values = _values_sheet(book.create_sheet(VALUES_SHEET), kpis, terms, scope.user)
@@ -107,7 +110,10 @@ def plan_export_bytes(scope: ExportScope, today: date) -> bytes:
     return buffer.getvalue()
 
 
-def _plan_rows(kpis: list[KPI]) -> Iterable[list]:
+def _plan_rows(kpis: list[KPI], user: AbstractBaseUser) -> Iterable[list]:
+    # Leads' e-mail addresses are for admins, who import the plan; others see names only,
+    # as the plan's pages show them.
+    with_emails = is_admin(user)
     for kpi in kpis:
         action = kpi.action
         values = {
@@ -131,7 +137,9 @@ def _plan_rows(kpis: list[KPI]) -> Iterable[list]:
             "Target kind": kpi.target_kind,
             "Target not agreed": "yes" if kpi.target_not_agreed else "no",
             "Tolerance": number(kpi.tolerance),
-            "Lead e-mails": "; ".join(u.email for u in action.leads.all() if u.email),
+            "Lead e-mails": "; ".join(u.email for u in action.leads.all() if u.email)
+            if with_emails
+            else "",
             "Data source": kpi.data_source,
             "Frequency": kpi.frequency,
         }
@@ -153,12 +161,8 @@ def _values_sheet(sheet: Worksheet, kpis: list[KPI], terms: list[Term], user) ->
         (v.kpi_id, v.term_id, v.cohort_id): v
         for v in latest_values(kpis).filter(visible_values(user))
     }
-    statuses = {
-        (a, t): UpdateStatus(s).label
-        for a, t, s in ProgressUpdate.objects.filter(
-            action_id__in={k.action_id for k in kpis}
-        ).values_list("action_id", "term_id", "status")
-    }
+    statuses = _statuses(ProgressUpdate.objects.filter(action_id__in={k.action_id for k in kpis}))
+    theirs = {k.action_id for k in kpis if can_update(user, k.action)}
     keys = set(stored)
     for kpi in kpis:
         for term in terms:
@@ -181,9 +185,15 @@ def _values_sheet(sheet: Worksheet, kpis: list[KPI], terms: list[Term], user) ->
     for kpi_pk, term_pk, cohort_pk in order:
         kpi, term = by_kpi[kpi_pk], term_of[term_pk]
         value = stored.get((kpi_pk, term_pk, cohort_pk))
-        status = statuses.get((kpi.action_id, term_pk), "Not started")
+        status = _status_shown(statuses, kpi.action_id, term_pk, kpi.action_id in theirs)
         sheet.append(_value_row(kpi, term, cohort_of[cohort_pk], value, status))
-    _protect(sheet, editable=set(VALUE_FIELDS))
+    _protect(
+        sheet,
+        editable=set(VALUE_FIELDS),
+        locked_rows=[
+            r for r, key in enumerate(order, start=2) if by_kpi[key[0]].action_id not in theirs
+        ],
+    )
     _value_validations(sheet, [by_kpi[k[0]] for k in order])
     return len(order)
 
@@ -237,6 +247,8 @@ def _ratings_sheet(sheet: Worksheet, scope: ExportScope, terms: list[Term]) -> i
     keys = set(updates) | {(a.pk, t.pk) for a in actions for t in terms}
     term_of = {t.pk: t for t in Term.objects.all()}
     by_action = {a.pk: a for a in actions}
+    theirs = {a.pk for a in actions if can_update(scope.user, a)}
+    statuses = _statuses(ProgressUpdate.objects.filter(action__in=actions))
     order = sorted(keys, key=lambda k: (by_action[k[0]].position, term_of[k[1]].start_date))
     sheet.append(RATING_COLUMNS)
     for action_pk, term_pk in order:
@@ -244,11 +256,15 @@ def _ratings_sheet(sheet: Worksheet, scope: ExportScope, terms: list[Term]) -> i
         lead = action.lead_description or ", ".join(
             u.get_full_name() or u.username for u in action.leads.all()
         )
-        status = UpdateStatus(update.status).label if update else "Not started"
+        status = _status_shown(statuses, action_pk, term_pk, action_pk in theirs)
         cells = rating_cells(update)
         row = [action.code, action.text, lead, term_of[term_pk].label, status]
         sheet.append([neutralise(v) for v in [*row, *(cells[f] for f in RATING_FIELDS)]])
-    _protect(sheet, editable=set(RATING_FIELDS))
+    _protect(
+        sheet,
+        editable=set(RATING_FIELDS),
+        locked_rows=[r for r, k in enumerate(order, start=2) if k[0] not in theirs],
+    )
     letter = get_column_letter(RATING_COLUMNS.index("Rating") + 1)
     labels = [r.label for r in Rating]
     _validation(
@@ -261,8 +277,22 @@ def _ratings_sheet(sheet: Worksheet, scope: ExportScope, terms: list[Term]) -> i
     return len(order)
 
 
-def _protect(sheet: Worksheet, editable: set[str]) -> None:
-    """Bold, frozen, locked header; `editable` columns open below it, the rest locked.
+def _statuses(updates: QuerySet[ProgressUpdate]) -> dict[tuple[int, int], str]:
+    return {(a, t): s for a, t, s in updates.values_list("action_id", "term_id", "status")}
+
+
+def _status_shown(statuses: dict, action_pk: int, term_pk: int, theirs: bool) -> str:
+    """An update's state as the reader may see it: in full for the actions they may update;
+    for others only whether it is approved, as the board pages show."""
+    status = statuses.get((action_pk, term_pk))
+    if theirs:
+        return UpdateStatus(status).label if status else "Not started"
+    return UpdateStatus.APPROVED.label if status == UpdateStatus.APPROVED else NO_APPROVED_UPDATE
+
+
+def _protect(sheet: Worksheet, editable: set[str], locked_rows: Iterable[int] = ()) -> None:
+    """Bold, frozen, locked header; `editable` columns open below it, the rest locked, and
+    `locked_rows` (those of actions the reader may not update) locked throughout.
 
     The protection has no password: it stops slips, not people, and the upload checks
     every cell whatever the sheet allowed.
@@ -277,6 +307,9 @@ def _protect(sheet: Worksheet, editable: set[str]) -> None:
         if name in editable:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.protection = UNLOCKED
+    for row in locked_rows:
+        for cell in sheet[row]:
+            cell.protection = LOCKED
     sheet.protection.sheet = True
     # Filtering, sorting and resizing stay possible on the protected sheet.
     sheet.protection.autoFilter = False

@@ -1,12 +1,16 @@
 """The Excel round trip as a reviewed change: what an edited workbook would change, for whom,
 and then applying it through the update page's own service.
 
-Only cells that differ from what is stored count as edits; everything else in the
-workbook changes nothing. A change that could not be made on the update page (a
-locked term, an action the uploader does not lead, a figure out of range) is a
-problem: the preview lists every one by sheet, row and column, and nothing can be
-confirmed until the file is fixed. Confirmed changes are saved as drafts, all or
-nothing, with the same history, status and locking rules as the update page.
+A cell left as exported changes nothing. Each row is first matched to its action and
+the uploader's right to update that action is decided *before* anything stored is read:
+rows of actions they may not update are compared only with what their download showed
+them (approved figures and ratings), so nothing else is ever read into the preview. Such
+rows left as they were are ignored, with a note; changed, they are problems that name
+the sheet, row and column and show nothing stored. Rows the uploader may update are
+compared with what is stored, and a change that could not be made on the update page (a
+locked term, a submitted update, a figure that breaks the rules of kpis.figures) is a
+problem too. Nothing can be confirmed until the file has no problems; confirmed changes
+are saved as drafts, all or nothing, through `progress_update_save`.
 """
 
 from dataclasses import dataclass
@@ -19,13 +23,12 @@ from django.db import transaction
 from actions.models import Action, ProgressUpdate, Rating, TermException, UpdateStatus
 from actions.selectors import can_update
 from bury_eis.formatting import with_unit
-from kpis.figures import NOT_NEGATIVE
-from kpis.models import KPI, Cohort, KPIValue, Maturity, MilestoneStatus, Term, Unit
+from kpis.figures import entry_fields, kpi_entry_problems
+from kpis.models import KPI, Cohort, Comparator, KPIValue, Maturity, MilestoneStatus, Term
 from kpis.plan_export import latest_values
 from kpis.plan_preview import word_diff
 from kpis.round_trip_read import Cells, RoundTripFile, SheetRow
-from kpis.status import percentage
-from kpis.updates import NARRATIVE_FIELDS, KPIEntry, progress_update_save
+from kpis.updates import NARRATIVE_FIELDS, KPIEntry, narrative_problems, progress_update_save
 
 # Values columns -> KPIValue fields, and how each reads from its cell.
 VALUE_COLUMNS = {
@@ -47,6 +50,7 @@ RATING_COLUMNS = {
 }
 COLUMN_OF = {f: c for c, f in {**VALUE_COLUMNS, **RATING_COLUMNS}.items()}
 FIGURES = ("value", "numerator", "denominator", "cohort_size")
+VALUE_COLUMNS_LABEL = {f: c.lower() for c, f in VALUE_COLUMNS.items()}
 
 
 @dataclass
@@ -60,9 +64,27 @@ class _Plan:
     terms: dict[str, Term]
     cohorts: dict[str, Cohort]
     all_pupils: Cohort
+    cohort_names: dict[int, str]
+    comparator_names: dict[int, str]
     values: dict[tuple[int, int, int], KPIValue]
     updates: dict[tuple[int, int], ProgressUpdate]
     exceptions: set[tuple[int, int]]
+
+    def may_update(self, action: Action) -> bool:
+        return can_update(self.user, action)
+
+    def shown_update(self, action: Action, term: Term) -> ProgressUpdate | None:
+        """The update as the uploader's download showed it: all of it for actions they may
+        update, else only an approved one (as board pages show)."""
+        update = self.updates.get((action.pk, term.pk))
+        if update is None or self.may_update(action):
+            return update
+        return update if update.status == UpdateStatus.APPROVED else None
+
+    def shown_value(self, action: Action, kpi: KPI, term: Term, cohort: Cohort):
+        if self.shown_update(action, term) is None and not self.may_update(action):
+            return None
+        return self.values.get((kpi.pk, term.pk, cohort.pk))
 
 
 def _fold(text: str) -> str:
@@ -79,8 +101,8 @@ def _plan(file: RoundTripFile, user: AbstractBaseUser, today: date) -> _Plan:
         .prefetch_related("breakdown_cohorts")
     }
     terms = {_fold(t.label): t for t in Term.objects.all()}
-    cohorts = {_fold(c.name): c for c in Cohort.objects.all()}
-    cohorts |= {_fold(c.code): c for c in cohorts.values()}
+    every_cohort = list(Cohort.objects.all())
+    cohorts = {_fold(c.name): c for c in every_cohort} | {_fold(c.code): c for c in every_cohort}
     return _Plan(
         user=user,
         today=today,
@@ -89,7 +111,12 @@ def _plan(file: RoundTripFile, user: AbstractBaseUser, today: date) -> _Plan:
         terms=terms,
         cohorts=cohorts,
         all_pupils=cohorts[Cohort.ALL_PUPILS],
-        values={(v.kpi_id, v.term_id, v.cohort_id): v for v in latest_values(kpis.values())},
+        cohort_names={c.pk: c.name for c in every_cohort},
+        comparator_names=dict(Comparator.objects.values_list("pk", "name")),
+        values={
+            (v.kpi_id, v.term_id, v.cohort_id): v
+            for v in latest_values(kpis.values()).prefetch_related("comparisons")
+        },
         updates={
             (u.action_id, u.term_id): u
             for u in ProgressUpdate.objects.filter(action__in=actions.values())
@@ -110,13 +137,21 @@ def round_trip_preview(file: RoundTripFile, *, user: AbstractBaseUser, today: da
     warnings = list(file.warnings)
     groups: dict[tuple[int, int], dict] = {}
     seen: dict[tuple, int] = {}
+    ignored: set[str] = set()
     for row in file.values:
-        _value_row(row, plan, groups, seen, Cells(row, problems, warnings))
+        _value_row(row, plan, groups, seen, ignored, Cells(row, problems, warnings))
     for row in file.ratings:
-        _rating_row(row, plan, groups, seen, Cells(row, problems, warnings))
+        _rating_row(row, plan, groups, seen, ignored, Cells(row, problems, warnings))
     for group in groups.values():
         problems += _group_problems(group, plan)
         problems += _figure_problems(group, plan)
+        problems += _narrative_problems(group, plan)
+    if ignored:
+        warnings.append(
+            f"Rows for {len(ignored)} action{'s' if len(ignored) != 1 else ''} you do not lead "
+            f"({', '.join(sorted(ignored))}) were left as they were downloaded, so they change "
+            "nothing."
+        )
     ordered = sorted(groups.values(), key=lambda g: (g["position"], g["term_start"]))
     return {
         "groups": ordered,
@@ -164,6 +199,17 @@ def _duplicate(cells: Cells, key: tuple, seen: dict) -> bool:
     return False
 
 
+def _not_theirs(cells: Cells, action: Action, column: str, what: str) -> None:
+    """A changed row of an action the uploader may not update: named, with nothing stored."""
+    leads = ", ".join(u.get_full_name() or u.username for u in action.leads.all())
+    leads = leads or action.lead_description or "nobody yet"
+    cells.fail(
+        column,
+        f"you do not lead {action.code} (its leads: {leads}), so you cannot change its {what}. "
+        "Leave the row as it was downloaded, or delete it from the workbook.",
+    )
+
+
 def _group(groups: dict, plan: _Plan, action: Action, term: Term) -> dict:
     update = plan.updates.get((action.pk, term.pk))
     leads = ", ".join(u.get_full_name() or u.username for u in action.leads.all())
@@ -197,16 +243,15 @@ def _stored_value(value: KPIValue | None) -> dict:
     return stored
 
 
-def _cell_values(cells: Cells, before: dict) -> dict:
-    period = cells.text("Data period")
-    if len(period) > 60:
-        cells.fail("Data period", "is longer than 60 characters.")
+def _cell_values(cells: Cells, before: dict, kpi: KPI, cohort: Cohort, plan: _Plan) -> dict:
+    nouns = entry_fields(kpi, plan.cohort_names, {})
+    value_noun = nouns["value"] if cohort == plan.all_pupils else nouns[f"cohort:{cohort.pk}"]
     return {
-        "data_period": period[:60],
-        "value": cells.decimal("Value"),
-        "numerator": cells.whole("Numerator"),
-        "denominator": cells.whole("Denominator", least=1),
-        "cohort_size": cells.whole("Cohort size"),
+        "data_period": cells.text("Data period"),
+        "value": cells.figure("Value", kpi, value_noun),
+        "numerator": cells.figure("Numerator", kpi, "numerator", whole=True),
+        "denominator": cells.figure("Denominator", kpi, "denominator", whole=True),
+        "cohort_size": cells.figure("Cohort size", kpi, "cohort size", whole=True),
         # A blank maturity keeps what is stored: every figure has one.
         "maturity": cells.choice("Maturity", Maturity) or before["maturity"],
         "milestone_status": cells.choice("Milestone", MilestoneStatus),
@@ -220,7 +265,7 @@ def _differs(before: object, after: object) -> bool:
     return before != after
 
 
-def _shown(kpi: KPI, name: str, value: object) -> str:
+def _shown(kpi: KPI | None, name: str, value: object) -> str:
     if value in (None, ""):
         return ""
     if name == "value":
@@ -249,14 +294,22 @@ def _change(row: SheetRow, label: str, name: str, before: str, after: str) -> di
     }
 
 
-def _value_row(row: SheetRow, plan: _Plan, groups: dict, seen: dict, cells: Cells) -> None:
+def _value_row(
+    row: SheetRow, plan: _Plan, groups: dict, seen: dict, ignored: set, cells: Cells
+) -> None:
     keys = _keys(cells, plan, ("Action code", "KPI ref", "Term", "Group"), VALUE_COLUMNS)
     if keys is None or _duplicate(cells, ("v", *(k.pk for k in keys[1:])), seen):
         return
     action, kpi, term, cohort = keys
-    before = _stored_value(plan.values.get((kpi.pk, term.pk, cohort.pk)))
-    after = _cell_values(cells, before)
+    before = _stored_value(plan.shown_value(action, kpi, term, cohort))
+    after = _cell_values(cells, before, kpi, cohort, plan)
     changed = [f for f in VALUE_COLUMNS.values() if _differs(before[f], after[f])]
+    if not plan.may_update(action):
+        if changed:
+            _not_theirs(cells, action, COLUMN_OF[changed[0]], "figures")
+        else:
+            ignored.add(action.code)
+        return
     if cohort != plan.all_pupils:
         for name in (f for f in changed if f != "value"):
             cells.fail(
@@ -280,26 +333,29 @@ def _value_row(row: SheetRow, plan: _Plan, groups: dict, seen: dict, cells: Cell
         group["changes"].append(_change(row, label, name, before_text, after_text or "removed"))
 
 
-VALUE_COLUMNS_LABEL = {f: c.lower() for c, f in VALUE_COLUMNS.items()}
-
-
-def _rating_row(row: SheetRow, plan: _Plan, groups: dict, seen: dict, cells: Cells) -> None:
+def _rating_row(
+    row: SheetRow, plan: _Plan, groups: dict, seen: dict, ignored: set, cells: Cells
+) -> None:
     keys = _keys(cells, plan, ("Action code", "Term"), RATING_COLUMNS)
     if keys is None or _duplicate(cells, ("r", *(k.pk for k in keys)), seen):
         return
     action, term = keys
-    update = plan.updates.get((action.pk, term.pk))
+    update = plan.shown_update(action, term)
     before = {f: getattr(update, f) if update else "" for f in RATING_COLUMNS.values()}
     after = {f: cells.text(c) for c, f in RATING_COLUMNS.items() if f != "rating"}
     after["rating"] = cells.choice("Rating", Rating)
     changed = [f for f in RATING_COLUMNS.values() if _differs(before[f], after[f])]
+    if not plan.may_update(action):
+        if changed:
+            _not_theirs(cells, action, COLUMN_OF[changed[0]], "rating or narrative")
+        else:
+            ignored.add(action.code)
+        return
     if not changed:
         return
-    if after["rating"] in (Rating.RED, Rating.AMBER) and not after["next_steps"]:
-        label = Rating(after["rating"]).label
-        cells.fail("Next steps", f"enter next steps: a {label} rating needs them.")
     group = _group(groups, plan, action, term)
     group["narrative"] |= {f: after[f] for f in changed}
+    group["narrative_row"] = row.where()
     for name in changed:
         before_text = _shown(None, name, before[name])
         after_text = _shown(None, name, after[name])
@@ -308,19 +364,16 @@ def _rating_row(row: SheetRow, plan: _Plan, groups: dict, seen: dict, cells: Cel
 
 
 def _group_problems(group: dict, plan: _Plan) -> list[str]:
-    """Why the changes to one action's update in one term cannot be made, if they cannot."""
+    """Why the changes to one action's update in one term cannot be made now, if they cannot.
+
+    Only groups of actions the uploader may update get this far.
+    """
     action = plan.actions[group["code"]]
     term = next(t for t in plan.terms.values() if t.pk == group["term_id"])
     update = plan.updates.get((action.pk, term.pk))
     reason = ""
     if action.retired_at is not None:
         reason = f"{action.code} has been retired from the plan, so its figures cannot change."
-    elif not can_update(plan.user, action):
-        leads = group["leads"] or group["lead"] or "nobody yet"
-        reason = (
-            f"you do not lead {action.code} (its leads: {leads}), so you cannot change its "
-            "figures or rating."
-        )
     elif term.is_locked and (action.pk, term.pk) not in plan.exceptions:
         reason = (
             f"{term.label} is locked, so its figures and ratings can no longer change. An "
@@ -340,124 +393,46 @@ def _group_problems(group: dict, plan: _Plan) -> list[str]:
     return [f"{group['changes'][0]['where']}: {reason.rstrip('.')}{also}."]
 
 
+def _figure_problems(group: dict, plan: _Plan) -> list[str]:
+    """The update page's own rules (kpis.figures) for each edited KPI once the edits are made,
+    each named by the row and column it comes from."""
+    problems = []
+    all_pk = str(plan.all_pupils.pk)
+    kpis = {k.pk: k for k in plan.kpis.values()}
+    for kpi_pk, by_cohort in group["values"].items():
+        kpi = kpis[int(kpi_pk)]
+        entry = _entry(kpi, group["term_id"], by_cohort, plan.values, plan.all_pupils.pk)
+        headline = by_cohort.get(all_pk) or next(iter(by_cohort.values()))
+        for problem in kpi_entry_problems(
+            entry, cohort_names=plan.cohort_names, comparator_names=plan.comparator_names
+        ):
+            kind, _, cohort_pk = problem.field.partition(":")
+            if kind == "cohort":
+                at, column = by_cohort.get(cohort_pk, headline)["row"], "Value"
+            else:
+                at, column = headline["row"], COLUMN_OF.get(kind, "Value")
+            problems.append(f'{at}, column "{column}": {problem.message}.')
+    return problems
+
+
+def _narrative_problems(group: dict, plan: _Plan) -> list[str]:
+    """The update page's rules for the rating and narrative, once the edits are made."""
+    if not group["narrative"]:
+        return []
+    update = plan.updates.get((group["action_id"], group["term_id"]))
+    narrative = {f: getattr(update, f) if update else "" for f in NARRATIVE_FIELDS}
+    narrative |= group["narrative"]
+    return [
+        f'{group["narrative_row"]}, column "{COLUMN_OF[p.field]}": {p.message}.'
+        for p in narrative_problems(narrative, submitting=False)
+    ]
+
+
 def _after(stored: KPIValue | None, fields: dict) -> dict:
     state = _stored_value(stored)
     for name, value in fields.items():
         state[name] = Decimal(value) if name == "value" and value is not None else value
     return state
-
-
-def _has_figure(state: dict, stored: KPIValue | None) -> bool:
-    no_new_data = bool(stored and stored.no_new_data)
-    return (
-        state["value"] is not None
-        or state["numerator"] is not None
-        or bool(state["milestone_status"])
-        or no_new_data
-    )
-
-
-def _figure_problems(group: dict, plan: _Plan) -> list[str]:
-    """The update page's rules for each KPI's figures once the edits are made."""
-    kpis = {k.pk: k for k in plan.kpis.values()}
-    problems: list[str] = []
-    all_pk = str(plan.all_pupils.pk)
-    for kpi_pk, by_cohort in group["values"].items():
-        kpi = kpis[int(kpi_pk)]
-
-        def stored(cohort_pk: str, kpi: KPI = kpi) -> KPIValue | None:
-            return plan.values.get((kpi.pk, group["term_id"], int(cohort_pk)))
-
-        headline_edit = by_cohort.get(all_pk)
-        headline = _after(stored(all_pk), headline_edit["fields"] if headline_edit else {})
-        has_figure = _has_figure(headline, stored(all_pk))
-        if headline_edit:
-            problems += _headline_problems(kpi, headline, headline_edit, has_figure)
-        for cohort_pk, edit in by_cohort.items():
-            if cohort_pk == all_pk:
-                continue
-            value = edit["fields"]["value"]
-            problems += _range_problems(kpi, value, edit["row"])
-            if value is not None and not has_figure:
-                problems.append(
-                    f'{edit["row"]}, column "Value": enter the All pupils figure for '
-                    f"({kpi.ref}) in {group['term']} first; a group's figure sits beside it."
-                )
-        if headline_edit and not has_figure:
-            groups_now = _cohort_values(
-                kpi, plan.values, plan.all_pupils.pk, group["term_id"], by_cohort
-            )
-            kept = [c for c, v in groups_now.items() if v is not None]
-            if kept:
-                problems.append(
-                    f'{headline_edit["row"]}, column "Value": the groups of ({kpi.ref}) still '
-                    "have figures for this term; clear those too, or keep this figure."
-                )
-    return problems
-
-
-def _headline_problems(kpi: KPI, state: dict, edit: dict, has_figure: bool) -> list[str]:
-    at, edited = edit["row"], edit["fields"]
-    problems: list[str] = []
-
-    def fail(name: str, message: str) -> None:
-        problems.append(f'{at}, column "{COLUMN_OF[name]}": {message}')
-
-    if kpi.unit == Unit.MILESTONE:
-        for name in (n for n in FIGURES if state[n] is not None and n in edited):
-            fail(name, f"({kpi.ref}) is a milestone: choose its Milestone status instead.")
-    elif state["milestone_status"]:
-        fail("milestone_status", f"({kpi.ref}) is a measure, not a milestone: leave it empty.")
-    if kpi.unit != Unit.PERCENT:
-        for name in ("numerator", "denominator"):
-            if state[name] is not None and name in edited:
-                fail(name, "only a percentage is worked out from a numerator and denominator.")
-    num, den = state["numerator"], state["denominator"]
-    if (num is None) != (den is None):
-        fail(
-            "denominator" if den is None else "numerator",
-            "enter both the numerator and the denominator, or neither.",
-        )
-    elif num is not None and num > den:
-        fail("numerator", "the numerator cannot be more than the denominator.")
-    elif (
-        num is not None
-        and "value" in edited
-        and state["value"] is not None
-        and Decimal(state["value"]) != percentage(num, den)
-    ):
-        fail(
-            "value",
-            "enter the percentage or the numerator and denominator it comes from, not both: "
-            "clear one of them.",
-        )
-    if "value" in edited and state["numerator"] is None:
-        problems += _range_problems(kpi, edited["value"], at)
-    if (
-        has_figure
-        and state["data_period"] == ""
-        and (
-            state["value"] is not None
-            or state["numerator"] is not None
-            or state["milestone_status"]
-        )
-    ):
-        fail("data_period", "enter the period this figure describes, e.g. 2024/25 academic year.")
-    return problems
-
-
-def _range_problems(kpi: KPI, value: str | None, at: str) -> list[str]:
-    if value is None:
-        return []
-    number = Decimal(value)
-    problem = ""
-    if kpi.unit == Unit.PERCENT and not Decimal(0) <= number <= Decimal(100):
-        problem = f"{number} is not a percentage between 0 and 100."
-    elif kpi.unit in NOT_NEGATIVE and number < 0:
-        problem = f"a figure in {Unit(kpi.unit).label.lower()} cannot be negative."
-    elif kpi.unit == Unit.COUNT and number != number.to_integral_value():
-        problem = f"{number} is not a whole number: ({kpi.ref}) is a count."
-    return [f'{at}, column "Value": {problem}'] if problem else []
 
 
 def _cohort_values(
@@ -479,14 +454,46 @@ def _cohort_values(
     return result
 
 
+def _entry(kpi: KPI, term_id: int, by_cohort: dict, values: dict, all_pk: int) -> KPIEntry:
+    """The KPI's whole entry for the term: what is stored, with the edited cells in place.
+
+    A Value left as exported beside a numerator and denominator is the percentage worked
+    out from them, not a second figure typed, so it is left out and worked out again.
+    """
+    stored = values.get((kpi.pk, term_id, all_pk))
+    edit = by_cohort.get(str(all_pk))
+    state = _after(stored, edit["fields"] if edit else {})
+    value_typed = edit is not None and "value" in edit["fields"]
+    value = state["value"] if value_typed or state["numerator"] is None else None
+    typed = value is not None or state["numerator"] is not None
+    no_new_data = bool(stored and stored.no_new_data) and not typed
+    return KPIEntry(
+        kpi=kpi,
+        value=value,
+        numerator=state["numerator"],
+        denominator=state["denominator"],
+        data_period=state["data_period"],
+        maturity=state["maturity"] or Maturity.PROVISIONAL,
+        cohort_size=state["cohort_size"],
+        milestone_status=state["milestone_status"],
+        no_new_data=no_new_data,
+        no_new_data_reason=stored.no_new_data_reason if no_new_data else "",
+        note=state["note"],
+        cohorts=_cohort_values(kpi, values, all_pk, term_id, by_cohort),
+        comparators={c.comparator_id: (c.value, c.period) for c in stored.comparisons.all()}
+        if stored
+        else {},
+    )
+
+
 class RoundTripRefused(Exception):
     """The changes cannot be applied; `str()` says why."""
 
 
 def round_trip_apply(*, preview: dict, user: AbstractBaseUser) -> int:
     """Save every previewed change as the update page would, all or nothing; returns how
-    many updates changed. Raises RoundTripRefused, UpdateNotAllowed or UpdateConflict
-    (another save since the preview), and then nothing is saved."""
+    many updates changed. Raises RoundTripRefused, UpdateNotAllowed, UpdateInvalid or
+    UpdateConflict (another save since the preview), and then nothing is saved."""
     if preview["problems"]:
         raise RoundTripRefused("The file has problems to fix first.")
     all_pupils = Cohort.objects.get(code=Cohort.ALL_PUPILS)
@@ -518,32 +525,4 @@ def _entries(group: dict, term: Term, all_pk: int) -> list[KPIEntry]:
         (v.kpi_id, v.term_id, v.cohort_id): v
         for v in latest_values(kpis, [term]).prefetch_related("comparisons")
     }
-    entries = []
-    for kpi in kpis:
-        by_cohort = group["values"][str(kpi.pk)]
-        stored = values.get((kpi.pk, term.pk, all_pk))
-        edit = by_cohort.get(str(all_pk))
-        state = _after(stored, edit["fields"] if edit else {})
-        typed = state["value"] is not None or state["numerator"] is not None
-        no_new_data = bool(stored and stored.no_new_data) and not typed
-        entries.append(
-            KPIEntry(
-                kpi=kpi,
-                # Worked out from the numerator and denominator where both are given.
-                value=None if state["numerator"] is not None else state["value"],
-                numerator=state["numerator"],
-                denominator=state["denominator"],
-                data_period=state["data_period"],
-                maturity=state["maturity"] or Maturity.PROVISIONAL,
-                cohort_size=state["cohort_size"],
-                milestone_status=state["milestone_status"],
-                no_new_data=no_new_data,
-                no_new_data_reason=stored.no_new_data_reason if no_new_data else "",
-                note=state["note"],
-                cohorts=_cohort_values(kpi, values, all_pk, term.pk, by_cohort),
-                comparators={c.comparator_id: (c.value, c.period) for c in stored.comparisons.all()}
-                if stored
-                else {},
-            )
-        )
-    return entries
+    return [_entry(kpi, term.pk, group["values"][str(kpi.pk)], values, all_pk) for kpi in kpis]

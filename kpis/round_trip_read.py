@@ -9,7 +9,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import TextChoices
@@ -17,6 +17,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from bury_eis.exports import FORMULA_STARTS
+from kpis.figures import FigureError, figure_problem, parse_figure
+from kpis.models import KPI
 from kpis.plan_export import (
     RATING_COLUMNS,
     RATING_FIELDS,
@@ -28,8 +30,6 @@ from kpis.plan_export import (
 from kpis.plan_workbook import PlanFileError
 from kpis.upload_checks import UploadLimits, sha256_hex, workbook_upload_check
 
-FOUR_PLACES = Decimal("0.0001")
-TOO_LARGE = Decimal("10000000000")  # KPIValue.value holds 14 digits, 4 after the point
 VALUE_KEYS = ("Action code", "KPI ref", "Term", "Group")
 RATING_KEYS = ("Action code", "Term")
 
@@ -147,36 +147,18 @@ class Cells:
             )
         return text
 
-    def decimal(self, column: str) -> Decimal | None:
+    def figure(self, column: str, kpi: KPI, noun: str, whole: bool = False) -> Decimal | None:
+        """The cell as a figure, read as the update page reads one (kpis.figures)."""
         value = self.raw(column)
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            self.fail(column, f'"{value}" is not a number.')
-            return None
-        text = str(value).strip().replace(",", "")
-        if text.startswith("="):
-            self.fail(column, f'"{text[:40]}" is a formula; type the figure itself.')
+        if isinstance(value, str) and value.strip().startswith("="):
+            self.fail(column, f'"{value.strip()[:40]}" is a formula; type the figure itself.')
             return None
         try:
-            number = Decimal(text.rstrip("%").strip())
-        except InvalidOperation:
-            self.fail(column, f'"{text[:40]}" is not a number.')
+            number = parse_figure(value, whole=whole)
+        except FigureError as error:
+            self.fail(column, f"{figure_problem(kpi, noun, error)}.")
             return None
-        if not number.is_finite() or abs(number) >= TOO_LARGE:
-            self.fail(column, f'"{text[:40]}" is not a number this measure can hold.')
-            return None
-        return number.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP).normalize()
-
-    def whole(self, column: str, least: int = 0) -> int | None:
-        number = self.decimal(column)
-        if number is None:
-            return None
-        if number != number.to_integral_value() or number < least:
-            at_least = "1 or more" if least else "0 or more"
-            self.fail(column, f'"{self.raw(column)}" is not a whole number {at_least}.')
-            return None
-        return int(number)
+        return int(number) if whole and number is not None else number
 
     def choice(self, column: str, choices: type[TextChoices]) -> str:
         text = self.text(column)

@@ -1,6 +1,8 @@
 """The Excel round trip: export the plan with figures, edit offline, upload, preview, confirm."""
 
 import io
+import json
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -232,20 +234,48 @@ def test_a_submitted_update_is_refused(lead, led_action, open_term):
             "i",
             {"Value": 120, "Data period": "2025/26"},
             "Value",
-            "not a percentage between 0 and 100",
+            "Enter a percentage for (i) % achieving GLD between 0 and 100",
         ),
-        ("i", {"Value": "lots", "Data period": "2025/26"}, "Value", '"lots" is not a number'),
+        (
+            "i",
+            {"Value": "lots", "Data period": "2025/26"},
+            "Value",
+            "Percentage for (i) % achieving GLD must be a number, like 1,500 or 12.5",
+        ),
+        (
+            "i",
+            {"Value": "1,5", "Data period": "2025/26"},
+            "Value",
+            "must use a full stop for decimals",
+        ),
         ("i", {"Value": "=A1*2", "Data period": "2025/26"}, "Value", "is a formula"),
-        ("i", {"Value": 70}, "Data period", "enter the period"),
-        ("i", {"Numerator": 5, "Data period": "2025/26"}, "Denominator", "enter both"),
+        ("i", {"Value": 70}, "Data period", "Enter the period the figure for (i)"),
+        (
+            "i",
+            {"Numerator": 5, "Data period": "2025/26"},
+            "Denominator",
+            "Enter a denominator for (i) % achieving GLD, or leave both numbers empty",
+        ),
         (
             "i",
             {"Numerator": 50, "Denominator": 40, "Data period": "x"},
             "Numerator",
-            "cannot be more",
+            "must be no more than the denominator",
         ),
-        ("ii", {"Value": 2.5, "Data period": "2025/26"}, "Value", "is a count"),
-        ("ii", {"Value": -3, "Data period": "2025/26"}, "Value", "cannot be negative"),
+        ("ii", {"Value": 2.5, "Data period": "2025/26"}, "Value", "it is a count"),
+        ("ii", {"Value": -3, "Data period": "2025/26"}, "Value", "that is 0 or more"),
+        (
+            "i",
+            {"Value": 60, "Numerator": 1, "Denominator": 2, "Data period": "x"},
+            "Value",
+            "Enter the percentage for (i) % achieving GLD or the numbers it comes from, not both",
+        ),
+        (
+            "i",
+            {"Value": 60, "Data period": "x", "Note": "n" * 5001},
+            "Note",
+            "Note for (i) % achieving GLD must be 5,000 characters or fewer",
+        ),
         ("i", {"Maturity": "Guessed", "Value": 1, "Data period": "x"}, "Maturity", "is not one of"),
     ],
 )
@@ -304,7 +334,7 @@ def test_a_group_figure_needs_the_all_pupils_figure(lead, led_action, open_term)
         {"Value": 40},
     )
     [problem] = stage(data, lead).preview["problems"]
-    assert "enter the All pupils figure" in problem
+    assert 'column "Value": Enter the all-pupils figure for (i) % achieving GLD first' in problem
 
 
 def test_a_save_in_between_is_not_overwritten(lead, led_action, open_term):
@@ -364,3 +394,209 @@ def test_confirming_is_all_or_nothing(lead, led_action, open_term, monkeypatch):
         confirm(staged, lead)
     assert not ProgressUpdate.objects.exists() and not ChangeRecord.objects.exists()
     assert RoundTripUpload.objects.get().applied_at is None
+
+
+# --- Nothing an officer enters is altered, lost or shown to the wrong person ---------------
+
+SECRETS = ["SECRET progress", "SECRET risk", "SECRET note", "42.5"]
+
+
+@pytest.fixture
+def other_leads_work(led_action, open_term):
+    """Another lead's actions in every state: a draft full of unapproved words and figures, a
+    submitted and a returned update, and an approved one; and `led_action`'s lead has a draft."""
+    from kpis.models import KPI
+
+    other_lead = UserFactory(username="other-lead", role="Officer", email="other@bury.gov.uk")
+    actions = {}
+    for position, (code, status) in enumerate(
+        [
+            ("2.1(a)", "draft"),
+            ("2.1(b)", "submitted"),
+            ("2.1(c)", "returned"),
+            ("2.1(d)", "approved"),
+        ],
+        start=10,
+    ):
+        action = Action.objects.create(
+            code=code,
+            commitment=led_action.commitment,
+            sector=led_action.sector,
+            text=f"Action {code}",
+            position=position,
+        )
+        action.leads.add(other_lead)
+        kpi = KPI.objects.create(action=action, ref="i", text="% attending", unit="percent")
+        ProgressUpdateFactory(
+            action=action,
+            term=open_term,
+            status=status,
+            rating="amber",
+            progress="SECRET progress" if status != "approved" else "Public progress",
+            next_steps="More visits",
+            risks="SECRET risk" if status != "approved" else "",
+            return_reason="Add figures" if status == "returned" else "",
+        )
+        KPIValueFactory(
+            kpi=kpi,
+            term=open_term,
+            value=Decimal("42.5") if status != "approved" else Decimal("91"),
+            data_period="2025/26",
+            note="SECRET note" if status != "approved" else "",
+        )
+        actions[status] = action
+    ProgressUpdateFactory(action=led_action, term=open_term, status="draft", rating="green")
+    return actions
+
+
+def test_another_leads_draft_never_reaches_the_preview(lead, other_leads_work, open_term):
+    """A lead who types into another lead's rows (or pastes that lead's action code into their
+    own) is told they cannot change them, and sees nothing of what is stored."""
+    draft = other_leads_work["draft"]
+    data = edit(
+        export(lead),
+        VALUES_SHEET,
+        {"Action code": draft.code, "Term": open_term.label},
+        {"Value": 50, "Data period": "2025/26"},
+    )
+    data = edit(
+        data,
+        RATINGS_SHEET,
+        {"Action code": draft.code, "Term": open_term.label},
+        {"Progress": "Mine now"},
+    )
+    preview = stage(data, lead).preview
+    shown = json.dumps(preview)
+    assert not [s for s in SECRETS if s in shown], shown
+    assert preview["groups"] == []
+    assert len(preview["problems"]) == 2
+    assert all(
+        "you do not lead 2.1(a)" in p and ", column " in p and p.startswith('Sheet "')
+        for p in preview["problems"]
+    )
+
+
+def test_the_export_never_shows_another_leads_unapproved_work(lead, other_leads_work):
+    book = load_workbook(io.BytesIO(export(lead)))
+    cells = [
+        str(c)
+        for sheet in (VALUES_SHEET, RATINGS_SHEET)
+        for row in book[sheet].iter_rows(values_only=True)
+        for c in row
+    ]
+    assert not [s for s in SECRETS if any(s in c for c in cells)]
+    assert "Public progress" in cells
+    statuses = {
+        row[0]: row[4] for row in book[RATINGS_SHEET].iter_rows(min_row=2, values_only=True)
+    }
+    assert statuses == {
+        "1.2(a)": "Draft",  # theirs, in full
+        "2.1(a)": "No approved update",
+        "2.1(b)": "No approved update",
+        "2.1(c)": "No approved update",
+        "2.1(d)": "Approved",
+    }
+
+
+def _scopes(lead, admin_user, led_action):
+    from boards.selectors import Remit
+    from tests.factories import BoardFactory
+
+    board = BoardFactory(name="Early Years Board", slug="early-years")
+    board.sectors.add(led_action.sector)
+    return {
+        "admin, whole plan": (admin_user, Action.objects.all()),
+        "lead, whole plan": (lead, Action.objects.all()),
+        "lead, their actions": (lead, Action.objects.filter(leads=lead)),
+        "lead, a board's remit": (lead, Remit.of(board).actions()),
+    }
+
+
+@pytest.mark.parametrize(
+    "scope",
+    ["admin, whole plan", "lead, whole plan", "lead, their actions", "lead, a board's remit"],
+)
+def test_a_download_uploaded_unchanged_changes_nothing(
+    lead, admin_user, led_action, other_leads_work, open_term, scope
+):
+    user, actions = _scopes(lead, admin_user, led_action)[scope]
+    before = list(KPIValue.objects.values()), list(ProgressUpdate.objects.values())
+    staged = stage(export(user, actions), user)
+    assert staged.preview["problems"] == []
+    assert staged.preview["groups"] == []
+    assert confirm(staged, user) == 0
+    assert (list(KPIValue.objects.values()), list(ProgressUpdate.objects.values())) == before
+    assert not ChangeRecord.objects.exists()
+    if user == lead and actions.filter(leads__isnull=False).exclude(leads=lead).exists():
+        assert any("you do not lead" in w for w in staged.preview["warnings"])
+
+
+def test_a_blank_never_deletes_what_the_uploader_was_not_shown(lead, other_leads_work, open_term):
+    """Another lead's draft exports as blank rows; uploading them leaves the draft as it was."""
+    data = edit(
+        export(lead),
+        RATINGS_SHEET,
+        {"Action code": "1.2(a)", "Term": open_term.label},
+        {"Progress": "Our own words"},
+    )
+    staged = stage(data, lead)
+    assert staged.preview["problems"] == []
+    assert confirm(staged, lead) == 1
+    draft = ProgressUpdate.objects.get(action=other_leads_work["draft"])
+    assert (draft.progress, draft.risks) == ("SECRET progress", "SECRET risk")
+    assert KPIValue.objects.filter(note="SECRET note").count() == 3
+
+
+def test_rows_of_other_leads_are_locked_in_the_download(lead, other_leads_work, open_term):
+    book = load_workbook(io.BytesIO(export(lead)))
+    sheet = book[RATINGS_SHEET]
+    header = [c.value for c in sheet[1]]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    progress = header.index("Progress")
+    assert rows["1.2(a)"][progress].protection.locked is False
+    assert rows["2.1(a)"][progress].protection.locked is True
+
+
+def test_the_longest_narrative_round_trips_whole(lead, led_action, open_term):
+    """Every narrative fits an Excel cell, so nothing is cut on the way out and offered back as
+    a change; one longer than the limit is refused where it was typed."""
+    longest = ("Moderation visits and follow-up. " * 200)[:5000].strip()
+    ProgressUpdateFactory(action=led_action, term=open_term, status="draft", progress=longest)
+    staged = stage(export(lead), lead)
+    assert staged.preview["groups"] == [] and staged.preview["problems"] == []
+    data = edit(
+        export(lead),
+        RATINGS_SHEET,
+        {"Action code": "1.2(a)", "Term": open_term.label},
+        {"Evidence of impact": "e" * 5001},
+    )
+    [problem] = stage(data, lead).preview["problems"]
+    assert 'column "Evidence of impact": Evidence of impact must be 5,000 characters' in problem
+
+
+def test_board_members_download_holds_what_the_board_pages_show(
+    board_member, lead, other_leads_work
+):
+    lead.email = "hannah.clarke@bury.gov.uk"
+    lead.save()
+    book = load_workbook(io.BytesIO(export(board_member)))
+    plan = book.worksheets[0]
+    header = [c.value for c in plan[1]]
+    emails = {
+        row[header.index("Lead e-mails")] for row in plan.iter_rows(min_row=2, values_only=True)
+    }
+    assert emails <= {None, ""}
+    ratings = book[RATINGS_SHEET]
+    statuses = {row[4] for row in ratings.iter_rows(min_row=2, values_only=True)}
+    assert statuses <= {"Approved", "No approved update"}
+
+
+def test_admins_download_keeps_the_lead_emails_to_import_again(admin_user, lead, led_action):
+    lead.email = "hannah.clarke@bury.gov.uk"
+    lead.save()
+    plan = load_workbook(io.BytesIO(export(admin_user))).worksheets[0]
+    header = [c.value for c in plan[1]]
+    emails = {
+        row[header.index("Lead e-mails")] for row in plan.iter_rows(min_row=2, values_only=True)
+    }
+    assert "hannah.clarke@bury.gov.uk" in emails

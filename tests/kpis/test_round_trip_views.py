@@ -163,7 +163,7 @@ def test_problems_hide_the_confirm_button(lead_client, lead, led_action, open_te
         {"Value": 170, "Data period": "x"},
     )
     page = lead_client.get(upload(lead_client, data)["Location"]).content.decode()
-    assert "problem to fix" in page and "not a percentage between 0 and 100" in page
+    assert "problem to fix" in page and "between 0 and 100" in page
     assert "Confirm and save" not in page
 
 
