@@ -8,7 +8,7 @@ from actions.models import (
     ReminderLog,
     Sector,
 )
-from bury_eis.audit import AuditedAdmin
+from bury_eis.audit import AuditedAdmin, ViewOnlyAdminMixin
 
 
 @admin.register(Commitment)
@@ -23,7 +23,7 @@ class SectorAdmin(AuditedAdmin):
     search_fields = ["name"]
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class ProgressUpdateInline(ViewOnlyAdminMixin, admin.TabularInline):
     model = ProgressUpdate
     fields = ["term", "rating", "status", "updated_by", "updated_at"]
     readonly_fields = ["updated_by", "updated_at"]
@@ -46,15 +46,12 @@ class ActionAdmin(AuditedAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(AuditedAdmin):
+class ProgressUpdateAdmin(ViewOnlyAdminMixin, AuditedAdmin):
     list_display = ["action", "term", "rating", "status", "updated_by", "updated_at", "is_demo"]
     list_filter = ["term", "status", "rating", "action__commitment", "is_demo"]
     search_fields = ["action__code", "progress", "next_steps"]
     list_select_related = ["action", "term", "updated_by"]
     raw_id_fields = ["action"]
-    # Who worked on an update is recorded by the service, never typed: it is what four eyes
-    # checks before anyone approves it.
-    readonly_fields = ["created_at", "updated_at", "version", "contributors"]
 
 
 @admin.register(ChangeRecord)

@@ -153,3 +153,18 @@ def _befores(request: HttpRequest) -> dict:
     if not hasattr(request, "_eis_audit_before"):
         request._eis_audit_before = {}
     return request._eis_audit_before
+
+
+class ViewOnlyAdminMixin:
+    """For records that change only through the service that keeps their rules: termly
+    updates and KPI values (the figure rules, four eyes, their history). The admin shows
+    them; the update page, the approvals page and the Excel upload change them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False

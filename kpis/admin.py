@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from actions.models import TermException
-from bury_eis.audit import AuditedAdmin
+from bury_eis.audit import AuditedAdmin, ViewOnlyAdminMixin
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue, Term
 from kpis.updates import term_exception_grant
 
@@ -34,7 +34,7 @@ class ComparatorAdmin(AuditedAdmin):
     prepopulated_fields = {"code": ["name"]}
 
 
-class KPIValueInline(admin.TabularInline):
+class KPIValueInline(ViewOnlyAdminMixin, admin.TabularInline):
     model = KPIValue
     fields = ["term", "data_period", "cohort", "value", "numerator", "denominator", "status"]
     readonly_fields = ["status"]
@@ -64,13 +64,13 @@ class KPIAdmin(AuditedAdmin):
         return obj.text[:80]
 
 
-class ComparatorValueInline(admin.TabularInline):
+class ComparatorValueInline(ViewOnlyAdminMixin, admin.TabularInline):
     model = ComparatorValue
     extra = 0
 
 
 @admin.register(KPIValue)
-class KPIValueAdmin(AuditedAdmin):
+class KPIValueAdmin(ViewOnlyAdminMixin, AuditedAdmin):
     list_display = [
         "kpi",
         "term",

@@ -23,8 +23,9 @@ def admin_client(client):
     return client
 
 
-# Records of what happened: written by the service, never typed in the admin.
-READ_ONLY = {"changerecord", "reminderlog", "boardpack"}
+# Records of what happened, and termly updates and values, which change only through their
+# service (the figure rules, four eyes): written by the service, never typed in the admin.
+READ_ONLY = {"changerecord", "reminderlog", "boardpack", "progressupdate", "kpivalue"}
 
 
 def model_urls(name: str, read_only: bool = False) -> list[str]:
@@ -64,6 +65,19 @@ def test_an_admin_can_list_search_and_add_every_model(admin_client):
 def test_history_cannot_be_written_in_the_admin(admin_client):
     for url in model_urls("add", read_only=True):
         assert admin_client.get(url).status_code == 403, url
+
+
+def test_an_admin_cannot_approve_or_change_figures_behind_the_service(admin_client):
+    """Setting an update's status or a value in the admin would skip four eyes and the rules
+    for figures; admins see them there and change them on the update page like anyone."""
+    update = ProgressUpdateFactory(status="submitted")
+    change = reverse("admin:actions_progressupdate_change", args=[update.pk])
+    response = admin_client.post(change, {"status": "approved", "rating": "blue"})
+    assert response.status_code == 403
+    update.refresh_from_db()
+    assert update.status == "submitted"
+    page = admin_client.get(change)
+    assert page.status_code == 200 and 'name="status"' not in page.content.decode()
 
 
 def test_granting_an_exception_in_the_admin_records_who(admin_client, open_term):

@@ -7,56 +7,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0003_history_exceptions_reminders'),
+        ("actions", "0003_history_exceptions_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='progressupdate',
-            name='evidence_of_impact',
+            model_name="progressupdate",
+            name="evidence_of_impact",
             field=models.TextField(blank=True, max_length=5000),
         ),
         migrations.AlterField(
-            model_name='progressupdate',
-            name='next_steps',
+            model_name="progressupdate",
+            name="next_steps",
             field=models.TextField(blank=True, max_length=5000),
         ),
         migrations.AlterField(
-            model_name='progressupdate',
-            name='progress',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='progress narrative'),
+            model_name="progressupdate",
+            name="progress",
+            field=models.TextField(blank=True, max_length=5000, verbose_name="progress narrative"),
         ),
         migrations.AlterField(
-            model_name='progressupdate',
-            name='return_reason',
+            model_name="progressupdate",
+            name="return_reason",
             field=models.TextField(blank=True, max_length=5000),
         ),
         migrations.AlterField(
-            model_name='progressupdate',
-            name='risks',
+            model_name="progressupdate",
+            name="risks",
             field=models.TextField(blank=True, max_length=5000),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('progress'), 5000), name='update_progress_within_limit'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("progress"), 5000
+                ),
+                name="update_progress_within_limit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('evidence_of_impact'), 5000), name='update_evidence_of_impact_within_limit'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("evidence_of_impact"), 5000
+                ),
+                name="update_evidence_of_impact_within_limit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('next_steps'), 5000), name='update_next_steps_within_limit'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("next_steps"), 5000
+                ),
+                name="update_next_steps_within_limit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('risks'), 5000), name='update_risks_within_limit'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("risks"), 5000
+                ),
+                name="update_risks_within_limit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('return_reason'), 5000), name='update_return_reason_within_limit'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("return_reason"), 5000
+                ),
+                name="update_return_reason_within_limit",
+            ),
         ),
     ]

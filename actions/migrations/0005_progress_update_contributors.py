@@ -32,7 +32,6 @@ def backfill_contributors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("actions", "0004_narrative_limits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -40,9 +39,14 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name='progressupdate',
-            name='contributors',
-            field=models.ManyToManyField(blank=True, help_text='Everyone who has saved or submitted this update: none of them may decide it.', related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="progressupdate",
+            name="contributors",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Everyone who has saved or submitted this update: none of them may decide it.",
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.RunPython(backfill_contributors, migrations.RunPython.noop),
     ]
