@@ -84,7 +84,7 @@ check: install
 	$(DEV) $(PY) manage.py check
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
-# Rebuild the plan workbook from the council's draft (../shared/seeds/).
+# Rebuild the plan workbook from the council's draft (fixtures/sources/).
 plan-workbook: install
 	$(PY) fixtures/build_delivery_plan.py
 

@@ -3,8 +3,8 @@
 Pure data: no Django. `boards.demo` (the `seed_demo` command) reads `MEASURES` and gives the
 matching KPIs their unit, polarity, baseline, target and termly values.
 
-Where a figure comes from. Every measure's `source` names the seed file in `shared/seeds/`, the
-approximate line and the quoted figure, then says what was made up:
+Where a figure comes from. Every measure's `source` names the council paper in
+`fixtures/sources/`, the approximate line and the quoted figure, then says what was made up:
 
 * "Published:" figures are quoted from the papers (they are mostly the baseline, sometimes a
   point, a comparator or a target).

@@ -15,7 +15,6 @@ from django.core.exceptions import ImproperlyConfigured
 from bury_eis.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-SHARED_DIR = BASE_DIR.parent / "shared"
 
 DEV_MODE = env_bool("EIS_DEV_MODE", False)
 DEBUG = env_bool("DEBUG", DEV_MODE)

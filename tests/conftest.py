@@ -13,6 +13,15 @@ from tests.factories import ActionFactory, KPIFactory, TermFactory, UserFactory
 PLAN_WORKBOOK = Path(__file__).resolve().parents[1] / "fixtures" / "delivery_plan.xlsx"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config) -> None:
+    """Hash test users' passwords quickly: full-strength PBKDF2 costs about a tenth of a
+    second a user and proves nothing here. Production keeps Django's default hashers."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def restore_reference_data() -> None:
     """Put back what the migrations made (roles, cohorts, comparators).
 
