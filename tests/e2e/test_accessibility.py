@@ -3,10 +3,10 @@
 import pytest
 
 from actions.models import Action, ProgressUpdate
-from boards.services import board_pack_generate, board_pack_publish
+from boards.services import board_pack_publish
 from kpis.models import PlanImport, Term
 from kpis.plan_imports import plan_import_stage
-from tests.conftest import PLAN_WORKBOOK
+from tests.conftest import PLAN_WORKBOOK, generated_pack
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import (
     BoardFactory,
@@ -96,7 +96,7 @@ def test_the_board_pages_and_packs(page, axe, people, open_term):
     board.members.add(admin)
     meeting = MeetingFactory(board=board)
     pack = board_pack_publish(
-        pack=board_pack_generate(meeting=meeting, term=open_term, user=admin), user=admin
+        pack=generated_pack(meeting=meeting, term=open_term, user=admin), user=admin
     )
     sign_in(page, "admin")
     for url in [
