@@ -23,6 +23,10 @@ run: install system
 	$(DEV) $(PY) manage.py seed_demo
 	@echo
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo logins above."
+	@# The worker runs the queued jobs (imports, board packs, PDFs) beside the server, and
+	@# stops when the server does. It does not reload itself: restart after changing code.
+	$(DEV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # WeasyPrint (board-pack PDFs, bury_eis/pdf.py) loads Pango and HarfBuzz's subsetter from

@@ -29,8 +29,13 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from actions.models import Action  # noqa: E402
 from actions.selectors import reporting_terms, term_and_previous  # noqa: E402
-from boards.models import Meeting  # noqa: E402
-from boards.services import board_pack_generate, board_pack_pdf  # noqa: E402
+from boards.models import BoardPack, Meeting  # noqa: E402
+from boards.services import (  # noqa: E402
+    board_pack_generate,
+    board_pack_pdf,
+    board_pack_prepare,
+    board_pack_render,
+)
 from bury_eis.versioning import data_version_bump  # noqa: E402
 
 MIN_TOTAL_MS = 1000
@@ -101,7 +106,9 @@ def pack_timings(no_pdf: bool) -> None:
     admin = get_user_model().objects.get(username="admin")
     with transaction.atomic():
         start = time.perf_counter()
+        # The request queues the pack; the worker's half (board_pack_prepare) runs here.
         pack = board_pack_generate(meeting=meeting, term=term, user=admin)
+        board_pack_prepare(pack_id=pack.pk)
         generated = time.perf_counter() - start
         print(f"board pack, whole plan, {term.label}: generated in {generated:.2f} s")
         if not no_pdf:
@@ -110,9 +117,11 @@ def pack_timings(no_pdf: bool) -> None:
             import weasyprint  # noqa: F401
 
             loaded = time.perf_counter() - start
+            BoardPack.objects.filter(pk=pack.pk).update(pdf_state=BoardPack.PDFState.PENDING)
             start = time.perf_counter()
-            pdf = board_pack_pdf(pack=pack, public=False)
+            board_pack_render(pack_id=pack.pk, public=False)  # the worker's render job
             rendered = time.perf_counter() - start
+            pdf = board_pack_pdf(pack=BoardPack.objects.get(pk=pack.pk), public=False)
             print(
                 f"  PDF rendered in {rendered:.1f} s ({len(pdf):,} bytes); "
                 f"loading WeasyPrint first took {loaded:.1f} s"

@@ -57,6 +57,9 @@ def page_benchmarks(database_url: str, prefix: str) -> None:
             # A PDF of 9,500 action pages says nothing the 1x PDF does not.
             script("pages.py", url, *([] if scale == 1 else ["--no-pdf"]))
             script("termly_update.py", url)
+            heading(f"Requests that start long jobs, and the worker, at {scale}x, {vendor}")
+            # The import at its row limit is the same file at any scale: once is enough.
+            script("jobs.py", url, *(["--import-rows", "0"] if scale == 1 else ["--no-pdf"]))
 
 
 def postgres_benchmarks(database_url: str, prefix: str) -> None:
@@ -75,6 +78,8 @@ def postgres_benchmarks(database_url: str, prefix: str) -> None:
         script("load.py", url)
         print()
         script("concurrency.py", url)
+        print()
+        script("pdf_loop.py", url)
 
 
 def main() -> None:

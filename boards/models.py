@@ -69,12 +69,30 @@ class BoardPack(models.Model):
     new version and the old one stays readable. Publishing freezes a second copy,
     `public_content`, with small numbers suppressed and restricted notes removed,
     readable without signing in at an unguessable address.
+
+    A new version exists at once, `preparing`; the worker freezes its content (`ready`)
+    or records why it could not (`failed`). Each PDF (restricted and public) is rendered
+    once, by the worker, for whoever asks first, and kept: `pdf_state` and
+    `public_pdf_state` say where that stands, and the `_error` fields why one failed.
     """
+
+    class State(models.TextChoices):
+        PREPARING = "preparing", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    class PDFState(models.TextChoices):
+        NOT_REQUESTED = "not_requested", "Not asked for yet"
+        PENDING = "pending", "Being prepared"
+        RENDERED = "rendered", "Ready"
+        FAILED = "failed", "Failed"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="packs")
     version = models.PositiveIntegerField()
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="board_packs")
-    content = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREPARING)
+    error = models.TextField(blank=True, help_text="Why the pack could not be prepared.")
+    content = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -85,10 +103,18 @@ class BoardPack(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
-    # PDFs are rendered from the frozen content once, on first download, and kept:
-    # the content never changes, and a whole-plan PDF takes seconds to lay out.
+    # PDFs are rendered from the frozen content once, by the worker, and kept: the content
+    # never changes, and a whole-plan PDF takes far longer to lay out than a request may.
     pdf = models.BinaryField(null=True, blank=True, editable=False)
+    pdf_state = models.CharField(
+        max_length=15, choices=PDFState.choices, default=PDFState.NOT_REQUESTED
+    )
+    pdf_error = models.TextField(blank=True)
     public_pdf = models.BinaryField(null=True, blank=True, editable=False)
+    public_pdf_state = models.CharField(
+        max_length=15, choices=PDFState.choices, default=PDFState.NOT_REQUESTED
+    )
+    public_pdf_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["meeting", "-version"]
@@ -99,6 +125,10 @@ class BoardPack(models.Model):
                 | models.Q(public_content__isnull=False),
                 name="published_pack_has_public_content",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(state="ready") | models.Q(content__isnull=False),
+                name="ready_pack_has_content",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -107,6 +137,16 @@ class BoardPack(models.Model):
     @property
     def is_published(self) -> bool:
         return self.public_token is not None
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY
+
+    def pdf_status(self, *, public: bool) -> tuple[str, str]:
+        """The state of the restricted or public PDF, and why it failed if it did."""
+        if public:
+            return self.public_pdf_state, self.public_pdf_error
+        return self.pdf_state, self.pdf_error
 
 
 class FeedToken(models.Model):

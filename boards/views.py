@@ -21,10 +21,14 @@ from boards.selectors import Remit
 from boards.services import (
     board_pack_generate,
     board_pack_pdf,
+    board_pack_pdf_request,
+    board_pack_pdf_retry,
     board_pack_publish,
+    board_pack_retry,
     board_pack_withdraw,
 )
 from bury_eis.exports import XLSX_TYPE, download
+from bury_eis.progress import progress_context
 from bury_eis.roles import is_admin, role_required
 from bury_eis.versioning import data_version_seen_by
 from kpis.models import Term
@@ -101,9 +105,13 @@ def _meeting(pk: int) -> Meeting:
     return get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
 
 
+# The stored PDFs are read only when one is downloaded.
+PACKS = BoardPack.objects.select_related("meeting__board", "term").defer("pdf", "public_pdf")
+
+
 def _pack_for(request: HttpRequest, pk: int) -> BoardPack:
     """The pack, if the user may read its restricted version: admins and the board's members."""
-    pack = get_object_or_404(BoardPack.objects.select_related("meeting__board", "term"), pk=pk)
+    pack = get_object_or_404(PACKS, pk=pk)
     if not (
         is_admin(request.user) or pack.meeting.board.members.filter(pk=request.user.pk).exists()
     ):
@@ -112,9 +120,7 @@ def _pack_for(request: HttpRequest, pk: int) -> BoardPack:
 
 
 def _published(token: str) -> BoardPack:
-    return get_object_or_404(
-        BoardPack.objects.select_related("meeting__board", "term"), public_token=token
-    )
+    return get_object_or_404(PACKS, public_token=token)
 
 
 @role_required
@@ -122,14 +128,22 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A meeting with its pack versions; admins generate new versions here."""
     meeting = _meeting(pk)
     terms = [t for t in reporting_terms() if t.has_approved]
+    # The frozen content and PDFs can be megabytes each; the list needs none of them.
+    packs = list(
+        meeting.packs.select_related("term", "created_by").defer(
+            "content", "public_content", "pdf", "public_pdf"
+        )
+    )
+    preparing = any(p.state == BoardPack.State.PREPARING for p in packs)
     return render(
         request,
         "boards/meeting.html",
         {
             "meeting": meeting,
-            "packs": meeting.packs.select_related("term", "created_by"),
+            "packs": packs,
             "terms": terms,
             "can_generate": is_admin(request.user),
+            **progress_context(request, pending=preparing),
         },
     )
 
@@ -145,13 +159,33 @@ def pack_generate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose the term whose approved figures the pack should show.")
         return redirect("boards:meeting", pk=meeting.pk)
     pack = board_pack_generate(meeting=meeting, term=term, user=request.user)
-    messages.success(request, f"Board pack version {pack.version} generated.")
     return redirect("boards:pack", pk=pack.pk)
+
+
+@require_POST
+@role_required
+def pack_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Prepare a pack whose preparation failed again."""
+    if not is_admin(request.user):
+        raise PermissionDenied("Only admins generate board packs.")
+    if not board_pack_retry(pack=_pack_for(request, pk)):
+        messages.error(request, "Only a pack that failed can be prepared again.")
+    return redirect("boards:pack", pk=pk)
+
+
+def _not_ready(request: HttpRequest, pack: BoardPack) -> HttpResponse:
+    """A pack still being prepared (202, refreshing itself) or one that failed."""
+    preparing = pack.state == BoardPack.State.PREPARING
+    context = {"pack": pack, "can_retry": is_admin(request.user)}
+    context |= progress_context(request, pending=preparing)
+    return render(request, "boards/pack_preparing.html", context, status=202 if preparing else 200)
 
 
 @role_required
 def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pack = _pack_for(request, pk)
+    if not pack.is_ready:
+        return _not_ready(request, pack)
     return render(
         request,
         "boards/pack.html",
@@ -162,12 +196,39 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required
 def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     pack = _pack_for(request, pk)
-    return _pdf(pack, False, f"{_stem(pack)}-restricted.pdf")
+    if not pack.is_ready:
+        return _not_ready(request, pack)
+    return _pdf(request, pack, public=False)
+
+
+@require_POST
+@role_required
+def pack_pdf_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Render the restricted PDF again after its render failed."""
+    return _retry_pdf(request, pk, public=False)
+
+
+@require_POST
+@role_required
+def public_pdf_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Render the public PDF again after its render failed."""
+    return _retry_pdf(request, pk, public=True)
+
+
+def _retry_pdf(request: HttpRequest, pk: int, *, public: bool) -> HttpResponse:
+    if not is_admin(request.user):
+        raise PermissionDenied("Only admins can ask for a PDF to be made again.")
+    pack = _pack_for(request, pk)
+    if not board_pack_pdf_retry(pack=pack, public=public):
+        messages.error(request, "Only a PDF that failed can be made again.")
+    return redirect("boards:pack", pk=pk)
 
 
 @role_required
 def pack_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     pack = _pack_for(request, pk)
+    if not pack.is_ready:
+        return _not_ready(request, pack)
     return download(pack_workbook(pack.content), XLSX_TYPE, f"{_stem(pack)}-restricted.xlsx")
 
 
@@ -176,7 +237,11 @@ def pack_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def pack_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_admin(request.user):
         raise PermissionDenied("Only admins publish board packs.")
-    pack = board_pack_publish(pack=_pack_for(request, pk), user=request.user)
+    pack = _pack_for(request, pk)
+    if not pack.is_ready:
+        messages.error(request, "A pack can be published once it has been prepared.")
+        return redirect("boards:pack", pk=pack.pk)
+    board_pack_publish(pack=pack, user=request.user)
     messages.success(request, "The public version is published at the address shown below.")
     return redirect("boards:pack", pk=pack.pk)
 
@@ -200,8 +265,8 @@ def public_pack(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_not_required
 def public_pack_pdf(request: HttpRequest, token: str) -> HttpResponse:
-    pack = _published(token)
-    return _pdf(pack, True, f"{_stem(pack)}-public.pdf")
+    """The public PDF: never rendered in the request, however many ask for it."""
+    return _pdf(request, _published(token), public=True)
 
 
 @login_not_required
@@ -214,5 +279,29 @@ def _stem(pack: BoardPack) -> str:
     return f"{pack.meeting.board.slug}-{pack.meeting.date:%Y-%m-%d}-v{pack.version}"
 
 
-def _pdf(pack: BoardPack, public: bool, filename: str) -> HttpResponse:
-    return download(board_pack_pdf(pack=pack, public=public), "application/pdf", filename)
+def _pdf(request: HttpRequest, pack: BoardPack, *, public: bool) -> HttpResponse:
+    """The stored PDF; or, while the worker makes it, a page saying so (202) that refreshes
+    itself until it can offer the download; or why it could not be made."""
+    state = board_pack_pdf_request(pack=pack, public=public)
+    filename = f"{_stem(pack)}-{'public' if public else 'restricted'}.pdf"
+    rendered = state == BoardPack.PDFState.RENDERED
+    if rendered and request.GET.get("wait") != "1":
+        return download(board_pack_pdf(pack=pack, public=public), "application/pdf", filename)
+    pending = state == BoardPack.PDFState.PENDING
+    context = {
+        "pack": pack,
+        "public": public,
+        "state": state,
+        "error": pack.pdf_status(public=public)[1],
+        "filename": filename,
+        "download_url": request.path,
+        "retry_url": _pdf_retry_url(request, pack, public),
+    }
+    context |= progress_context(request, pending=pending, query={"wait": "1"})
+    return render(request, "boards/pack_pdf.html", context, status=202 if pending else 200)
+
+
+def _pdf_retry_url(request: HttpRequest, pack: BoardPack, public: bool) -> str:
+    if not is_admin(request.user):
+        return ""
+    return reverse("boards:public_pdf_retry" if public else "boards:pack_pdf_retry", args=[pack.pk])

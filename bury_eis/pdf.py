@@ -9,11 +9,8 @@ that resource.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import mimetypes
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin
@@ -35,27 +32,8 @@ def html_to_pdf(html: str) -> bytes:
     # system libraries are missing; the rest of the site must not need them.
     import weasyprint
 
-    with cyclic_gc_paused():
-        document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=static_url_fetcher())
-        return document.write_pdf()
-
-
-@contextlib.contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a burst of allocation, then restore it.
-
-    Laying out a whole-plan pack makes millions of short-lived objects; the collector
-    then keeps rescanning everything alive, which was a fifth of the render time
-    (bench/pages.py). Reference counting still frees what it can as usual; cycles made
-    meanwhile wait for the next collection once the collector is back on.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=static_url_fetcher())
+    return document.write_pdf()
 
 
 def static_url_fetcher() -> URLFetcher:

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "bury_eis",
     "actions",
     "kpis",
@@ -106,6 +108,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Work too long for a request (checking and applying uploaded workbooks, preparing board
+# packs, rendering PDFs) is queued in the database and run by `manage.py db_worker`, in
+# every mode: nothing else to run or secure, and jobs survive restarts and backups.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,64 +1,74 @@
-"""An admin's plan import as a reviewed change: upload and preview, then confirm and apply."""
+"""An admin's plan import through the staged-upload flow (kpis/staged_uploads.py): what is
+particular to a plan file is how it is read, previewed and applied."""
 
-import json
+from collections import Counter
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.utils import timezone
+from django_tasks import task
 
-from kpis.models import PlanImport
+from kpis.models import StagedUpload
 from kpis.plan_preview import plan_preview
 from kpis.plan_workbook import PlanFile, plan_file_read
 from kpis.services import ImportSummary, plan_import
+from kpis.staged_uploads import (
+    UploadKind,
+    staged_upload_apply,
+    staged_upload_check,
+    staged_upload_confirm,
+    staged_upload_now,
+    staged_upload_receive,
+)
+
+CHANGED = (
+    "The plan changed after this preview was made, so nothing was applied. "
+    "Upload the file again to see what it would change now."
+)
 
 
-class PlanChangedSincePreview(Exception):
-    """The plan in the database changed after the preview was made; preview again."""
+@task()
+def plan_import_check_job(upload_id: int) -> None:
+    """Read and check an uploaded plan and work out its preview."""
+    staged_upload_check(kind=PLAN, upload_id=upload_id)
 
 
-def _as_stored(preview: dict) -> dict:
-    """The preview as its JSON field gives it back (tuples become lists), to compare alike."""
-    return json.loads(json.dumps(preview, cls=DjangoJSONEncoder))
+@task()
+def plan_import_apply_job(upload_id: int) -> None:
+    """Apply a confirmed plan import, exactly as previewed."""
+    staged_upload_apply(kind=PLAN, upload_id=upload_id)
 
 
-def plan_import_stage(
-    *, data: bytes, name: str, user: AbstractBaseUser | None, plan_file: PlanFile | None = None
-) -> PlanImport:
-    """Check and read the file, work out its preview and keep both until it is confirmed.
-
-    `plan_file` is the file already read, if the caller has it. Raises
-    PlanFileError (nothing kept) when the file cannot be imported.
-    """
-    plan_file = plan_file or plan_file_read(data, name=name)
-    return PlanImport.objects.create(
-        file_name=name[:255],
-        checksum=plan_file.checksum,
-        content=data,
-        layout=plan_file.layout,
-        uploaded_by=user,
-        preview=plan_preview(plan_file.rows, plan_file.warnings),
-        warnings=plan_file.warnings,
-    )
+def _apply(file: PlanFile, upload: StagedUpload, preview: dict) -> tuple[dict, list[str]]:
+    summary = plan_import(rows=file.rows)
+    return dict(summary.counts), summary.warnings
 
 
-def plan_import_confirm(
-    *, staged: PlanImport, user: AbstractBaseUser | None, plan_file: PlanFile | None = None
-) -> ImportSummary:
-    """Apply a previewed import in one transaction, exactly as previewed, and record it.
+PLAN = UploadKind(
+    kind=StagedUpload.Kind.PLAN,
+    read=lambda data, name: plan_file_read(data, name=name),
+    preview=lambda file, upload: plan_preview(file.rows, file.warnings),
+    apply=_apply,
+    check_task=plan_import_check_job,
+    apply_task=plan_import_apply_job,
+    changed_message=CHANGED,
+    layout=lambda file: file.layout,
+)
 
-    The stored file is read again unless `plan_file` is that same file already read.
-    If the plan changed since the preview (another import, an admin edit), nothing is
-    applied and PlanChangedSincePreview is raised.
-    """
-    with transaction.atomic():
-        staged = PlanImport.objects.select_for_update().get(pk=staged.pk, applied_at__isnull=True)
-        if plan_file is None or plan_file.checksum != staged.checksum:
-            plan_file = plan_file_read(bytes(staged.content), name=staged.file_name)
-        if _as_stored(plan_preview(plan_file.rows, plan_file.warnings)) != staged.preview:
-            raise PlanChangedSincePreview
-        summary = plan_import(rows=plan_file.rows)
-        staged.counts = dict(summary.counts)
-        staged.applied_by, staged.applied_at, staged.content = user, timezone.now(), None
-        staged.save(update_fields=["counts", "applied_by", "applied_at", "content"])
-    return summary
+
+def plan_import_stage(*, data: bytes, name: str, user: AbstractBaseUser | None) -> StagedUpload:
+    """Keep an uploaded plan workbook and queue its check; the worker makes the preview."""
+    return staged_upload_receive(kind=PLAN, data=data, name=name, user=user)
+
+
+def plan_import_confirm(*, staged: StagedUpload, user: AbstractBaseUser) -> bool:
+    """Queue the apply of a previewed import; False if it was confirmed already."""
+    return staged_upload_confirm(kind=PLAN, upload=staged, user=user)
+
+
+def plan_import_now(
+    *, data: bytes, name: str, user: AbstractBaseUser | None, plan_file: PlanFile
+) -> tuple[StagedUpload, ImportSummary]:
+    """Check, preview and apply a plan file in this process, through the same steps as an
+    upload (for `manage.py import_plan`). `plan_file` is the file already read."""
+    staged = staged_upload_now(kind=PLAN, data=data, name=name, user=user, file=plan_file)
+    new_warnings = [w for w in staged.warnings if w not in plan_file.warnings]
+    return staged, ImportSummary(counts=Counter(staged.counts), warnings=new_warnings)

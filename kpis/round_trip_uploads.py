@@ -1,59 +1,76 @@
-"""An edited workbook as a reviewed change: upload and preview, then confirm and apply."""
-
-import json
-from datetime import date
+"""Figures from the Excel round trip through the staged-upload flow (kpis/staged_uploads.py):
+what is particular to them is how the workbook is read, previewed for its uploader and
+saved as drafts through the update page's rules."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
-from kpis.models import RoundTripUpload
+from kpis.models import StagedUpload
 from kpis.round_trip import RoundTripRefused, round_trip_apply, round_trip_preview
-from kpis.round_trip_read import round_trip_file_read
+from kpis.round_trip_read import RoundTripFile, round_trip_file_read
+from kpis.staged_uploads import (
+    ChangedSincePreview,
+    NotApplied,
+    UploadKind,
+    staged_upload_apply,
+    staged_upload_check,
+    staged_upload_confirm,
+    staged_upload_receive,
+)
+from kpis.updates import UpdateConflict, UpdateInvalid, UpdateNotAllowed
+
+CHANGED = (
+    "Figures or ratings in this file changed after the check was made, so nothing was "
+    "saved. Upload the file again to see what it would change now."
+)
 
 
-class ChangedSincePreview(Exception):
-    """What is stored changed after the preview was made; upload the file again."""
+@task()
+def round_trip_check_job(upload_id: int) -> None:
+    """Read an uploaded workbook and work out what it would change, for its uploader."""
+    staged_upload_check(kind=FIGURES, upload_id=upload_id)
 
 
-def _as_stored(preview: dict) -> dict:
-    """The preview as its JSON field gives it back, to compare like with like."""
-    return json.loads(json.dumps(preview, cls=DjangoJSONEncoder))
+@task()
+def round_trip_apply_job(upload_id: int) -> None:
+    """Save a confirmed upload's changes as drafts, exactly as previewed."""
+    staged_upload_apply(kind=FIGURES, upload_id=upload_id)
 
 
-def round_trip_stage(
-    *, data: bytes, name: str, user: AbstractBaseUser, today: date
-) -> RoundTripUpload:
-    """Check and read the workbook, work out what it would change, and keep both.
-
-    Raises PlanFileError (nothing kept) if the file cannot be read at all.
-    """
-    file = round_trip_file_read(data, name=name)
-    return RoundTripUpload.objects.create(
-        file_name=name[:255],
-        checksum=file.checksum,
-        content=data,
-        uploaded_by=user,
-        preview=_as_stored(round_trip_preview(file, user=user, today=today)),
-    )
+def _preview(file: RoundTripFile, upload: StagedUpload) -> dict:
+    # Worked out for the uploader, as of the day it runs: a term that locked since the
+    # check changes the preview, and then nothing is applied.
+    return round_trip_preview(file, user=upload.uploaded_by, today=timezone.localdate())
 
 
-def round_trip_confirm(*, staged: RoundTripUpload, user: AbstractBaseUser, today: date) -> int:
-    """Apply a previewed upload exactly as previewed, in one transaction; returns how many
-    updates changed. Raises ChangedSincePreview if anything it touches changed since,
-    RoundTripRefused if it has problems; then nothing is saved."""
-    with transaction.atomic():
-        staged = RoundTripUpload.objects.select_for_update().get(
-            pk=staged.pk, applied_at__isnull=True
-        )
-        file = round_trip_file_read(bytes(staged.content), name=staged.file_name)
-        preview = _as_stored(round_trip_preview(file, user=user, today=today))
-        if preview != staged.preview:
-            raise ChangedSincePreview
-        if preview["problems"]:
-            raise RoundTripRefused("The file has problems to fix first.")
-        changed = round_trip_apply(preview=preview, user=user)
-        staged.applied_at, staged.content = timezone.now(), None
-        staged.save(update_fields=["applied_at", "content"])
-    return changed
+def _apply(file: RoundTripFile, upload: StagedUpload, preview: dict) -> tuple[dict, list[str]]:
+    try:
+        changed = round_trip_apply(preview=preview, user=upload.uploaded_by)
+    except UpdateConflict:
+        raise ChangedSincePreview from None
+    except (RoundTripRefused, UpdateNotAllowed, UpdateInvalid) as refusal:
+        raise NotApplied(f"Nothing was saved: {refusal}") from None
+    return {"updates": changed}, []
+
+
+FIGURES = UploadKind(
+    kind=StagedUpload.Kind.FIGURES,
+    read=lambda data, name: round_trip_file_read(data, name=name),
+    preview=_preview,
+    apply=_apply,
+    check_task=round_trip_check_job,
+    apply_task=round_trip_apply_job,
+    changed_message=CHANGED,
+)
+
+
+def round_trip_stage(*, data: bytes, name: str, user: AbstractBaseUser) -> StagedUpload:
+    """Keep an edited workbook and queue its check; the worker makes the preview."""
+    return staged_upload_receive(kind=FIGURES, data=data, name=name, user=user)
+
+
+def round_trip_confirm(*, staged: StagedUpload, user: AbstractBaseUser) -> bool:
+    """Queue saving a previewed upload's changes; False if it was confirmed already.
+    Only its uploader may confirm it: the caller checks."""
+    return staged_upload_confirm(kind=FIGURES, upload=staged, user=user)

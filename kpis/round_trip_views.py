@@ -10,14 +10,13 @@ from django.views.decorators.http import require_POST
 
 from actions.models import Action
 from bury_eis.exports import XLSX_TYPE, download
+from bury_eis.progress import progress_context
 from bury_eis.roles import is_admin, role_required
-from kpis.models import RoundTripUpload
+from kpis.models import StagedUpload
 from kpis.plan_export import ExportScope, plan_export_bytes
-from kpis.plan_workbook import PlanFileError
-from kpis.round_trip import RoundTripRefused
-from kpis.round_trip_uploads import ChangedSincePreview, round_trip_confirm, round_trip_stage
+from kpis.round_trip_uploads import FIGURES, round_trip_confirm, round_trip_stage
 from kpis.selectors import actions_led_by
-from kpis.updates import UpdateConflict, UpdateNotAllowed
+from kpis.staged_uploads import staged_upload_retry
 
 
 def _can_upload(request: HttpRequest) -> bool:
@@ -27,8 +26,8 @@ def _can_upload(request: HttpRequest) -> bool:
 def _page(request: HttpRequest, problems: list[str] | None = None) -> HttpResponse:
     can_upload = _can_upload(request)
     recent = (
-        RoundTripUpload.objects.filter(uploaded_by=request.user).only(
-            "pk", "file_name", "uploaded_at", "applied_at"
+        StagedUpload.objects.filter(kind=StagedUpload.Kind.FIGURES, uploaded_by=request.user).only(
+            "pk", "file_name", "uploaded_at", "state"
         )[:10]
         if can_upload
         else []
@@ -77,18 +76,17 @@ def round_trip_upload(request: HttpRequest) -> HttpResponse:
     if upload.size > settings.PLAN_UPLOAD_MAX_BYTES:
         limit = settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024)
         return _page(request, [f"{upload.name} is larger than {limit} MB"])
-    try:
-        staged = round_trip_stage(
-            data=upload.read(), name=upload.name, user=request.user, today=timezone.localdate()
-        )
-    except PlanFileError as error:
-        return _page(request, error.problems)
+    staged = round_trip_stage(data=upload.read(), name=upload.name, user=request.user)
     return redirect("kpis:round_trip_preview", pk=staged.pk)
 
 
-def _staged(request: HttpRequest, pk: int) -> RoundTripUpload:
+def _staged(request: HttpRequest, pk: int) -> StagedUpload:
     """The upload, for the person who made it (or an admin); 404 if there is none."""
-    staged = get_object_or_404(RoundTripUpload.objects.select_related("uploaded_by"), pk=pk)
+    staged = get_object_or_404(
+        StagedUpload.objects.select_related("uploaded_by").defer("content"),
+        pk=pk,
+        kind=StagedUpload.Kind.FIGURES,
+    )
     if staged.uploaded_by_id != request.user.pk and not is_admin(request.user):
         raise PermissionDenied("Only the person who uploaded this file can see its changes.")
     return staged
@@ -96,6 +94,8 @@ def _staged(request: HttpRequest, pk: int) -> RoundTripUpload:
 
 @role_required
 def round_trip_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """An uploaded workbook as far as it has got: being checked, what it would change (to
+    confirm), what is wrong with it, being saved, saved, or why it failed."""
     staged = _staged(request, pk)
     return render(
         request,
@@ -104,6 +104,8 @@ def round_trip_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "staged": staged,
             "preview": staged.preview,
             "can_confirm": staged.uploaded_by_id == request.user.pk,
+            "is_admin": is_admin(request.user),
+            **progress_context(request, pending=staged.is_pending),
         },
     )
 
@@ -114,24 +116,18 @@ def round_trip_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     staged = _staged(request, pk)
     if staged.uploaded_by_id != request.user.pk:
         raise PermissionDenied("Only the person who uploaded this file can confirm it.")
-    if staged.applied_at is not None:
-        messages.error(request, "These changes were saved already.")
-        return redirect("kpis:round_trip_preview", pk=pk)
-    try:
-        count = round_trip_confirm(staged=staged, user=request.user, today=timezone.localdate())
-    except (ChangedSincePreview, UpdateConflict):
-        messages.error(
-            request,
-            "Figures or ratings in this file changed after the check was made, so nothing was "
-            "saved. Upload the file again to see what it would change now.",
-        )
-        return redirect("kpis:round_trip_start")
-    except (RoundTripRefused, UpdateNotAllowed) as refusal:
-        messages.error(request, f"Nothing was saved: {refusal}")
-        return redirect("kpis:round_trip_preview", pk=pk)
-    messages.success(
-        request,
-        f"Saved {count} update{'s' if count != 1 else ''} as drafts. Submit each for approval "
-        "from My actions when it is ready.",
-    )
+    if not round_trip_confirm(staged=staged, user=request.user):
+        messages.error(request, "These changes were confirmed already, or cannot be saved.")
+    return redirect("kpis:round_trip_preview", pk=pk)
+
+
+@require_POST
+@role_required
+def round_trip_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check a failed upload's file again from the start; its uploader confirms again."""
+    if not is_admin(request.user):
+        raise PermissionDenied("Only admins can try a failed upload again.")
+    staged = _staged(request, pk)
+    if not staged_upload_retry(kind=FIGURES, upload=staged):
+        messages.error(request, "Only an upload that failed can be tried again.")
     return redirect("kpis:round_trip_preview", pk=pk)

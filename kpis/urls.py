@@ -23,6 +23,7 @@ urlpatterns = [
     path(
         "plan/import/<int:pk>/confirm/", views.plan_import_confirm_view, name="plan_import_confirm"
     ),
+    path("plan/import/<int:pk>/retry/", views.plan_import_retry, name="plan_import_retry"),
     path("plan/excel/", round_trip_views.round_trip_start, name="round_trip_start"),
     path("plan/excel/plan.xlsx", round_trip_views.plan_export, name="plan_export"),
     path("plan/excel/upload/", round_trip_views.round_trip_upload, name="round_trip_upload"),
@@ -32,4 +33,5 @@ urlpatterns = [
         round_trip_views.round_trip_confirm_view,
         name="round_trip_confirm",
     ),
+    path("plan/excel/<int:pk>/retry/", round_trip_views.round_trip_retry, name="round_trip_retry"),
 ]

@@ -14,14 +14,15 @@ from actions import selectors as action_selectors
 from actions.models import NARRATIVE_MAX_LENGTH, Action, ChangeRecord, ProgressUpdate, UpdateStatus
 from actions.selectors import can_update
 from actions.views import term_list
+from bury_eis.progress import progress_context
 from bury_eis.roles import can_approve, is_admin, role_required
 from kpis import selectors
 from kpis.filters import KPIFilterSet
 from kpis.forms import KPIForm, NarrativeForm, kpi_initial
-from kpis.models import Cohort, PlanImport, Term
-from kpis.plan_imports import PlanChangedSincePreview, plan_import_confirm, plan_import_stage
+from kpis.models import Cohort, StagedUpload, Term
+from kpis.plan_imports import PLAN, plan_import_confirm, plan_import_stage
 from kpis.plan_template import plan_template_bytes
-from kpis.plan_workbook import PlanFileError
+from kpis.staged_uploads import staged_upload_retry
 from kpis.tables import KPITable
 from kpis.updates import (
     UpdateConflict,
@@ -341,7 +342,8 @@ def _admin_only(request: HttpRequest) -> None:
 
 
 def plan_import_start(request: HttpRequest) -> HttpResponse:
-    """Upload a plan workbook; what it would change is shown before anything is written."""
+    """Upload a plan workbook; the worker checks it and shows what it would change before
+    anything is written."""
     _admin_only(request)
     problems: list[str] = []
     if request.method == "POST":
@@ -352,19 +354,23 @@ def plan_import_start(request: HttpRequest) -> HttpResponse:
             limit = settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024)
             problems = [f"{upload.name} is larger than {limit} MB; the plan is far smaller"]
         else:
-            try:
-                staged = plan_import_stage(data=upload.read(), name=upload.name, user=request.user)
-            except PlanFileError as error:
-                problems = error.problems
-            else:
-                return redirect("kpis:plan_import_preview", pk=staged.pk)
-    recent = PlanImport.objects.filter(applied_at__isnull=False).select_related("applied_by")[:10]
+            staged = plan_import_stage(data=upload.read(), name=upload.name, user=request.user)
+            return redirect("kpis:plan_import_preview", pk=staged.pk)
+    recent = (
+        StagedUpload.objects.filter(kind=StagedUpload.Kind.PLAN)
+        .select_related("uploaded_by", "applied_by")
+        .defer("content", "preview")[:10]
+    )
     return render(
         request,
         "kpis/plan_import.html",
-        {"problems": problems, "recent": recent},
+        {"problems": problems, "recent": recent, "max_mb": _max_mb()},
         status=400 if problems else 200,
     )
+
+
+def _max_mb() -> int:
+    return settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024)
 
 
 def plan_import_template(request: HttpRequest) -> HttpResponse:
@@ -376,19 +382,25 @@ def plan_import_template(request: HttpRequest) -> HttpResponse:
 
 
 def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """An uploaded plan as far as it has got: being checked, its preview to confirm, what
+    is wrong with it, being saved, imported, or why it failed."""
     _admin_only(request)
     staged = get_object_or_404(
-        PlanImport.objects.select_related("uploaded_by", "applied_by"), pk=pk
+        StagedUpload.objects.select_related("uploaded_by", "applied_by").defer("content"),
+        pk=pk,
+        kind=StagedUpload.Kind.PLAN,
     )
     show_unchanged = request.GET.get("unchanged") == "1"
+    counts = staged.preview.get("counts")
     return render(
         request,
         "kpis/plan_import_preview.html",
         {
             "staged": staged,
             "preview": staged.preview,
-            "counts": _count_lines(staged.preview["counts"]),
+            "counts": _count_lines(counts) if counts is not None else [],
             "show_unchanged": show_unchanged,
+            **progress_context(request, pending=staged.is_pending),
         },
     )
 
@@ -396,20 +408,19 @@ def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     _admin_only(request)
-    staged = get_object_or_404(PlanImport, pk=pk)
-    if staged.applied_at is not None:
-        messages.error(request, "This import was applied already.")
-        return redirect("kpis:plan_import_preview", pk=pk)
-    try:
-        plan_import_confirm(staged=staged, user=request.user)
-    except PlanChangedSincePreview:
-        messages.error(
-            request,
-            "The plan changed after this preview was made, so nothing was "
-            "applied. Upload the file again to see what it would change now.",
-        )
-        return redirect("kpis:plan_import_start")
-    messages.success(request, f"{staged.file_name} was imported.")
+    staged = get_object_or_404(StagedUpload, pk=pk, kind=StagedUpload.Kind.PLAN)
+    if not plan_import_confirm(staged=staged, user=request.user):
+        messages.error(request, "This import was confirmed already, or cannot be applied.")
+    return redirect("kpis:plan_import_preview", pk=pk)
+
+
+@require_POST
+def plan_import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check a failed import's file again from the start, to be confirmed again."""
+    _admin_only(request)
+    staged = get_object_or_404(StagedUpload, pk=pk, kind=StagedUpload.Kind.PLAN)
+    if not staged_upload_retry(kind=PLAN, upload=staged):
+        messages.error(request, "Only an import that failed can be tried again.")
     return redirect("kpis:plan_import_preview", pk=pk)
 
 

@@ -1,5 +1,6 @@
 import importlib
 import io
+import signal
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +21,31 @@ def pytest_configure(config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run_tasks() -> int:
+    """Run every queued job with the real worker (`manage.py db_worker`), as production
+    does, until the queue is empty; returns how many jobs ran."""
+    from django_tasks_db.models import DBTaskResult
+
+    before = DBTaskResult.objects.exclude(status="READY").count()
+    # The worker takes over these signals to stop gracefully; give them back after.
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    handlers = {sig: signal.getsignal(sig) for sig in signals}
+    try:
+        call_command(
+            "db_worker",
+            "--batch",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval=0",
+            stdout=io.StringIO(),
+            verbosity=0,
+        )
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    return DBTaskResult.objects.exclude(status="READY").count() - before
 
 
 def restore_reference_data() -> None:
@@ -132,3 +158,13 @@ def led_action(lead):
         polarity="higher_better",
     )
     return action
+
+
+def generated_pack(*, meeting, term, user):
+    """A board pack generated as an admin does, and prepared by the worker."""
+    from boards.services import board_pack_generate
+
+    pack = board_pack_generate(meeting=meeting, term=term, user=user)
+    run_tasks()
+    pack.refresh_from_db()
+    return pack

@@ -151,6 +151,8 @@ READ_ONLY = {
     "axes.AccessAttempt",
     "axes.AccessLog",
     "axes.AccessFailureLog",
+    # The worker's job results (django-tasks-db): read-only in its own admin.
+    "django_tasks_database.DBTaskResult",
 }
 # Granted once, never changed: granting reopens an update through its service.
 ADD_ONLY = {"actions.TermException"}

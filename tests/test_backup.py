@@ -6,9 +6,10 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from boards.services import board_pack_generate, board_pack_publish
+from boards.services import board_pack_publish
 from bury_eis.audit import audit_record
 from kpis.plan_imports import plan_import_stage
+from tests.conftest import generated_pack
 from tests.factories import (
     ActionFactory,
     BoardFactory,
@@ -40,7 +41,7 @@ def some_of_everything() -> None:
     update = ProgressUpdateFactory(action=value.kpi.action, term=value.term)
     board = BoardFactory()
     board.members.add(UserFactory(username="member", role="Board member"))
-    pack = board_pack_generate(meeting=MeetingFactory(board=board), term=value.term, user=admin)
+    pack = generated_pack(meeting=MeetingFactory(board=board), term=value.term, user=admin)
     board_pack_publish(pack=pack, user=admin)
     row = [1, "INCLUSIVE", 1, "All Settings", "1.1(z)", "Building a culture", "i", "% safe"]
     plan_import_stage(data=workbook_bytes([row]), name="plan.xlsx", user=admin)

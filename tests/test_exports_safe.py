@@ -12,9 +12,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from boards.services import board_pack_generate, board_pack_publish
+from boards.services import board_pack_publish
 from bury_eis.exports import FORMULA_STARTS, neutralise
 from kpis.models import Cohort
+from tests.conftest import generated_pack
 from tests.factories import (
     ActionFactory,
     BoardFactory,
@@ -60,7 +61,7 @@ def hostile_plan(open_term):
             evidence_of_impact=payload,
         )
     Cohort.objects.filter(code="ehcp").update(name="=EHCP")
-    pack = board_pack_generate(
+    pack = generated_pack(
         meeting=MeetingFactory(board=board, title="=Meeting"), term=open_term, user=admin
     )
     board_pack_publish(pack=pack, user=admin)

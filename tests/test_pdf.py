@@ -1,7 +1,6 @@
 """Board-pack PDFs: WeasyPrint renders our HTML and may fetch only our static files."""
 
 import contextlib
-import gc
 import re
 import zlib
 from pathlib import Path
@@ -182,41 +181,6 @@ def test_refused_resources_are_skipped_and_the_pdf_still_renders(caplog):
     assert any("http://example.com/x.png" in message for message in refused)
     assert any("file:///etc/passwd" in message for message in refused)
     assert any("https://example.com/evil.css" in message for message in refused)
-
-
-def test_the_cyclic_collector_is_off_while_weasyprint_renders_and_back_on_after(monkeypatch):
-    fetches = []
-    real = pdf.static_file_for_url
-
-    def noting_collector_state(url):  # WeasyPrint calls the fetcher mid-render
-        fetches.append((url.rsplit("/", 1)[-1], gc.isenabled()))
-        return real(url)
-
-    monkeypatch.setattr(pdf, "static_file_for_url", noting_collector_state)
-    html = '<link rel="stylesheet" href="/static/css/pack-print.css"><h1>Actions</h1>' + "".join(
-        f"<p>Action {n}: on track.</p>" for n in range(400)
-    )
-
-    data = pdf.html_to_pdf(html)
-
-    assert data.startswith(b"%PDF-")
-    assert fetches == [("pack-print.css", False)]
-    assert gc.isenabled()
-
-
-def test_the_collector_comes_back_on_after_an_error_and_stays_off_if_it_was_off():
-    with pytest.raises(RuntimeError), pdf.cyclic_gc_paused():
-        assert not gc.isenabled()
-        raise RuntimeError("render failed")
-    assert gc.isenabled()
-
-    gc.disable()
-    try:
-        with pdf.cyclic_gc_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
 
 
 def test_pack_tables_keep_every_heading_inside_its_column():

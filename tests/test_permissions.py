@@ -16,8 +16,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from boards.services import board_pack_generate, board_pack_publish
+from boards.services import board_pack_publish
 from kpis.plan_imports import plan_import_stage
+from tests.conftest import generated_pack
 from tests.factories import (
     ActionFactory,
     BoardFactory,
@@ -109,7 +110,7 @@ def world(db) -> World:
     board = BoardFactory(slug="education-board")
     board.members.add(users["board member"])
     meeting = MeetingFactory(board=board, date=date(2026, 3, 17))
-    pack = board_pack_generate(meeting=meeting, term=term, user=users["admin"])
+    pack = generated_pack(meeting=meeting, term=term, user=users["admin"])
     board_pack_publish(pack=pack, user=users["admin"])
     row = [1, "INCLUSIVE", 1, "All Settings", "1.1(a)", "Building a culture", "i", "% safe"]
     staged = plan_import_stage(data=workbook_bytes([row]), name="plan.xlsx", user=users["admin"])
@@ -126,8 +127,11 @@ def _round_trip(users: dict) -> dict:
     today = timezone.localdate()
     scope = ExportScope(Action.objects.all(), "The whole plan", users["lead"])
     data = plan_export_bytes(scope, today)
-    staged = round_trip_stage(data=data, name="plan.xlsx", user=users["lead"], today=today)
-    return {"kpis:round_trip_preview": staged.pk, "kpis:round_trip_confirm": staged.pk}
+    staged = round_trip_stage(data=data, name="plan.xlsx", user=users["lead"])
+    return dict.fromkeys(ROUND_TRIP_URLS, staged.pk)
+
+
+ROUND_TRIP_URLS = ("kpis:round_trip_preview", "kpis:round_trip_confirm", "kpis:round_trip_retry")
 
 
 def _feed_token(users: dict) -> dict:
@@ -150,6 +154,7 @@ PK_OF = {
     "kpis:return": "update",
     "kpis:plan_import_preview": "staged",
     "kpis:plan_import_confirm": "staged",
+    "kpis:plan_import_retry": "staged",
     "boards:meeting": "meeting",
     "boards:pack_generate": "meeting",
 }
@@ -234,6 +239,7 @@ FEED = (401, 401, 401, 401, 401)  # a bearer token, never a signed-in session
 NOT_ALLOWED = (405, 405, 405, 405, 405)
 ADMIN_SITE = (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200)  # is_staff: admins only
 PACK_READERS = (LOGIN, 403, 403, 200, 200)  # the board's members and admins
+PDF_READERS = (LOGIN, 403, 403, 202, 202)
 LEADS = (LOGIN, 200, 403, 403, 200)  # those who lead the action, and admins
 
 # GET-only function views answer a POST as they answer a GET (Django's default); CSRF
@@ -262,6 +268,8 @@ MATRIX: dict[str, dict[str, tuple]] = {
     "kpis:plan_import_template": {"GET": ADMINS, "POST": ADMINS},
     "kpis:plan_import_preview": {"GET": ADMINS, "POST": ADMINS},
     "kpis:plan_import_confirm": {"GET": POST_ONLY, "POST": ADMIN_ACT},
+    # Only a failed job is tried again; for anything else the admin is told so.
+    "kpis:plan_import_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     # The plan and its figures in Excel: every role downloads (approved figures, plus a
     # lead's own); officers who lead an action and admins upload; an upload's preview is
     # its uploader's (and admins'), and only its uploader confirms it.
@@ -273,18 +281,24 @@ MATRIX: dict[str, dict[str, tuple]] = {
         "POST": (LOGIN, 200, 403, 403, 200),
     },
     "kpis:round_trip_confirm": {"GET": POST_ONLY, "POST": (LOGIN, MOVED, 403, 403, 403)},
+    "kpis:round_trip_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     "boards:board_export": {"GET": READERS, "POST": READERS},
     "boards:list": {"GET": READERS, "POST": READERS},
     "boards:dashboard": {"GET": READERS, "POST": READERS},
     "boards:meeting": {"GET": READERS, "POST": READERS},
     "boards:pack_generate": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     "boards:pack": {"GET": PACK_READERS, "POST": PACK_READERS},
-    "boards:pack_pdf": {"GET": PACK_READERS, "POST": PACK_READERS},
+    "boards:pack_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
+    # The first request queues the PDF and everyone gets the progress page (202) until
+    # the worker has made it.
+    "boards:pack_pdf": {"GET": PDF_READERS, "POST": PDF_READERS},
+    "boards:pack_pdf_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
+    "boards:public_pdf_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     "boards:pack_xlsx": {"GET": PACK_READERS, "POST": PACK_READERS},
     "boards:pack_publish": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     "boards:pack_withdraw": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     "boards:public_pack": {"GET": PUBLIC, "POST": PUBLIC},
-    "boards:public_pack_pdf": {"GET": PUBLIC, "POST": PUBLIC},
+    "boards:public_pack_pdf": {"GET": (202,) * 5, "POST": (202,) * 5},
     "boards:public_pack_xlsx": {"GET": PUBLIC, "POST": PUBLIC},
     "boards:feed_openapi": {"GET": PUBLIC, "POST": NOT_ALLOWED},
     "boards:feed_json": {"GET": FEED, "POST": NOT_ALLOWED},

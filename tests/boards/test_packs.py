@@ -9,13 +9,12 @@ from openpyxl import load_workbook
 
 from boards.models import BoardPack
 from boards.services import (
-    board_pack_generate,
-    board_pack_pdf,
     board_pack_publish,
     board_pack_withdraw,
 )
 from boards.suppression import public_content, suppress_point
 from kpis.models import Cohort
+from tests.conftest import generated_pack, run_tasks
 from tests.factories import (
     ActionFactory,
     KPIFactory,
@@ -64,7 +63,7 @@ def member(meeting):
 
 
 def test_a_pack_freezes_the_figures_as_generated(meeting, term, admin):
-    pack = board_pack_generate(meeting=meeting, term=term, user=admin)
+    pack = generated_pack(meeting=meeting, term=term, user=admin)
     ProgressUpdateFactory._meta.model.objects.update(rating="green", next_steps="All fine")
     pack.refresh_from_db()
     item = pack.content["dashboard"]["exceptions"][0]
@@ -73,9 +72,9 @@ def test_a_pack_freezes_the_figures_as_generated(meeting, term, admin):
 
 
 def test_regenerating_makes_a_new_version_and_keeps_the_old(meeting, term, admin):
-    first = board_pack_generate(meeting=meeting, term=term, user=admin)
+    first = generated_pack(meeting=meeting, term=term, user=admin)
     ProgressUpdateFactory._meta.model.objects.update(rating="green")
-    second = board_pack_generate(meeting=meeting, term=term, user=admin)
+    second = generated_pack(meeting=meeting, term=term, user=admin)
     assert (first.version, second.version) == (1, 2)
     first.refresh_from_db()
     assert first.content["dashboard"]["exception_count"] == 1
@@ -96,7 +95,7 @@ def test_small_counts_and_percentages_from_them_are_suppressed():
 
 
 def test_the_public_copy_hides_restricted_notes_and_leaves_the_pack_alone(meeting, term, admin):
-    pack = board_pack_generate(meeting=meeting, term=term, user=admin)
+    pack = generated_pack(meeting=meeting, term=term, user=admin)
     public = public_content(pack.content, 5)
     action = public["actions"][0]
     assert action["risks"] == "" and public["dashboard"]["exceptions"][0]["risks"] == ""
@@ -109,7 +108,7 @@ def test_the_public_copy_hides_restricted_notes_and_leaves_the_pack_alone(meetin
 
 def test_suppressed_figures_show_as_c_in_the_public_page_and_workbook(client, meeting, term, admin):
     pack = board_pack_publish(
-        pack=board_pack_generate(meeting=meeting, term=term, user=admin), user=admin
+        pack=generated_pack(meeting=meeting, term=term, user=admin), user=admin
     )
     page = client.get(reverse("boards:public_pack", args=[pack.public_token])).content.decode()
     assert "[c]" in page and "fewer than 5" in page
@@ -122,7 +121,7 @@ def test_suppressed_figures_show_as_c_in_the_public_page_and_workbook(client, me
 
 
 def test_the_public_address_works_only_while_published(client, meeting, term, admin):
-    pack = board_pack_generate(meeting=meeting, term=term, user=admin)
+    pack = generated_pack(meeting=meeting, term=term, user=admin)
     board_pack_publish(pack=pack, user=admin)
     token = pack.public_token
     assert len(token) >= 40
@@ -135,14 +134,14 @@ def test_the_public_address_works_only_while_published(client, meeting, term, ad
 
 def test_publishing_twice_keeps_the_address_and_copy(meeting, term, admin):
     pack = board_pack_publish(
-        pack=board_pack_generate(meeting=meeting, term=term, user=admin), user=admin
+        pack=generated_pack(meeting=meeting, term=term, user=admin), user=admin
     )
     token = pack.public_token
     assert board_pack_publish(pack=pack, user=admin).public_token == token
 
 
 def test_restricted_packs_are_for_the_boards_members_and_admins(client, meeting, term, admin):
-    pack = board_pack_generate(meeting=meeting, term=term, user=admin)
+    pack = generated_pack(meeting=meeting, term=term, user=admin)
     url = reverse("boards:pack", args=[pack.pk])
     assert client.get(url).status_code == 302
     client.force_login(UserFactory(username="outsider", role="Board member"))
@@ -160,7 +159,7 @@ def test_restricted_packs_are_for_the_boards_members_and_admins(client, meeting,
 
 
 def test_only_admins_generate_publish_and_withdraw(client, meeting, term, member, admin):
-    pack = board_pack_generate(meeting=meeting, term=term, user=admin)
+    pack = generated_pack(meeting=meeting, term=term, user=admin)
     client.force_login(member)
     generate = reverse("boards:pack_generate", args=[meeting.pk])
     assert client.post(generate, {"term": term.pk}).status_code == 403
@@ -171,6 +170,7 @@ def test_only_admins_generate_publish_and_withdraw(client, meeting, term, member
     response = client.post(generate, {"term": term.pk})
     new = BoardPack.objects.get(meeting=meeting, version=2)
     assert response["Location"] == reverse("boards:pack", args=[new.pk])
+    run_tasks()
     client.post(reverse("boards:pack_publish", args=[new.pk]))
     new.refresh_from_db()
     assert new.is_published and new.published_by == admin
@@ -184,7 +184,7 @@ def test_generating_without_a_term_explains_what_is_missing(client, meeting, adm
 
 
 def test_meeting_page_lists_versions_and_offers_generation_to_admins(client, meeting, term, admin):
-    board_pack_generate(meeting=meeting, term=term, user=admin)
+    generated_pack(meeting=meeting, term=term, user=admin)
     client.force_login(admin)
     page = client.get(reverse("boards:meeting", args=[meeting.pk])).content.decode()
     assert "Version 1" in page and "Generate board pack" in page
@@ -194,27 +194,32 @@ def test_meeting_page_lists_versions_and_offers_generation_to_admins(client, mee
 
 
 def test_pack_downloads_as_pdf_and_excel(client, meeting, term, member, admin):
-    pack = board_pack_generate(meeting=meeting, term=term, user=admin)
+    pack = generated_pack(meeting=meeting, term=term, user=admin)
     client.force_login(member)
-    pdf = client.get(reverse("boards:pack_pdf", args=[pack.pk]))
+    url = reverse("boards:pack_pdf", args=[pack.pk])
+    waiting = client.get(url)
+    assert waiting.status_code == 202 and "Preparing the PDF" in waiting.content.decode()
+    assert run_tasks() == 1
+    pdf = client.get(url)
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
     pack.refresh_from_db()
-    assert bytes(pack.pdf) == pdf.content  # kept: the content never changes
+    assert bytes(pack.pdf) == pdf.content and pack.pdf_state == "rendered"  # kept
     workbook = client.get(reverse("boards:pack_xlsx", args=[pack.pk]))
     sheets = load_workbook(io.BytesIO(workbook.content)).sheetnames
     assert sheets == ["Cover", "Ratings", "Red and Amber", "Actions", "KPI figures"]
 
 
-def test_a_stored_pdf_is_served_without_rendering_again(meeting, term, admin, monkeypatch):
-    pack = board_pack_generate(meeting=meeting, term=term, user=admin)
-    BoardPack.objects.filter(pk=pack.pk).update(pdf=b"%PDF-stored")
-    pack.refresh_from_db()
-    assert board_pack_pdf(pack=pack, public=False) == b"%PDF-stored"
+def test_a_stored_pdf_is_served_without_rendering_again(client, meeting, term, admin):
+    pack = generated_pack(meeting=meeting, term=term, user=admin)
+    BoardPack.objects.filter(pk=pack.pk).update(pdf=b"%PDF-stored", pdf_state="rendered")
+    client.force_login(admin)
+    assert client.get(reverse("boards:pack_pdf", args=[pack.pk])).content == b"%PDF-stored"
+    assert run_tasks() == 0
 
 
 def test_pack_cells_are_neutralised_against_formulas(client, meeting, term, member, admin):
     ProgressUpdateFactory._meta.model.objects.update(next_steps='=HYPERLINK("http://x")')
-    pack = board_pack_generate(meeting=meeting, term=term, user=admin)
+    pack = generated_pack(meeting=meeting, term=term, user=admin)
     client.force_login(member)
     response = client.get(reverse("boards:pack_xlsx", args=[pack.pk]))
     sheet = load_workbook(io.BytesIO(response.content))["Red and Amber"]
@@ -224,6 +229,6 @@ def test_pack_cells_are_neutralised_against_formulas(client, meeting, term, memb
 def test_breakdown_cohorts_and_gaps_are_in_the_pack(meeting, term, admin):
     kpi = KPIFactory._meta.model.objects.get(ref="iii")
     KPIValueFactory(kpi=kpi, term=term, value=80, cohort=Cohort.objects.exclude(code="all")[0])
-    pack = board_pack_generate(meeting=meeting, term=term, user=admin)
+    pack = generated_pack(meeting=meeting, term=term, user=admin)
     trend = pack.content["actions"][0]["kpis"][2]
     assert trend["cohorts"][0]["points"][0]["value"] == 80

@@ -3,11 +3,17 @@
 import pytest
 
 from actions.models import Action, ProgressUpdate
+from boards.models import BoardPack
 from boards.services import board_pack_generate, board_pack_publish
-from kpis.models import PlanImport, Term
-from kpis.plan_imports import plan_import_stage
-from tests.conftest import PLAN_WORKBOOK
-from tests.e2e.conftest import assert_accessible, assert_accessible_at_both_widths, sign_in
+from kpis.models import StagedUpload
+from kpis.plan_imports import plan_import_confirm, plan_import_stage
+from tests.conftest import PLAN_WORKBOOK, generated_pack, run_tasks
+from tests.e2e.conftest import (
+    assert_accessible,
+    assert_accessible_at_both_widths,
+    assert_progress_page_accessible,
+    sign_in,
+)
 from tests.factories import (
     BoardFactory,
     KPIValueFactory,
@@ -86,14 +92,35 @@ def test_the_approval_pages(page, axe, people, open_term):
     assert_accessible_at_both_widths(axe, page)
 
 
-def test_the_import_pages(page, axe, people):
+def test_the_import_pages_in_every_state_at_both_widths(page, axe, people):
+    """Upload, checking, preview, refused, saving, imported and failed."""
     sign_in(page, "admin")
     page.goto("/plan/import/")
-    assert_accessible(axe, page)
+    assert_accessible_at_both_widths(axe, page)
     staged = plan_import_stage(data=PLAN_WORKBOOK.read_bytes(), name="plan.xlsx", user=None)
-    page.goto(f"/plan/import/{staged.pk}/?unchanged=1")
-    assert_accessible(axe, page)
-    assert PlanImport.objects.count() >= 1 and Term.objects.exists()
+    url = f"/plan/import/{staged.pk}/"
+    assert_progress_page_accessible(axe, page, url)  # being checked
+    refused = plan_import_stage(data=b"a,b\n1,2\n", name="notes.xlsx", user=None)
+    run_tasks()
+    page.goto(f"{url}?unchanged=1")
+    assert page.get_by_role("heading", name="Check what will change").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    page.goto(f"/plan/import/{refused.pk}/")
+    assert page.get_by_text("The file was not imported").first.is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    staged.refresh_from_db()
+    plan_import_confirm(staged=staged, user=None)
+    assert_progress_page_accessible(axe, page, url)  # being saved
+    run_tasks()
+    page.goto(url)
+    assert page.get_by_role("heading", name="Imported").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    StagedUpload.objects.filter(pk=staged.pk).update(state="failed", error="A fault (OSError).")
+    page.goto(url)
+    assert page.get_by_role("button", name="Check the file again").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    page.goto("/plan/import/")  # the list of uploads, each with its state
+    assert_accessible_at_both_widths(axe, page)
 
 
 def test_the_board_pages_and_packs(page, axe, people, open_term):
@@ -105,7 +132,7 @@ def test_the_board_pages_and_packs(page, axe, people, open_term):
     board.members.add(admin)
     meeting = MeetingFactory(board=board)
     pack = board_pack_publish(
-        pack=board_pack_generate(meeting=meeting, term=open_term, user=admin), user=admin
+        pack=generated_pack(meeting=meeting, term=open_term, user=admin), user=admin
     )
     sign_in(page, "admin")
     for url in [
@@ -123,6 +150,35 @@ def test_the_board_pages_and_packs(page, axe, people, open_term):
     assert_accessible(axe, page)
 
 
+def test_the_pack_and_pdf_progress_pages_at_both_widths(page, axe, people, open_term):
+    """A pack being prepared or failed, and a PDF being made, ready or failed."""
+    admin = UserFactory(username="admin")
+    board = BoardFactory(name="Education Board", slug="education-board")
+    meeting = MeetingFactory(board=board)
+    pack = board_pack_generate(meeting=meeting, term=open_term, user=admin)
+    sign_in(page, "admin")
+    assert_progress_page_accessible(axe, page, f"/packs/{pack.pk}/")
+    assert_progress_page_accessible(axe, page, f"/meetings/{meeting.pk}/")
+    BoardPack.objects.filter(pk=pack.pk).update(state="failed", error="A fault (KeyError).")
+    page.goto(f"/packs/{pack.pk}/")
+    assert page.get_by_role("button", name="Prepare the pack again").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    BoardPack.objects.filter(pk=pack.pk).update(state="preparing", error="")
+    run_tasks()
+    assert_progress_page_accessible(axe, page, f"/packs/{pack.pk}/pdf/")
+    run_tasks()
+    page.goto(f"/packs/{pack.pk}/pdf/?wait=1")
+    assert page.get_by_role("heading", name="The PDF is ready").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    BoardPack.objects.filter(pk=pack.pk).update(pdf_state="failed", pdf_error="A fault.")
+    page.goto(f"/packs/{pack.pk}/pdf/")
+    assert page.get_by_role("button", name="Make the PDF again").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    page.goto(f"/packs/{pack.pk}/")  # the admin's notice of the failed PDF
+    assert page.get_by_role("button", name="Make the restricted PDF again").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+
+
 def test_the_feed_token_page_empty_with_errors_and_with_a_token_issued(page, axe, people):
     sign_in(page, "admin")
     page.goto("/feed/tokens/")
@@ -137,28 +193,51 @@ def test_the_feed_token_page_empty_with_errors_and_with_a_token_issued(page, axe
     assert_accessible(axe, page)
 
 
-def test_the_excel_pages_with_an_error_and_a_preview(page, axe, people, open_term, tmp_path):
+def test_the_excel_pages_in_every_state_at_both_widths(page, axe, people, open_term, tmp_path):
     from kpis.plan_export import VALUES_SHEET, ExportScope, plan_export_bytes
     from tests.kpis.test_round_trip import edit, headline
 
     sign_in(page, "lead")
     page.goto("/plan/excel/")
-    assert_accessible(axe, page)
+    assert_accessible_at_both_widths(axe, page)
+    page.get_by_role("button", name="Check the file").click()  # no file chosen
+    assert page.get_by_text("The file was not read").is_visible()
+    assert_accessible_at_both_widths(axe, page)
     bad = tmp_path / "notes.xlsx"
     bad.write_text("a,b\n1,2\n")
+    page.goto("/plan/excel/")
     page.get_by_label("Edited workbook").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_text("The file was not read").is_visible()
-    assert_accessible(axe, page)
+    refused_url = page.url
+    assert_progress_page_accessible(axe, page, refused_url)  # being checked
+    run_tasks()
+    page.goto(refused_url)
+    assert page.get_by_role("heading", name="The file cannot be saved").is_visible()
+    assert_accessible_at_both_widths(axe, page)
     lead = people.leads.get()
     data = plan_export_bytes(
         ExportScope(Action.objects.filter(pk=people.pk), "x", lead), open_term.start_date
     )
-    row = headline(open_term, people, "i")
     edited = tmp_path / "plan.xlsx"
+    row = headline(open_term, people, "i")
     edited.write_bytes(edit(data, VALUES_SHEET, row, {"Value": 170, "Data period": "2025/26"}))
     page.goto("/plan/excel/")
     page.get_by_label("Edited workbook").set_input_files(str(edited))
     page.get_by_role("button", name="Check the file").click()
+    run_tasks()
+    page.goto(page.url.split("?")[0])
     assert page.get_by_role("heading", name="Check what will change").is_visible()
-    assert_accessible(axe, page)
+    assert_accessible_at_both_widths(axe, page)
+    page.get_by_role("button", name="Confirm and save as drafts").click()
+    assert_progress_page_accessible(axe, page, page.url.split("?")[0])  # being saved
+    run_tasks()
+    page.goto(page.url.split("?")[0])
+    assert page.get_by_text("Saved 1 update as drafts.").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    upload = StagedUpload.objects.filter(kind="figures").latest("pk")
+    StagedUpload.objects.filter(pk=upload.pk).update(state="failed", error="A fault (OSError).")
+    page.goto(f"/plan/excel/{upload.pk}/")
+    assert page.get_by_role("heading", name="The upload failed").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    page.goto("/plan/excel/")  # the list of uploads, each with its state
+    assert_accessible_at_both_widths(axe, page)

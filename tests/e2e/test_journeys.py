@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from actions.models import Action, ProgressUpdate
 from kpis.models import Cohort
-from tests.conftest import PLAN_WORKBOOK
+from tests.conftest import PLAN_WORKBOOK, run_tasks
 from tests.e2e.conftest import assert_accessible_at_both_widths, sign_in, sign_out
 from tests.factories import (
     BoardFactory,
@@ -19,6 +19,8 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+# Long enough for a progress page's own refresh (every 3 s) to show what the worker did.
+REFRESHED = 15_000
 
 
 @pytest.fixture
@@ -194,11 +196,18 @@ def test_an_admin_imports_a_workbook_through_preview_and_confirm(page, gld_actio
     page.get_by_role("link", name="Import plan").click()
     page.get_by_label("Plan workbook").set_input_files(str(PLAN_WORKBOOK))
     page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="We are checking your file")).to_be_visible()
+    page.get_by_role("link", name="Stop refreshing this page").click()
+    run_tasks()  # the worker checks the file
+    page.get_by_role("button", name="Check again").click()
     expect(page.get_by_role("heading", name="Check what will change")).to_be_visible()
     expect(page.get_by_text("Actions: 0 created, 0 changed, 95 unchanged")).to_be_visible()
     page.get_by_role("button", name="Confirm and import").click()
-    expect(page.get_by_text("delivery_plan.xlsx was imported.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Saving the changes")).to_be_visible()
+    run_tasks()  # the worker applies it; the page refreshes itself to show so
+    expect(page.get_by_text("delivery_plan.xlsx was imported.")).to_be_visible(timeout=REFRESHED)
     expect(page.get_by_role("heading", name="Imported")).to_be_visible()
+    expect(page.locator('meta[http-equiv="refresh"]')).to_have_count(0)
 
 
 def test_an_admin_generates_and_publishes_a_pack_that_the_public_can_read(
@@ -221,8 +230,10 @@ def test_an_admin_generates_and_publishes_a_pack_that_the_public_can_read(
     page.get_by_role("link", name="Generate a pack for 17 March 2026").click()
     page.get_by_label("Show figures approved for").select_option(label=open_term.label)
     page.get_by_role("button", name="Generate board pack").click()
-    expect(page.get_by_text("Board pack version 1 generated.")).to_be_visible()
-    expect(page.get_by_text("Two key staff on long-term absence").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Preparing the board pack")).to_be_visible()
+    run_tasks()  # the worker freezes the pack; its page refreshes itself to show it
+    risk = page.get_by_text("Two key staff on long-term absence").first
+    expect(risk).to_be_visible(timeout=REFRESHED)
     page.get_by_role("button", name="Publish the public version").click()
     public_url = page.locator(".govuk-inset-text a").get_attribute("href")
     sign_out(page)
@@ -230,6 +241,13 @@ def test_an_admin_generates_and_publishes_a_pack_that_the_public_can_read(
     expect(page.get_by_text("Public version", exact=True)).to_be_visible()
     expect(page.get_by_text("1.2(a)").first).to_be_visible()
     expect(page.get_by_text("Two key staff on long-term absence")).to_have_count(0)
+    page.get_by_role("link", name="PDF").click()
+    expect(page.get_by_role("heading", name="Preparing the PDF")).to_be_visible()
+    run_tasks()  # the worker renders it once
+    expect(page.get_by_role("heading", name="The PDF is ready")).to_be_visible(timeout=REFRESHED)
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(r"^Download .*-public\.pdf$")).click()
+    assert download.value.path().read_bytes().startswith(b"%PDF-")
 
 
 def test_a_board_member_finds_the_red_kpis_downloads_them_and_opens_one(
@@ -270,11 +288,16 @@ def test_a_lead_fills_in_the_term_in_excel_and_uploads_it_through_a_preview(
     edited.write_bytes(edit(data, VALUES_SHEET, row, {"Value": 66.4, "Data period": "2025/26"}))
     page.get_by_label("Edited workbook").set_input_files(str(edited))
     page.get_by_role("button", name="Check the file").click()
-    expect(page.get_by_role("heading", name="Check what will change")).to_be_visible()
+    expect(page.get_by_role("heading", name="We are checking your file")).to_be_visible()
+    run_tasks()
+    heading = page.get_by_role("heading", name="Check what will change")
+    expect(heading).to_be_visible(timeout=REFRESHED)
     expect(page.get_by_role("rowheader", name="(iii) value")).to_be_visible()
     expect(page.get_by_text("Led by Hannah Clarke")).to_be_visible()
     page.get_by_role("button", name="Confirm and save as drafts").click()
-    expect(page.get_by_text("Saved 1 update as drafts.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Saving the changes")).to_be_visible()
+    run_tasks()
+    expect(page.get_by_text("Saved 1 update as drafts.")).to_be_visible(timeout=REFRESHED)
     value = KPIValue.objects.get(kpi__action=gld_action, kpi__ref="iii", cohort__code="all")
     assert value.value == Decimal("66.4")
     assert ProgressUpdate.objects.get(action=gld_action, term=open_term).status == "draft"

@@ -4,7 +4,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page
 
-from boards.services import board_pack_generate, board_pack_publish
+from boards.services import board_pack_publish
+from tests.conftest import generated_pack
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import (
     ActionFactory,
@@ -40,7 +41,7 @@ def site(open_term) -> dict:
     board = BoardFactory(slug="education-board")
     board.members.add(admin)
     meeting = MeetingFactory(board=board)
-    pack = board_pack_generate(meeting=meeting, term=open_term, user=admin)
+    pack = generated_pack(meeting=meeting, term=open_term, user=admin)
     board_pack_publish(pack=pack, user=admin)
     return {"action": action, "term": open_term, "board": board, "meeting": meeting, "pack": pack}
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from actions.models import Action
-from kpis.models import KPI, KPIValue, PlanImport
-from kpis.plan_imports import PlanChangedSincePreview, plan_import_confirm, plan_import_stage
+from kpis.models import KPI, KPIValue, StagedUpload
+from kpis.plan_imports import plan_import_confirm, plan_import_stage
 from kpis.plan_preview import word_diff
-from tests.conftest import PLAN_WORKBOOK
+from tests.conftest import PLAN_WORKBOOK, run_tasks
 from tests.factories import KPIValueFactory, ProgressUpdateFactory, TermFactory, UserFactory
 from tests.workbooks import workbook_bytes
 
@@ -27,8 +27,20 @@ def plan_without(*codes: str, reword: dict | None = None) -> bytes:
     return workbook_bytes(body, header)
 
 
-def stage(data: bytes, user=None) -> PlanImport:
-    return plan_import_stage(data=data, name="plan.xlsx", user=user)
+def stage(data: bytes, user=None) -> StagedUpload:
+    """Upload the file and let the worker check it."""
+    staged = plan_import_stage(data=data, name="plan.xlsx", user=user)
+    run_tasks()
+    staged.refresh_from_db()
+    return staged
+
+
+def confirm(staged: StagedUpload, user=None) -> StagedUpload:
+    """Confirm the previewed import and let the worker apply it."""
+    assert plan_import_confirm(staged=staged, user=user)
+    run_tasks()
+    staged.refresh_from_db()
+    return staged
 
 
 @pytest.fixture
@@ -52,15 +64,15 @@ def test_the_preview_writes_nothing_and_counts_everything(db):
     assert staged.preview["counts"] == {"actions created": 95, "KPIs created": 541}
     assert not Action.objects.exists()
     assert staged.applied_at is None and staged.checksum and staged.layout == "template"
+    assert staged.state == "ready"
 
 
 def test_confirming_applies_exactly_the_preview_and_records_it(db, admin_user):
-    staged = stage(PLAN_WORKBOOK.read_bytes(), admin_user)
-    summary = plan_import_confirm(staged=staged, user=admin_user)
-    staged.refresh_from_db()
+    staged = confirm(stage(PLAN_WORKBOOK.read_bytes(), admin_user), admin_user)
     assert (Action.objects.count(), KPI.objects.count()) == (95, 541)
-    assert staged.applied_by == admin_user and staged.applied_at is not None
-    assert staged.counts["actions created"] == 95 and summary.counts["KPIs created"] == 541
+    assert staged.state == "applied" and staged.applied_by == admin_user
+    assert staged.applied_at is not None
+    assert staged.counts["actions created"] == 95 and staged.counts["KPIs created"] == 541
     assert staged.content is None  # the file is not kept once applied
 
 
@@ -74,7 +86,7 @@ def test_changed_wording_is_shown_word_by_word_and_values_stay_attached(imported
     )
     change = next(k for k in entry["kpis"] if k["ref"] == "ii")["changes"][0]
     assert change["field"] == "KPI" and ("+", "who") in [tuple(p) for p in change["diff"]]
-    plan_import_confirm(staged=staged, user=None)
+    confirm(staged)
     kpi.refresh_from_db()
     assert kpi.text == new_text and KPIValue.objects.get(pk=value.pk).kpi == kpi
 
@@ -85,7 +97,7 @@ def test_missing_actions_are_retired_if_anything_was_recorded_else_deleted(impor
     states = {a["code"]: a["state"] for c in staged.preview["commitments"] for a in c["actions"]}
     assert (states["1.1(a)"], states["1.1(b)"]) == ("retired", "deleted")
     assert staged.preview["counts"]["actions retired"] == 1
-    plan_import_confirm(staged=staged, user=None)
+    confirm(staged)
     imported.refresh_from_db()
     assert imported.is_retired and imported.updates.count() == 1
     assert not imported.kpis.filter(retired_at__isnull=True).exists()
@@ -94,7 +106,7 @@ def test_missing_actions_are_retired_if_anything_was_recorded_else_deleted(impor
 
 def test_a_retired_action_is_shown_as_retired_and_left_out_of_lists(client, imported):
     KPIValueFactory(kpi=imported.kpis.first(), term=TermFactory())
-    plan_import_confirm(staged=stage(plan_without("1.1(a)")), user=None)
+    confirm(stage(plan_without("1.1(a)")))
     client.force_login(UserFactory(role="Board member"))
     assert (
         "was retired from the plan"
@@ -105,13 +117,13 @@ def test_a_retired_action_is_shown_as_retired_and_left_out_of_lists(client, impo
 
 def test_a_retired_action_that_comes_back_is_restored(imported):
     ProgressUpdateFactory(action=imported, term=TermFactory())
-    plan_import_confirm(staged=stage(plan_without("1.1(a)")), user=None)
+    confirm(stage(plan_without("1.1(a)")))
     staged = stage(PLAN_WORKBOOK.read_bytes())
     entry = next(
         a for c in staged.preview["commitments"] for a in c["actions"] if a["code"] == "1.1(a)"
     )
     assert entry["state"] == "changed" and entry["changes"][0]["field"] == "Retired"
-    plan_import_confirm(staged=staged, user=None)
+    confirm(staged)
     imported.refresh_from_db()
     assert not imported.is_retired
     assert not imported.kpis.filter(retired_at__isnull=False).exists()
@@ -123,7 +135,7 @@ def test_a_missing_kpi_with_values_is_retired_and_one_without_is_deleted(importe
     keep = [r for r in rows[1:] if not (r[5] == "1.1(b)" and r[9] in ("iii", "iv"))]
     action = Action.objects.get(code="1.1(b)")
     KPIValueFactory(kpi=action.kpis.get(ref="iii"), term=TermFactory())
-    plan_import_confirm(staged=stage(workbook_bytes(keep, rows[0])), user=None)
+    confirm(stage(workbook_bytes(keep, rows[0])))
     assert action.kpis.get(ref="iii").retired_at is not None
     assert not action.kpis.filter(ref="iv").exists()
 
@@ -131,11 +143,11 @@ def test_a_missing_kpi_with_values_is_retired_and_one_without_is_deleted(importe
 def test_a_confirm_after_the_plan_changed_applies_nothing(imported):
     staged = stage(plan_without("1.1(b)"))
     Action.objects.filter(code="1.1(c)").update(text="Edited in the admin meanwhile")
-    with pytest.raises(PlanChangedSincePreview):
-        plan_import_confirm(staged=staged, user=None)
+    staged = confirm(staged)
     assert Action.objects.filter(code="1.1(b)").exists()
-    staged.refresh_from_db()
-    assert staged.applied_at is None
+    assert staged.state == "failed" and staged.applied_at is None
+    assert staged.error.startswith("The plan changed after this preview was made")
+    assert staged.content is not None  # kept, so it can be checked again
 
 
 def test_a_formula_is_kept_as_text_with_a_warning(db):
@@ -143,15 +155,16 @@ def test_a_formula_is_kept_as_text_with_a_warning(db):
         [[1, "INCLUSIVE", 1, "All Settings", "1.1(a)", "Do it", "i", "=SUM(A1:A3)"]]
     )
     staged = stage(data)
-    plan_import_confirm(staged=staged, user=None)
+    confirm(staged)
     assert KPI.objects.get().text == "'=SUM(A1:A3)"
     assert 'row 2, column "KPI": a formula was kept as text' in staged.warnings[0]
 
 
 def test_too_many_rows_are_refused(db, settings):
     settings.PLAN_IMPORT_MAX_ROWS = 10
-    with pytest.raises(Exception, match="the most an import takes is 10"):
-        stage(PLAN_WORKBOOK.read_bytes())
+    staged = stage(PLAN_WORKBOOK.read_bytes())
+    assert staged.state == "refused" and staged.content is None
+    assert any("the most an import takes is 10" in p for p in staged.problems)
 
 
 def test_the_command_prints_the_same_preview(imported, tmp_path: Path):
@@ -162,9 +175,10 @@ def test_the_command_prints_the_same_preview(imported, tmp_path: Path):
     assert "1.1(b): deleted" in out.getvalue() and "Dry run" in out.getvalue()
     assert Action.objects.filter(code="1.1(b)").exists()
     call_command("import_plan", str(path), stdout=io.StringIO())
-    latest = PlanImport.objects.latest("uploaded_at")
+    latest = StagedUpload.objects.filter(kind="plan").latest("uploaded_at")
     assert (latest.file_name, latest.applied_by) == ("plan.xlsx", None)
     assert latest.applied_at is not None and not Action.objects.filter(code="1.1(b)").exists()
+    assert latest.state == "applied" and latest.content is None
 
 
 # The pages
@@ -190,38 +204,53 @@ def test_only_admins_can_import(client, db):
     assert not Action.objects.exists()
 
 
+REFRESH = '<meta http-equiv="refresh" content="3">'
+
+
 def test_upload_preview_and_confirm_in_the_browser_facing_views(admin_client):
     upload = io.BytesIO(PLAN_WORKBOOK.read_bytes())
     upload.name = "delivery_plan.xlsx"
     response = admin_client.post(reverse("kpis:plan_import_start"), {"file": upload})
-    staged = PlanImport.objects.get()
+    staged = StagedUpload.objects.get()
     assert response["Location"] == reverse("kpis:plan_import_preview", args=[staged.pk])
+    assert staged.state == "received" and staged.preview == {}  # nothing read in the request
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "We are checking your file" in page and REFRESH in page and "Check again" in page
+    assert run_tasks() == 1
     page = admin_client.get(response["Location"]).content.decode()
     assert "Actions: 95 created" in page and "Confirm and import" in page
-    assert "5. SUFFICIENT &amp; SUSTAINABLE" in page
+    assert "5. SUFFICIENT &amp; SUSTAINABLE" in page and REFRESH not in page
     assert not Action.objects.exists()
     response = admin_client.post(reverse("kpis:plan_import_confirm", args=[staged.pk]))
-    assert response.status_code == 302 and Action.objects.count() == 95
+    assert response.status_code == 302 and not Action.objects.exists()  # queued, not applied
     page = admin_client.get(response["Location"]).content.decode()
-    assert "Applied" in page and "Confirm and import" not in page
+    assert "Saving the changes" in page and REFRESH in page
     again = admin_client.post(reverse("kpis:plan_import_confirm", args=[staged.pk]))
-    assert again.status_code == 302 and Action.objects.count() == 95
+    assert again.status_code == 302
+    assert run_tasks() == 1  # confirming twice queued one apply
+    assert Action.objects.count() == 95
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "delivery_plan.xlsx was imported." in page and "Imported" in page
+    assert "Confirm and import" not in page and REFRESH not in page
 
 
-def test_a_bad_upload_is_refused_with_its_reasons_and_nothing_kept(admin_client):
+def test_a_bad_upload_is_refused_with_its_reasons_and_the_file_not_kept(admin_client):
     upload = io.BytesIO(b"Commitment,Action\n1,Do things\n")
     upload.name = "plan.xlsx"
     response = admin_client.post(reverse("kpis:plan_import_start"), {"file": upload})
-    page = response.content.decode()
-    assert response.status_code == 400
+    run_tasks()
+    staged = StagedUpload.objects.get()
+    assert staged.state == "refused" and staged.content is None and staged.problems
+    page = admin_client.get(response["Location"]).content.decode()
     assert "The file was not imported" in page and "plan.xlsx" in page
-    assert not PlanImport.objects.exists()
+    assert "looks like a CSV" in page and REFRESH not in page
+    assert not Action.objects.exists()
 
 
 def test_imports_made_on_the_command_line_are_listed(admin_client, plan):
     page = admin_client.get(reverse("kpis:plan_import_start")).content.decode()
     assert "delivery_plan.xlsx" in page and "Command line" in page
-    staged = PlanImport.objects.get()
+    staged = StagedUpload.objects.get()
     assert (
         "the command line"
         in admin_client.get(reverse("kpis:plan_import_preview", args=[staged.pk])).content.decode()
@@ -262,7 +291,7 @@ def test_the_plan_as_published_imports_to_the_same_plan_as_the_template(db, tmp_
     staged = stage(path.read_bytes())
     assert staged.layout == "published"
     assert staged.preview["counts"] == {"actions created": 95, "KPIs created": 541}
-    plan_import_confirm(staged=staged, user=None)
+    confirm(staged)
     again = stage(PLAN_WORKBOOK.read_bytes())
     assert again.preview["counts"] == {"actions unchanged": 95, "KPIs unchanged": 541}
 
@@ -281,7 +310,7 @@ def test_codes_refs_and_codes_are_matched_after_normalising_text(db):
     data = workbook_bytes(
         [row, ["１", "INCLUSIVE", 1, "All Settings", "1.1(a)", "Do it", " i\u00a0", "% x"]]
     )
-    plan_import_confirm(staged=stage(data), user=None)
+    confirm(stage(data))
     assert sorted(KPI.objects.values_list("action__code", "ref")) == [
         ("1.1(a)", "i"),
         ("1.1(a)", "ii"),

@@ -9,11 +9,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from actions.models import Action, ChangeRecord, ProgressUpdate, TermException
-from kpis.models import KPIValue, RoundTripUpload
+from kpis.models import KPIValue, StagedUpload
 from kpis.plan_export import RATINGS_SHEET, VALUES_SHEET, ExportScope, plan_export_bytes
-from kpis.round_trip import RoundTripRefused
-from kpis.round_trip_uploads import ChangedSincePreview, round_trip_confirm, round_trip_stage
+from kpis.round_trip_uploads import round_trip_confirm, round_trip_stage
 from kpis.updates import KPIEntry, UpdateConflict, progress_update_save
+from tests.conftest import run_tasks
 from tests.factories import KPIValueFactory, ProgressUpdateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,12 +42,26 @@ def edit(data: bytes, sheet: str, match: dict, changes: dict) -> bytes:
     return buffer.getvalue()
 
 
-def stage(data: bytes, user) -> RoundTripUpload:
-    return round_trip_stage(data=data, name="plan.xlsx", user=user, today=timezone.localdate())
+def stage(data: bytes, user) -> StagedUpload:
+    """Upload the workbook and let the worker check it."""
+    staged = round_trip_stage(data=data, name="plan.xlsx", user=user)
+    run_tasks()
+    staged.refresh_from_db()
+    return staged
 
 
-def confirm(staged, user) -> int:
-    return round_trip_confirm(staged=staged, user=user, today=timezone.localdate())
+def confirm(staged, user) -> StagedUpload:
+    """Confirm the previewed changes and let the worker save them."""
+    assert round_trip_confirm(staged=staged, user=user)
+    run_tasks()
+    staged.refresh_from_db()
+    return staged
+
+
+def saved(staged: StagedUpload) -> int:
+    """How many updates the confirmed upload changed; it must have been applied."""
+    assert staged.state == "applied", staged.error
+    return staged.counts["updates"]
 
 
 def headline(term, action, ref="i", group="All pupils") -> dict:
@@ -69,7 +83,7 @@ def test_an_unedited_workbook_changes_nothing(lead, led_action, open_term):
     )
     staged = stage(export(lead), lead)
     assert staged.preview["groups"] == [] and staged.preview["problems"] == []
-    assert confirm(staged, lead) == 0
+    assert saved(confirm(staged, lead)) == 0
     assert not ChangeRecord.objects.exists()
 
 
@@ -106,7 +120,7 @@ def test_a_lead_fills_in_this_term_and_only_that_changes(lead, led_action, open_
     assert all(
         c["where"].startswith('Sheet "') and ", column " in c["where"] for c in group["changes"]
     )
-    assert confirm(staged, lead) == 1
+    assert saved(confirm(staged, lead)) == 1
     update = ProgressUpdate.objects.get(action=led_action, term=open_term)
     assert (update.status, update.rating, update.progress) == ("draft", "green", "On track")
     values = {v.cohort.code: v for v in KPIValue.objects.filter(term=open_term)}
@@ -115,7 +129,7 @@ def test_a_lead_fills_in_this_term_and_only_that_changes(lead, led_action, open_
     assert set(KPIValue.objects.values_list("kpi__ref", flat=True)) == {"i"}
     history = set(ChangeRecord.objects.values_list("field", flat=True))
     assert {"(i) value", "(i) Disadvantaged value", "Rating", "Progress narrative"} <= history
-    assert RoundTripUpload.objects.get().content is None
+    assert StagedUpload.objects.get().content is None
 
 
 def test_nothing_is_saved_before_confirming(lead, led_action, open_term):
@@ -154,7 +168,7 @@ def test_existing_figures_not_edited_stay_as_they_were(lead, led_action, open_te
     data = edit(export(lead), VALUES_SHEET, headline(open_term, led_action), {"Numerator": 32})
     staged = stage(data, lead)
     assert [c["field"] for c in staged.preview["groups"][0]["changes"]] == ["(i) numerator"]
-    confirm(staged, lead)
+    saved(confirm(staged, lead))
     value.refresh_from_db()
     assert (value.numerator, value.denominator, value.value, value.cohort_size) == (32, 40, 80, 40)
     assert value.comparisons.get().value == 70
@@ -173,9 +187,9 @@ def test_an_update_not_led_by_the_uploader_is_refused(led_action, open_term):
     [problem] = staged.preview["problems"]
     assert problem.startswith('Sheet "Values", row ') and 'column "Data period"' in problem
     assert "you do not lead 1.2(a) (its leads: Hannah Clarke)" in problem
-    with pytest.raises(RoundTripRefused):
-        confirm(staged, other)
-    assert not KPIValue.objects.exists()
+    assert staged.state == "refused" and staged.problems == [problem]
+    assert not round_trip_confirm(staged=staged, user=other)  # nothing to confirm
+    assert run_tasks() == 0 and not KPIValue.objects.exists()
 
 
 def test_an_admin_may_change_any_action(admin_user, led_action, open_term):
@@ -187,7 +201,7 @@ def test_an_admin_may_change_any_action(admin_user, led_action, open_term):
     )
     staged = stage(data, admin_user)
     assert staged.preview["problems"] == []
-    confirm(staged, admin_user)
+    saved(confirm(staged, admin_user))
     assert ProgressUpdate.objects.get().rating == "blue"
 
 
@@ -209,7 +223,7 @@ def test_a_locked_term_is_refused_unless_an_exception_is_open(
     )
     staged = stage(data, lead)
     assert staged.preview["problems"] == []
-    confirm(staged, lead)
+    saved(confirm(staged, lead))
     assert KPIValue.objects.get().value == 70
 
 
@@ -354,8 +368,8 @@ def test_a_save_in_between_is_not_overwritten(lead, led_action, open_term):
         entries=[KPIEntry(kpi=kpi, value=60, data_period="2025/26")],
         version=0,
     )
-    with pytest.raises(ChangedSincePreview):
-        confirm(staged, lead)
+    staged = confirm(staged, lead)
+    assert staged.state == "failed" and "changed after the check was made" in staged.error
     assert KPIValue.objects.get().value == 60
 
 
@@ -390,10 +404,10 @@ def test_confirming_is_all_or_nothing(lead, led_action, open_term, monkeypatch):
         return real(**kwargs)
 
     monkeypatch.setattr(round_trip, "progress_update_save", second_conflicts)
-    with pytest.raises(UpdateConflict):
-        confirm(staged, lead)
+    staged = confirm(staged, lead)
+    assert staged.state == "failed" and "nothing was saved" in staged.error
     assert not ProgressUpdate.objects.exists() and not ChangeRecord.objects.exists()
-    assert RoundTripUpload.objects.get().applied_at is None
+    assert StagedUpload.objects.get().applied_at is None
 
 
 # --- Nothing an officer enters is altered, lost or shown to the wrong person ---------------
@@ -524,7 +538,7 @@ def test_a_download_uploaded_unchanged_changes_nothing(
     staged = stage(export(user, actions), user)
     assert staged.preview["problems"] == []
     assert staged.preview["groups"] == []
-    assert confirm(staged, user) == 0
+    assert saved(confirm(staged, user)) == 0
     assert (list(KPIValue.objects.values()), list(ProgressUpdate.objects.values())) == before
     assert not ChangeRecord.objects.exists()
     if user == lead and actions.filter(leads__isnull=False).exclude(leads=lead).exists():
@@ -541,7 +555,7 @@ def test_a_blank_never_deletes_what_the_uploader_was_not_shown(lead, other_leads
     )
     staged = stage(data, lead)
     assert staged.preview["problems"] == []
-    assert confirm(staged, lead) == 1
+    assert saved(confirm(staged, lead)) == 1
     draft = ProgressUpdate.objects.get(action=other_leads_work["draft"])
     assert (draft.progress, draft.risks) == ("SECRET progress", "SECRET risk")
     assert KPIValue.objects.filter(note="SECRET note").count() == 3

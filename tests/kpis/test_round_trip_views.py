@@ -7,9 +7,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from actions.models import ProgressUpdate
-from kpis.models import KPIValue, RoundTripUpload
+from kpis.models import KPIValue, StagedUpload
 from kpis.plan_export import RATINGS_SHEET, VALUE_COLUMNS, VALUES_SHEET
 from kpis.plan_template import SHEET_NAME
+from tests.conftest import run_tasks
 from tests.factories import (
     BoardFactory,
     KPIValueFactory,
@@ -35,9 +36,10 @@ def admin_client_eis(client, admin_user):
 
 
 def upload(client, data: bytes, name: str = "plan.xlsx"):
-    return client.post(
-        reverse("kpis:round_trip_upload"), {"file": io.BytesIO(data) and _file(data, name)}
-    )
+    """Upload the workbook and let the worker check it."""
+    response = client.post(reverse("kpis:round_trip_upload"), {"file": _file(data, name)})
+    run_tasks()
+    return response
 
 
 def _file(data: bytes, name: str):
@@ -95,7 +97,7 @@ def test_the_preview_is_for_its_uploader_only(lead_client, lead, led_action, ope
         {"Progress": "x"},
     )
     response = upload(lead_client, data)
-    pk = RoundTripUpload.objects.get().pk
+    pk = StagedUpload.objects.get().pk
     assert response.status_code == 302 and response["Location"] == f"/plan/excel/{pk}/"
     other = UserFactory(username="other-lead", role="Officer")
     client.force_login(other)
@@ -117,7 +119,7 @@ def test_an_admin_may_read_but_not_confirm_someone_elses_upload(
             {"Progress": "x"},
         ),
     )
-    pk = RoundTripUpload.objects.get().pk
+    pk = StagedUpload.objects.get().pk
     client.force_login(admin_user)
     page = client.get(f"/plan/excel/{pk}/")
     assert page.status_code == 200 and "Confirm and save" not in page.content.decode()
@@ -148,11 +150,28 @@ def test_upload_preview_confirm(lead_client, lead, led_action, open_term):
         and "Confirm and save" in text
     )
     done = lead_client.post(response["Location"] + "confirm/")
-    assert done.status_code == 302
+    assert done.status_code == 302 and not KPIValue.objects.exists()  # queued, not saved
+    assert "Saving the changes" in lead_client.get(done["Location"]).content.decode()
+    run_tasks()
     assert KPIValue.objects.get().value == 71
     assert "Saved 1 update as drafts" in lead_client.get(done["Location"]).content.decode()
     again = lead_client.post(response["Location"] + "confirm/", follow=True)
-    assert "saved already" in again.content.decode()
+    assert "confirmed already" in again.content.decode()
+
+
+def test_the_page_refreshes_itself_only_while_a_job_is_pending(
+    lead_client, lead, led_action, open_term
+):
+    data = edit(export(lead), VALUES_SHEET, headline(open_term, led_action), {"Value": 71})
+    response = lead_client.post(reverse("kpis:round_trip_upload"), {"file": _file(data, "a.xlsx")})
+    waiting = lead_client.get(response["Location"]).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in waiting
+    assert "We are checking your file" in waiting and "Waiting to be checked" in waiting
+    stopped = lead_client.get(response["Location"] + "?refresh=off").content.decode()
+    assert 'http-equiv="refresh"' not in stopped and "Check again" in stopped
+    run_tasks()
+    checked = lead_client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' not in checked and "Check again" not in checked
 
 
 def test_problems_hide_the_confirm_button(lead_client, lead, led_action, open_term):
@@ -169,20 +188,19 @@ def test_problems_hide_the_confirm_button(lead_client, lead, led_action, open_te
 
 def test_an_unreadable_file_is_refused_with_the_reason(lead_client, led_action):
     response = upload(lead_client, b"a,b,c\n1,2,3\n", "plan.xlsx")
-    assert response.status_code == 400
-    assert "looks like a CSV" in response.content.decode()
-    assert 'aria-describedby="file-hint file-error"' in response.content.decode()
-    assert not RoundTripUpload.objects.exists()
+    page = lead_client.get(response["Location"]).content.decode()
+    assert "looks like a CSV" in page and "The file cannot be saved" in page
+    assert "Confirm and save" not in page
+    staged = StagedUpload.objects.get()
+    assert staged.state == "refused" and staged.content is None
 
 
 def test_a_workbook_without_the_sheets_is_refused(lead_client, led_action):
     from tests.workbooks import workbook_bytes
 
     response = upload(lead_client, workbook_bytes([]))
-    assert (
-        response.status_code == 400
-        and "has no &quot;Values&quot; or &quot;Ratings&quot; sheet" in response.content.decode()
-    )
+    page = lead_client.get(response["Location"]).content.decode()
+    assert "has no &quot;Values&quot; or &quot;Ratings&quot; sheet" in page
 
 
 def test_no_file_says_so(lead_client, led_action):
@@ -200,7 +218,8 @@ def test_a_preview_costs_the_same_queries_at_any_size(
         {"Value": 71, "Data period": "x"},
     )
     url = upload(lead_client, data)["Location"]
-    with django_assert_num_queries(5):
+    # The session, the user, the upload and the user's permissions.
+    with django_assert_num_queries(4):
         lead_client.get(url)
 
 

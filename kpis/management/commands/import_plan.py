@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bury_eis.versioning import data_version_bump
-from kpis.plan_imports import plan_import_confirm, plan_import_stage
+from kpis.models import StagedUpload
+from kpis.plan_imports import plan_import_now
 from kpis.plan_preview import plan_preview, preview_lines
 from kpis.plan_workbook import PlanFileError, plan_file_read
 from kpis.services import plan_import
@@ -40,10 +40,13 @@ class Command(BaseCommand):
                 f"({len(plan_file.rows)} KPI rows, {plan_file.layout} layout)"
             )
         else:
-            staged = plan_import_stage(data=data, name=path.name, user=None, plan_file=plan_file)
+            staged, summary = plan_import_now(
+                data=data, name=path.name, user=None, plan_file=plan_file
+            )
+            if staged.state != StagedUpload.State.APPLIED:
+                reason = staged.error or "\n".join(staged.problems)
+                raise CommandError(f"{path.name} was not imported; nothing was changed.\n{reason}")
             self._print(preview_lines(staged.preview))
-            summary = plan_import_confirm(staged=staged, user=None, plan_file=plan_file)
-            data_version_bump()
             self.stdout.write(
                 f"Imported: {path.name} ({len(plan_file.rows)} KPI rows, {plan_file.layout} layout)"
             )

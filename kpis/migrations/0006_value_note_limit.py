@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kpis", "0004_round_trip_uploads"),
+        ("kpis", "0005_staged_uploads"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
