@@ -2,7 +2,8 @@
 
 Django's SecurityMiddleware already sends X-Content-Type-Options, Referrer-Policy and
 Cross-Origin-Opener-Policy, and XFrameOptionsMiddleware denies framing; this module adds
-the Content-Security-Policy, the idle limit on sessions and the sign-in lock-out page.
+the Content-Security-Policy and the idle limit on sessions (the sign-in lock-out is in
+bury_eis/lockout.py).
 """
 
 import time
@@ -11,9 +12,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 # Session keys, as seconds since the epoch: when the person signed in, and when they were
@@ -95,16 +94,3 @@ def session_refresh(request: HttpRequest) -> HttpResponse:
     """
     request.session[SEEN_AT] = int(time.time())
     return HttpResponse(status=204)
-
-
-def locked_out(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
-) -> HttpResponse:
-    """The sign-in page saying the account is locked for a while (django-axes calls this)."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(
-        request,
-        "registration/login.html",
-        {"form": AuthenticationForm(request), "locked_out_minutes": minutes},
-        status=429,
-    )
