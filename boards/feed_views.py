@@ -104,7 +104,6 @@ def _answer(request: HttpRequest, resource: str, fmt: str) -> HttpResponse:
         response["X-Total-Count"] = str(page["count"])
         if page["next"]:
             response["Link"] = f'<{page["next"]}>; rel="next"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -136,15 +135,14 @@ def _admin_only(request: HttpRequest) -> None:
 
 def _tokens_page(request: HttpRequest, form: FeedTokenForm, issued=None, status=200):
     tokens = FeedToken.objects.select_related("user", "created_by", "revoked_by")
-    response = render(
+    # The page may hold a token shown once; like every page, it is sent for no browser or
+    # proxy to keep (bury_eis.security.NoStoreMiddleware).
+    return render(
         request,
         "boards/feed_tokens.html",
         {"form": form, "tokens": tokens, "issued": issued},
         status=status,
     )
-    # The page may hold a token shown once: no copy may be kept by a browser or proxy.
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def feed_tokens(request: HttpRequest) -> HttpResponse:

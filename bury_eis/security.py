@@ -2,8 +2,8 @@
 
 Django's SecurityMiddleware already sends X-Content-Type-Options, Referrer-Policy and
 Cross-Origin-Opener-Policy, and XFrameOptionsMiddleware denies framing; this module adds
-the Content-Security-Policy and the idle limit on sessions (the sign-in lock-out is in
-bury_eis/lockout.py).
+the Content-Security-Policy, the rule that no copy of a response may be kept, and the idle
+limit on sessions (the sign-in lock-out is in bury_eis/lockout.py).
 """
 
 import time
@@ -35,6 +35,25 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
+
+
+class NoStoreMiddleware:
+    """Send `Cache-Control: private, no-store` on every response that sets no policy of its own.
+
+    Nearly everything the service sends is restricted: signed-in pages, exports, board
+    packs and the token-read feed. No browser or proxy may keep a copy for the next person
+    at a shared computer or behind the same proxy. Published packs get it too, so a
+    withdrawn pack is gone at once. Static files never reach this (WhiteNoise answers them
+    first, with its own long-lived caching); the admin sets its own, equally strict, policy.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Cache-Control", "private, no-store")
         return response
 
 

@@ -99,6 +99,13 @@ def test_it_records_when_a_token_was_last_used(client, reader, figures):
     assert FeedToken.objects.get().last_used_at is not None
 
 
+@pytest.mark.parametrize("url", ["/feed/values.json", "/feed/values.csv"])
+def test_no_copy_of_the_feed_may_be_kept_by_a_browser_or_proxy(client, reader, figures, url):
+    response = get(client, url, reader)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
 def test_it_refuses_a_request_without_a_token(client, figures):
     response = client.get("/feed/values.json")
     assert response.status_code == 401
@@ -347,7 +354,7 @@ def test_an_admin_issues_a_token_and_sees_it_once(admin_client_eis, board_member
         {"user": board_member.pk, "name": "Performance team Power BI", "kind": "user"},
     )
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     raw = response.context["issued"]["raw"]
     assert raw in response.content.decode()
     token = FeedToken.objects.get()
