@@ -150,7 +150,7 @@ def test_a_formula_is_kept_as_text_with_a_warning(db):
 
 def test_too_many_rows_are_refused(db, settings):
     settings.PLAN_IMPORT_MAX_ROWS = 10
-    with pytest.raises(Exception, match="the most an import takes is 10"):
+    with pytest.raises(Exception, match="has more than 10 rows, the most a sheet may have"):
         stage(PLAN_WORKBOOK.read_bytes())
 
 

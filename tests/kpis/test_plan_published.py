@@ -4,6 +4,7 @@ Every workbook is built here. Each is saved and opened again the way the importe
 (load_workbook, data_only=False, not read-only), so merged and hidden rows are as in a file.
 """
 
+import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from openpyxl import Workbook, load_workbook
 from fixtures.build_delivery_plan import SEED_PATH, WORKBOOK_PATH, ActionRow, Plan, parse_plan
 from kpis.plan_published import is_published_layout, published_read
 from kpis.plan_text import roman
-from kpis.plan_workbook import PlanFileError, PlanRow, plan_workbook_read
+from kpis.plan_workbook import PlanFileError, PlanRow, plan_file_read, plan_workbook_read
+from tests.workbooks import with_dimension
 
 HEADER = [None, "Action", "Lead", "KPI / Milestone"]
 TITLES = [["Bury Education and Inclusion Strategy"], ["Delivery Plan (Draft)"], []]
@@ -571,3 +573,18 @@ def test_an_action_without_numbered_measures_is_refused(tmp_path: Path) -> None:
         'Sheet "Plan", row 8: 1.1(a) has no numbered measures such as (i) in its '
         "KPI / Milestone cell."
     ]
+
+
+def test_the_row_limit_counts_the_rows_in_the_file_not_the_size_it_claims(settings) -> None:
+    settings.PLAN_IMPORT_MAX_ROWS = 20
+    rows = [
+        *OPENING,
+        *(
+            ([f"1.1({letter})", "Action", None, kpi_cell("X", "One")])
+            for letter in "abcdefghijklmnop"
+        ),
+    ]
+    buffer = io.BytesIO()
+    make_book(rows).save(buffer)
+    with pytest.raises(PlanFileError, match='Sheet "Plan" has more than 20 rows'):
+        plan_file_read(with_dimension(buffer.getvalue(), "A1:D8"), name="plan.xlsx")
