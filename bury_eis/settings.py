@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything else but static files, so error pages get it too.
     "bury_eis.security.NoStoreMiddleware",
+    # The feed's errors as JSON, including those raised by the middleware below it.
+    "boards.feed_views.FeedErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Outside the view and everything that may write, so it bumps after they commit.
