@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpis.models import Frequency, Polarity, TargetKind, Unit
 from kpis.plan_published import is_published_layout, published_read
 from kpis.plan_template import REQUIRED_COLUMNS, SHEET_NAME, TEMPLATE_COLUMNS
-from kpis.plan_text import fold, roman, roman_number
+from kpis.plan_text import fold, numbering_gap, roman, roman_number
 from kpis.upload_checks import UploadLimits, sha256_hex, workbook_upload_check
 
 OPTIONAL = [c for c in TEMPLATE_COLUMNS if c not in REQUIRED_COLUMNS]
@@ -327,16 +327,18 @@ def _not_agreed(cells: _Cells, target: Decimal | None) -> bool | None:
 
 def _numbering_gaps(sheet: str, rows: list[PlanRow]) -> list[str]:
     """Warn where an action's KPI refs skip a number, e.g. (iv) straight after (ii)."""
+    present: dict[str, set[str]] = {}
+    for row in rows:
+        present.setdefault(row.code, set()).add(row.ref)
     warnings, last = [], {}
     for row in rows:
         number = roman_number(row.ref) or 0
-        expected = last.get(row.code, 0) + 1
-        if number > expected:
-            previous = f"follows ({roman(expected - 1)})" if expected > 1 else "is the first"
-            warnings.append(
-                f'Sheet "{sheet}", row {row.row}: ({row.ref}) {previous} in {row.code}.'
-            )
-        last[row.code] = max(last.get(row.code, 0), number)
+        previous = last.get(row.code, 0)
+        if number > previous + 1:
+            earlier = roman(previous) if previous else ""
+            if gap := numbering_gap(row.code, earlier, row.ref, present[row.code]):
+                warnings.append(f'Sheet "{sheet}", row {row.row}: {gap}')
+        last[row.code] = max(previous, number)
     return warnings
 
 
@@ -356,7 +358,8 @@ def _consistency(sheet: str, rows: list[PlanRow]) -> list[str]:
         if (row.code, row.ref) in seen_refs:
             problems.append(
                 f'Sheet "{sheet}", row {row.row}, column "KPI ref": ({row.ref}) of {row.code} '
-                f"is already on row {seen_refs[row.code, row.ref]}."
+                f"is already on row {seen_refs[row.code, row.ref]}. Give each measure of an "
+                "action its own number."
             )
         seen_refs.setdefault((row.code, row.ref), row.row)
     return problems

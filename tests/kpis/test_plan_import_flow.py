@@ -4,12 +4,13 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from actions.models import Action
 from kpis.models import KPI, KPIValue, PlanImport
 from kpis.plan_imports import PlanChangedSincePreview, plan_import_confirm, plan_import_stage
 from kpis.plan_preview import word_diff
+from kpis.plan_workbook import PlanFileError
 from tests.conftest import PLAN_WORKBOOK
 from tests.factories import KPIValueFactory, ProgressUpdateFactory, TermFactory, UserFactory
 from tests.workbooks import workbook_bytes
@@ -294,7 +295,58 @@ def test_a_gap_in_kpi_numbering_is_a_warning_with_sheet_and_row(db):
         for ref in ("i", "ii", "iv")
     ]
     staged = stage(workbook_bytes(rows))
-    assert 'Sheet "Delivery plan", row 4: (iv) follows (ii) in 1.1(a).' in staged.warnings
-    assert (
-        'Sheet "Delivery plan", row 4: (iv) follows (ii) in 1.1(a).' in staged.preview["warnings"]
-    )
+    warning = 'Sheet "Delivery plan", row 4: (iv) follows (ii) in 1.1(a): (iii) is missing.'
+    assert warning in staged.warnings
+    assert warning in staged.preview["warnings"]
+    plan_import_confirm(staged=staged, user=None)
+    assert sorted(KPI.objects.values_list("ref", flat=True)) == ["i", "ii", "iv"]
+
+
+def published_plan(kpi_cells: list[str]) -> bytes:
+    """The plan as published (the Word table pasted into Excel): one action, its KPI cell
+    running over `kpi_cells`, one row each."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Plan"
+    rows = [["1. INCLUSIVE"], ["Every child belongs"], ["All Settings"]]
+    rows += [[None, "Action", "Lead", "KPI / Milestone"], ["1.1(a)", "Do it", None, kpi_cells[0]]]
+    rows += [[None, None, None, cell] for cell in kpi_cells[1:]]
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_ref_twice_in_one_action_is_refused_in_either_layout(db):
+    template = [
+        [1, "INCLUSIVE", 1, "All Settings", "1.1(a)", "Do it", ref, f"KPI {n}"]
+        for n, ref in enumerate(["i", "ii", "(i)"])
+    ]
+    published = published_plan(["Outcome: X\n(i) One\n(ii) Two", "(i) One again"])
+    for data, where in [
+        (workbook_bytes(template), 'Sheet "Delivery plan", row 4, column "KPI ref"'),
+        (published, 'Sheet "Plan", row 6, column D'),
+    ]:
+        with pytest.raises(PlanFileError) as refused:
+            stage(data)
+        assert refused.value.problems[0].startswith(where)
+        assert "(i) of 1.1(a) is already on row " in refused.value.problems[0]
+    assert not PlanImport.objects.exists() and not KPI.objects.exists()
+
+
+def test_a_gap_in_a_published_plan_imports_with_a_warning(db):
+    staged = stage(published_plan(["Outcome: X\n(i) One\n(ii) Two", "(iv) Four"]))
+    assert staged.warnings == [
+        'Sheet "Plan", row 6: (iv) follows (ii) in 1.1(a): (iii) is missing.'
+    ]
+    plan_import_confirm(staged=staged, user=None)
+    assert sorted(KPI.objects.values_list("ref", flat=True)) == ["i", "ii", "iv"]
+
+
+def test_refs_in_any_row_order_are_no_gap(db):
+    rows = [
+        [1, "INCLUSIVE", 1, "All Settings", "1.1(a)", "Do it", ref, f"KPI {ref}"]
+        for ref in ("i", "iii", "ii")
+    ]
+    assert stage(workbook_bytes(rows)).warnings == []
