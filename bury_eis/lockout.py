@@ -11,7 +11,7 @@ table, which every gunicorn process shares), over the last AXES_COOLOFF_TIME:
 
 A locked attempt is refused by django-axes' backend before any password is hashed, and is
 not recorded (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT is off), so refusing a flood
-costs two counting queries a request, not half a second of hashing.
+costs a few short queries a request, not half a second of hashing.
 """
 
 import ipaddress
