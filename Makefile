@@ -56,17 +56,13 @@ test: install system browser
 bench: install system wrk
 	$(PY) bench/run.py
 
-# Backups: every table except what Django rebuilds itself (content types, permissions) and
-# sessions, with natural keys so a restore works into any fresh database. On the server run
-# with MANAGE_ENV= so the production settings (DATABASE_URL) apply.
+# Backups: every table except what Django rebuilds itself and sessions, readable by their
+# owner only (bury_eis/management/commands/backup.py). On the server run with MANAGE_ENV=
+# so the production settings (DATABASE_URL) apply.
 MANAGE_ENV ?= $(DEV)
-BACKUP_EXCLUDE := --exclude contenttypes --exclude auth.permission --exclude sessions
 
 backup: install
-	@mkdir -p backups
-	$(MANAGE_ENV) $(PY) manage.py dumpdata --natural-foreign --natural-primary $(BACKUP_EXCLUDE) \
-		--indent 1 --output backups/eis-$$(date +%Y%m%d-%H%M%S).json
-	@ls -1t backups/eis-*.json | head -1
+	$(MANAGE_ENV) $(PY) manage.py backup
 
 # Replaces everything in the database with the backup in FILE.
 restore: install

@@ -3,9 +3,10 @@
 Pages and the termly update are measured at the real plan and at `seed_demo --scale 100`,
 on the vendor DATABASE_URL names (SQLite when it is unset; on PostgreSQL, scratch
 databases <prefix>_1x and <prefix>_100x on the same server, created and dropped here).
-Then the plan import, and, always on PostgreSQL, the load test and the concurrency check
-(on DATABASE_URL's server, else BENCH_POSTGRES_URL, else the local default; skipped with a
-reason if there is none). BENCH_DB_PREFIX (default eis_bench) names the scratch databases.
+Then the plan import, and, always on PostgreSQL, the load test, the concurrency check and
+the sign-in flood (on DATABASE_URL's server, else BENCH_POSTGRES_URL, else the local
+default; skipped with a reason if there is none). BENCH_DB_PREFIX (default eis_bench)
+names the scratch databases.
 
     .venv/bin/python bench/run.py
 """
@@ -68,7 +69,7 @@ def postgres_benchmarks(database_url: str, prefix: str) -> None:
     else:
         server = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
     where = f"{urlsplit(server).hostname}:{urlsplit(server).port or 5432}"
-    heading(f"Load test and concurrency check, PostgreSQL at {where}")
+    heading(f"Load test, concurrency check and sign-in flood, PostgreSQL at {where}")
     problem = postgres_unreachable(server)
     if problem:
         print(f"skipped: PostgreSQL cannot be reached ({problem})")
@@ -80,6 +81,8 @@ def postgres_benchmarks(database_url: str, prefix: str) -> None:
         script("concurrency.py", url)
         print()
         script("pdf_loop.py", url)
+        print()
+        script("sign_in_flood.py", url)
 
 
 def main() -> None:

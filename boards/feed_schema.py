@@ -166,10 +166,15 @@ def _parameters(resource: str) -> list[dict]:
     return params
 
 
+# Every error the feed gives is an Error object, whatever its cause (boards/feed_views.py);
+# so is a 404 for an address that is not listed here and a 405 for any method but GET.
 ERRORS = {
-    "400": "A filter or page that cannot be answered",
+    "400": "A filter or page that cannot be answered; `parameter` names it",
     "401": "No token, or a token that is unknown or revoked",
     "403": "The token's user has no role",
+    "404": "No such resource",
+    "500": "The server could not answer, for example because its database is unavailable; "
+    "nothing was changed, so try again later",
 }
 
 
@@ -208,7 +213,10 @@ def openapi() -> dict:
             "title": "Bury Education and Inclusion Strategy: data feed",
             "version": "1",
             "description": "Read-only. Approved figures only; public tokens get small numbers "
-            f"shown as {SUPPRESSED} and restricted notes removed.",
+            f"shown as {SUPPRESSED} and restricted notes removed. Every error, at any address "
+            "under /feed/ (404 for one not listed here, 405 for a method other than GET), is "
+            'JSON: {"error": what went wrong, "parameter": the query parameter at fault, '
+            "or null}.",
         },
         "security": [{"bearer": []}],
         "paths": {

@@ -1,10 +1,12 @@
 """The data feed for Power BI and Excel (token only, GET only) and the admin's token page."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,6 +23,16 @@ class _Refused(Exception):
     def __init__(self, status: int, message: str, parameter: str | None = None):
         super().__init__(message)
         self.status, self.message, self.parameter = status, message, parameter
+
+
+FEEDS_ARE = f"The feeds are {', '.join(RESOURCES)}, each as .json or .csv (see /feed/openapi.json)."
+# What the feed says for an error that no feed view answered itself (FeedErrorsMiddleware).
+OTHER_ERRORS = {
+    404: f"There is no such address in the feed. {FEEDS_ARE}",
+    405: "The feed only answers GET requests.",
+    500: "The feed could not answer because of a problem on the server, such as its database "
+    "being unavailable. Nothing was changed; try again later.",
+}
 
 
 def _error(status: int, message: str, parameter: str | None = None) -> JsonResponse:
@@ -90,7 +102,7 @@ def _page(request: HttpRequest, resource: str, token: FeedToken) -> dict:
 
 def _answer(request: HttpRequest, resource: str, fmt: str) -> HttpResponse:
     if resource not in RESOURCES:
-        raise Http404("No such feed")
+        return _error(404, f"There is no {resource} feed. {FEEDS_ARE}")
     try:
         page = _page(request, resource, _token(request))
     except _Refused as refusal:
@@ -104,8 +116,42 @@ def _answer(request: HttpRequest, resource: str, fmt: str) -> HttpResponse:
         response["X-Total-Count"] = str(page["count"])
         if page["next"]:
             response["Link"] = f'<{page["next"]}>; rel="next"'
-    response["Cache-Control"] = "no-store"
     return response
+
+
+def _is_feed(path: str) -> bool:
+    # The token page under /feed/tokens/ is an ordinary signed-in page, with HTML errors.
+    return path.startswith("/feed/") and not path.startswith("/feed/tokens/")
+
+
+class FeedErrorsMiddleware:
+    """Answer every error under /feed/ as the feed's JSON, never as an HTML page.
+
+    Power BI and scripts read the feed; an HTML page means nothing to them. The feed's own
+    refusals (a bad token or filter) are already JSON. This turns the rest - an unknown
+    address, a method other than GET, a server error such as the database being down - into
+    the same `{"error": ..., "parameter": null}` with the same status. Server errors are
+    still logged with their traceback by Django before this sees them. It sits outside the
+    session, authentication and view middleware, so an error raised in those is turned too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not _is_feed(request.path)
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        status = response.status_code
+        answer = _error(status, OTHER_ERRORS.get(status, f"{status} {response.reason_phrase}."))
+        for header, value in response.items():  # such as Allow on a 405
+            if header.lower() not in ("content-type", "content-length"):
+                answer.headers.setdefault(header, value)
+        return answer
 
 
 @login_not_required
@@ -136,15 +182,14 @@ def _admin_only(request: HttpRequest) -> None:
 
 def _tokens_page(request: HttpRequest, form: FeedTokenForm, issued=None, status=200):
     tokens = FeedToken.objects.select_related("user", "created_by", "revoked_by")
-    response = render(
+    # The page may hold a token shown once; like every page, it is sent for no browser or
+    # proxy to keep (bury_eis.security.NoStoreMiddleware).
+    return render(
         request,
         "boards/feed_tokens.html",
         {"form": form, "tokens": tokens, "issued": issued},
         status=status,
     )
-    # The page may hold a token shown once: no copy may be kept by a browser or proxy.
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def feed_tokens(request: HttpRequest) -> HttpResponse:

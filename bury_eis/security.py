@@ -2,7 +2,8 @@
 
 Django's SecurityMiddleware already sends X-Content-Type-Options, Referrer-Policy and
 Cross-Origin-Opener-Policy, and XFrameOptionsMiddleware denies framing; this module adds
-the Content-Security-Policy, the idle limit on sessions and the sign-in lock-out page.
+the Content-Security-Policy, the rule that no copy of a response may be kept, and the idle
+limit on sessions (the sign-in lock-out is in bury_eis/lockout.py).
 """
 
 import time
@@ -11,9 +12,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 # Session keys, as seconds since the epoch: when the person signed in, and when they were
@@ -36,6 +35,25 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
+
+
+class NoStoreMiddleware:
+    """Send `Cache-Control: private, no-store` on every response that sets no policy of its own.
+
+    Nearly everything the service sends is restricted: signed-in pages, exports, board
+    packs and the token-read feed. No browser or proxy may keep a copy for the next person
+    at a shared computer or behind the same proxy. Published packs get it too, so a
+    withdrawn pack is gone at once. Static files never reach this (WhiteNoise answers them
+    first, with its own long-lived caching); the admin sets its own, equally strict, policy.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Cache-Control", "private, no-store")
         return response
 
 
@@ -95,16 +113,3 @@ def session_refresh(request: HttpRequest) -> HttpResponse:
     """
     request.session[SEEN_AT] = int(time.time())
     return HttpResponse(status=204)
-
-
-def locked_out(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
-) -> HttpResponse:
-    """The sign-in page saying the account is locked for a while (django-axes calls this)."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(
-        request,
-        "registration/login.html",
-        {"form": AuthenticationForm(request), "locked_out_minutes": minutes},
-        status=429,
-    )

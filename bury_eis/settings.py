@@ -55,6 +55,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything else but static files, so error pages get it too.
+    "bury_eis.security.NoStoreMiddleware",
+    # The feed's errors as JSON, including those raised by the middleware below it.
+    "boards.feed_views.FeedErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Outside the view and everything that may write, so it bumps after they commit.
@@ -92,8 +96,13 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+# Connections are kept for a minute between requests; each request first checks that the one
+# it inherits still works (a restarted database or a dropped connection would otherwise fail
+# the next request on it) and opens a new one if not.
 try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL could not be read: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -127,18 +136,23 @@ AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend, reading the signed-in user with plain SQL (see bury_eis/auth.py).
     "bury_eis.auth.UserBackend",
 ]
-# Password guessing: after AXES_FAILURE_LIMIT wrong passwords for one username, that
-# username cannot sign in for AXES_COOLOFF_TIME. Counted per username, not per address:
-# behind the council's proxy every request may carry the proxy's address, and locking it
-# would lock everyone out at once.
+# Password guessing (bury_eis/lockout.py): AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address lock that username at that address, so someone guessing
+# elsewhere cannot lock the real person out; SIGN_IN_ADDRESS_FAILURE_LIMIT failed sign-ins
+# from one address, for any usernames, lock the address. Both last AXES_COOLOFF_TIME and
+# are counted in django-axes' database table, which every process shares. The address is
+# the client's, read from the council's proxy when BEHIND_PROXY (lockout.client_address).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("SIGN_IN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# django-axes warns when the address is not counted; not counting it is the choice above.
-# Spraying one common password across many usernames is what the password validators stop.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "bury_eis.lockout.SignInLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "bury_eis.lockout.client_address"
+# A refused attempt is not recorded: refusing costs no write, and a lock ends
+# AXES_COOLOFF_TIME after the failures that caused it, however often it is tried meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "bury_eis.security.locked_out"
+AXES_LOCKOUT_CALLABLE = "bury_eis.lockout.locked_out"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -166,8 +180,10 @@ STORAGES = {
     },
 }
 
-# Security. Production sits behind the council's TLS-terminating proxy.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Security. Production sits behind the council's TLS-terminating proxy, which sets
+# X-Forwarded-Proto and appends the client's address to X-Forwarded-For.
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEV_MODE)
 SESSION_COOKIE_SECURE = not DEV_MODE
 CSRF_COOKIE_SECURE = not DEV_MODE

@@ -75,7 +75,10 @@ class DataVersionMiddleware:
     """Raise the data version after every request that may have changed data.
 
     Bumping on every POST, whether or not it succeeded, costs one UPDATE and cannot
-    miss a write made by a view, a form or the admin.
+    miss a write made by a view, a form or the admin. Only someone signed in can change
+    data (LoginRequiredMiddleware), so a POST that ends signed out - a failed or refused
+    sign-in, a sign-out - raises nothing: a flood of them cannot throw away every
+    process's cached dashboards.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -83,6 +86,12 @@ class DataVersionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.method in WRITING_METHODS:
+        if request.method in WRITING_METHODS and _signed_in(request):
             data_version_bump()
         return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    # No user at all if a middleware before AuthenticationMiddleware answered.
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated)

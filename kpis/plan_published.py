@@ -40,6 +40,7 @@ from kpis.plan_text import (
     fold,
     header_label,
     is_noise,
+    numbering_gap,
     read_kpi_cell,
     sector_number,
 )
@@ -98,6 +99,7 @@ class _Action:
     sector_no: int
     text: ActionText = field(default_factory=ActionText)
     kpi_parts: list[tuple[int, str]] = field(default_factory=list)  # (row, raw KPI cell)
+    kpi_column: int = 0  # where its KPI / Milestone cell starts
 
     @property
     def where(self) -> str:
@@ -112,6 +114,7 @@ class _Action:
         self.text.add(joined(0, layout.lead), joined(layout.lead, layout.kpi))
         if kpi := joined(layout.kpi, layout.end):
             self.kpi_parts.append((row, kpi))
+            self.kpi_column = self.kpi_column or layout.kpi
 
 
 def _where(sheet: str, row: int, column: int | None = None) -> str:
@@ -367,7 +370,8 @@ class _Reader:
         return [_plan_row(action, cell, measure) for measure in cell.measures if measure.text]
 
     def check_measures(self, action: _Action, cell: KPICell, row_at: Callable[[int], int]) -> None:
-        """Warn of a missing "Outcome:", gaps in numbering, refs out of order, empty measures."""
+        """Warn of a missing "Outcome:", gaps in numbering, refs out of order, empty measures;
+        refuse a ref written twice."""
         code, warn = action.code, self.warnings.append
         if not cell.has_outcome_prefix:
             kept = "; its opening text is taken as the outcome" if cell.outcome else ""
@@ -376,20 +380,39 @@ class _Reader:
                 f'"Outcome:"{kept}.'
             )
         for previous, measure in cell.gaps():
-            where = _where(action.sheet, row_at(measure.start))
-            if previous:
-                warn(f"{where}: ({measure.ref}) follows ({previous}) in {code}.")
-            else:
-                warn(f"{where}: {code} starts its measures at ({measure.ref}), not (i).")
+            if gap := numbering_gap(code, previous, measure.ref):
+                warn(f"{_where(action.sheet, row_at(measure.start))}: {gap}")
+        self.check_strays(action, cell, row_at)
         for measure in cell.measures:
-            for ref, position in measure.strays:
-                warn(
-                    f"{_where(action.sheet, row_at(position))}: ({ref}) is out of order in "
-                    f"{code}; kept as wording of ({measure.ref})."
-                )
             if not measure.text:
                 where = _where(action.sheet, row_at(measure.start))
                 warn(f"{where}: ({measure.ref}) of {code} has no wording; skipped.")
+
+    def check_strays(self, action: _Action, cell: KPICell, row_at: Callable[[int], int]) -> None:
+        """A "(ref)" left inside a measure's wording: out of order, it stays as wording with a
+        warning; the ref of another measure, it is a ref written twice, which is refused,
+        since which measure is meant is unknown (read on, one would swallow the other)."""
+        starts = {measure.ref: measure.start for measure in cell.measures}
+        for measure in cell.measures:
+            for ref, position in measure.strays:
+                where = _where(action.sheet, row_at(position))
+                if ref not in starts:
+                    self.warnings.append(
+                        f"{where}: ({ref}) is out of order in {action.code}; kept as wording "
+                        f"of ({measure.ref})."
+                    )
+                    continue
+                first, second = sorted([starts[ref], position])
+                earlier = (
+                    "earlier in the same cell"
+                    if row_at(first) == row_at(second)
+                    else f"on row {row_at(first)}"
+                )
+                self.problems.append(
+                    f"{_where(action.sheet, row_at(second), action.kpi_column)}: ({ref}) of "
+                    f"{action.code} is already {earlier}. Give each measure of an action its "
+                    "own number."
+                )
 
 
 def _kpi_cell(parts: list[tuple[int, str]]) -> tuple[KPICell, Callable[[int], int]]:

@@ -14,6 +14,7 @@ and whitespace collapsed (`clean_text`).
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -253,6 +254,22 @@ _ROMAN_VALUES = {roman(number): number for number in range(1, 40)}
 def roman_number(ref: str) -> int | None:
     """The number a lower-case roman ref stands for (1..39); None if it is not one."""
     return _ROMAN_VALUES.get(ref)
+
+
+def numbering_gap(code: str, previous: str, ref: str, present: Collection[str] = ()) -> str:
+    """The warning for measure `ref` of action `code` following `previous` ("" if first),
+    naming each ref skipped that the action has nowhere else; "" if there is none."""
+    first = (roman_number(previous) or 0) + 1
+    missing = [
+        roman(n) for n in range(first, roman_number(ref) or first) if roman(n) not in present
+    ]
+    if not missing:
+        return ""
+    named = ", ".join(f"({m})" for m in missing)
+    gap = f"{named} {'is' if len(missing) == 1 else 'are'} missing"
+    if previous:
+        return f"({ref}) follows ({previous}) in {code}: {gap}."
+    return f"{code} starts its measures at ({ref}), not (i): {gap}."
 
 
 def starts_with_outcome(text: str) -> bool:

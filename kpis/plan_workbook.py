@@ -8,6 +8,7 @@ and order.
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,12 +16,13 @@ from pathlib import Path
 from django.conf import settings
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpis.models import Frequency, Polarity, TargetKind, Unit
 from kpis.plan_published import is_published_layout, published_read
 from kpis.plan_template import REQUIRED_COLUMNS, SHEET_NAME, TEMPLATE_COLUMNS
-from kpis.plan_text import fold, roman, roman_number
+from kpis.plan_text import fold, numbering_gap, roman, roman_number
 from kpis.upload_checks import UploadLimits, sha256_hex, workbook_upload_check
 
 OPTIONAL = [c for c in TEMPLATE_COLUMNS if c not in REQUIRED_COLUMNS]
@@ -103,6 +105,7 @@ def plan_file_read(data: bytes, *, name: str) -> PlanFile:
     finally:
         book.close()
     book = _open(data, name, read_only=False)  # merged cells and hidden rows need the full model
+    _check_row_limit(book.worksheets)
     if not is_published_layout(book):
         raise PlanFileError(
             [
@@ -112,7 +115,6 @@ def plan_file_read(data: bytes, *, name: str) -> PlanFile:
                 "import page and copy the plan into it."
             ]
         )
-    _check_row_limit(book.worksheets)
     rows, more = published_read(book)
     return PlanFile(name, sha256_hex(data), "published", rows, warnings + more)
 
@@ -126,7 +128,7 @@ def _open(data: bytes, name: str, read_only: bool) -> Workbook:
         ) from None
 
 
-def _template_sheet(book: Workbook) -> Worksheet | None:
+def _template_sheet(book: Workbook) -> ReadOnlyWorksheet | None:
     """The sheet laid out as the template: the named one, else the first whose header row
     has two or more template columns (so a template missing a column is still reported as one)."""
     sheets = [book[SHEET_NAME]] if SHEET_NAME in book.sheetnames else []
@@ -139,21 +141,41 @@ def _template_sheet(book: Workbook) -> Worksheet | None:
     return None
 
 
+def _too_many_rows(sheet: Worksheet | ReadOnlyWorksheet, limit: int) -> PlanFileError:
+    return PlanFileError(
+        [
+            f'Sheet "{sheet.title}" has more than {limit:,} rows, the most a sheet may have. '
+            "Remove empty or extra rows, or split the file."
+        ]
+    )
+
+
 def _check_row_limit(sheets: list[Worksheet]) -> None:
+    """Refuse a fully loaded sheet with too many rows (its max_row counts the cells read)."""
     limit = settings.PLAN_IMPORT_MAX_ROWS
     for sheet in sheets:
         if (sheet.max_row or 0) > limit:
-            raise PlanFileError(
-                [
-                    f'Sheet "{sheet.title}" has {sheet.max_row:,} rows; the most an import takes '
-                    f"is {limit:,}. Remove empty or extra rows, or split the file."
-                ]
-            )
+            raise _too_many_rows(sheet, limit)
 
 
-def _template_read(sheet: Worksheet) -> tuple[list[PlanRow], list[str]]:
-    _check_row_limit([sheet])
-    rows = sheet.iter_rows(values_only=True)
+def counted_rows(sheet: ReadOnlyWorksheet) -> Iterator[tuple]:
+    """The values of each row of a read-only sheet, refusing it past PLAN_IMPORT_MAX_ROWS.
+
+    A read-only sheet stops at the size its <dimension> element claims, which whatever wrote
+    the file sets and may get wrong: rows past it would be dropped without a word, and a
+    claim of a million rows would be padded out with empty ones. So the claim is dropped,
+    and the rows actually in the file are read and counted as they come.
+    """
+    limit = settings.PLAN_IMPORT_MAX_ROWS
+    sheet.reset_dimensions()
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > limit:
+            raise _too_many_rows(sheet, limit)
+        yield values
+
+
+def _template_read(sheet: ReadOnlyWorksheet) -> tuple[list[PlanRow], list[str]]:
+    rows = counted_rows(sheet)
     columns = _columns(sheet.title, next(rows, None))
     problems: list[str] = []
     warnings: list[str] = []
@@ -305,16 +327,18 @@ def _not_agreed(cells: _Cells, target: Decimal | None) -> bool | None:
 
 def _numbering_gaps(sheet: str, rows: list[PlanRow]) -> list[str]:
     """Warn where an action's KPI refs skip a number, e.g. (iv) straight after (ii)."""
+    present: dict[str, set[str]] = {}
+    for row in rows:
+        present.setdefault(row.code, set()).add(row.ref)
     warnings, last = [], {}
     for row in rows:
         number = roman_number(row.ref) or 0
-        expected = last.get(row.code, 0) + 1
-        if number > expected:
-            previous = f"follows ({roman(expected - 1)})" if expected > 1 else "is the first"
-            warnings.append(
-                f'Sheet "{sheet}", row {row.row}: ({row.ref}) {previous} in {row.code}.'
-            )
-        last[row.code] = max(last.get(row.code, 0), number)
+        previous = last.get(row.code, 0)
+        if number > previous + 1:
+            earlier = roman(previous) if previous else ""
+            if gap := numbering_gap(row.code, earlier, row.ref, present[row.code]):
+                warnings.append(f'Sheet "{sheet}", row {row.row}: {gap}')
+        last[row.code] = max(previous, number)
     return warnings
 
 
@@ -334,7 +358,8 @@ def _consistency(sheet: str, rows: list[PlanRow]) -> list[str]:
         if (row.code, row.ref) in seen_refs:
             problems.append(
                 f'Sheet "{sheet}", row {row.row}, column "KPI ref": ({row.ref}) of {row.code} '
-                f"is already on row {seen_refs[row.code, row.ref]}."
+                f"is already on row {seen_refs[row.code, row.ref]}. Give each measure of an "
+                "action its own number."
             )
         seen_refs.setdefault((row.code, row.ref), row.row)
     return problems

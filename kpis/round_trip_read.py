@@ -27,7 +27,7 @@ from kpis.plan_export import (
     VALUE_FIELDS,
     VALUES_SHEET,
 )
-from kpis.plan_workbook import PlanFileError
+from kpis.plan_workbook import PlanFileError, counted_rows
 from kpis.upload_checks import UploadLimits, sha256_hex, workbook_upload_check
 
 VALUE_KEYS = ("Action code", "KPI ref", "Term", "Group")
@@ -92,15 +92,8 @@ def _key(header: object) -> str:
 def _sheet_rows(book, title: str, expected: list[str], keys: tuple[str, ...]) -> list[SheetRow]:
     if title not in book.sheetnames:
         return []
-    sheet = book[title]
-    if (sheet.max_row or 0) > settings.PLAN_IMPORT_MAX_ROWS:
-        raise PlanFileError(
-            [
-                f'Sheet "{title}" has {sheet.max_row:,} rows; the most an upload takes is '
-                f"{settings.PLAN_IMPORT_MAX_ROWS:,}."
-            ]
-        )
-    rows = sheet.iter_rows(values_only=True)
+    # Counted as read, not as the sheet's <dimension> claims (see counted_rows).
+    rows = counted_rows(book[title])
     header = next(rows, ()) or ()
     found = {_key(h): i for i, h in enumerate(header) if h not in (None, "")}
     missing = [c for c in (*keys, *_editable(title)) if _key(c) not in found]

@@ -1,6 +1,10 @@
-"""A backup (make backup's dumpdata) restores into an emptied database, every count equal."""
+"""A backup (make backup's command) restores into an emptied database, every count equal,
+and only its owner can read it."""
 
 import io
+import os
+import stat
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -21,8 +25,6 @@ from tests.factories import (
 from tests.workbooks import workbook_bytes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
-# As in the Makefile's backup target: Django rebuilds these, and sessions are disposable.
-EXCLUDE = ["contenttypes", "auth.permission", "sessions"]
 
 
 def counts() -> dict[str, int]:
@@ -58,18 +60,43 @@ def some_of_everything() -> None:
 def test_a_backup_restores_into_an_empty_database_with_every_count_equal(tmp_path):
     some_of_everything()
     before = counts()
-    backup = tmp_path / "eis.json"
-    call_command(
-        "dumpdata",
-        "--natural-foreign",
-        "--natural-primary",
-        *(f"--exclude={label}" for label in EXCLUDE),
-        output=str(backup),
-        stdout=io.StringIO(),
-    )
+    out = io.StringIO()
+    call_command("backup", folder=str(tmp_path / "backups"), stdout=out)
+    backup = out.getvalue().strip()
     call_command("flush", interactive=False, stdout=io.StringIO())
     assert counts()["actions.Action"] == 0 and counts()["auth.Group"] == 0
-    call_command("loaddata", str(backup), stdout=io.StringIO())
+    call_command("loaddata", backup, stdout=io.StringIO())
     after = counts()
     assert {label: n for label, n in before.items() if n} != {}
     assert after == before
+
+
+@pytest.fixture
+def loose_umask():
+    """The umask a shell commonly has: files readable by everyone unless made otherwise."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_a_backup_is_readable_by_its_owner_only(tmp_path, loose_umask):
+    UserFactory(username="council-admin", role="Admin", is_staff=True)
+    folder = tmp_path / "backups"
+    out = io.StringIO()
+    call_command("backup", folder=str(folder), stdout=out)
+    backup = out.getvalue().strip()
+    assert mode(folder) == 0o700
+    assert mode(backup) == 0o600
+    assert "council-admin" in Path(backup).read_text()
+
+
+def test_a_backup_folder_made_before_is_closed_to_others(tmp_path, loose_umask):
+    folder = tmp_path / "backups"
+    folder.mkdir(mode=0o755)
+    call_command("backup", folder=str(folder), stdout=io.StringIO())
+    assert mode(folder) == 0o700
+    assert [mode(path) for path in folder.iterdir()] == [0o600]

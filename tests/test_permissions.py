@@ -313,3 +313,21 @@ MATRIX: dict[str, dict[str, tuple]] = {
     },
     **{name: {"GET": ADMIN_SITE, "POST": ADMIN_SITE} for name in ADMIN_URLS[1:]},
 }
+
+
+def test_no_response_may_be_kept_by_a_browser_or_proxy(world: World) -> None:
+    """Every URL × role, as GET: restricted pages, downloads and refusals alike are sent
+    `private, no-store` (published packs too, so a withdrawn one goes at once)."""
+    kept = []
+    for name in project_urls():
+        url = url_for(name, world)
+        for role in ROLES:
+            with transaction.atomic():
+                client = Client()
+                if role != "anonymous":
+                    client.force_login(world.users[role])
+                policy = client.get(url).get("Cache-Control", "")
+                transaction.set_rollback(True)
+            if not {"private", "no-store"} <= {part.strip() for part in policy.split(",")}:
+                kept.append(f"GET {url} as {role}: {policy!r}")
+    assert kept == []

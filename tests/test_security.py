@@ -50,6 +50,13 @@ def test_error_pages_and_downloads_carry_the_policy_too(board_client):
     assert download["Content-Security-Policy"] == settings.CONTENT_SECURITY_POLICY
 
 
+def test_static_files_keep_their_own_caching(client):
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"]
+    assert "no-store" not in response["Cache-Control"]
+
+
 INLINE = [
     (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "inline <script>"),
     (re.compile(r"\son[a-z]+\s*=", re.I), "event-handler attribute"),

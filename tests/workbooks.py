@@ -1,6 +1,8 @@
 """Workbooks the tests build themselves, in the import template's layout."""
 
 import io
+import re
+import zipfile
 
 from openpyxl import Workbook
 
@@ -20,3 +22,21 @@ def workbook_bytes(rows: list[list], header: list[str] = HEADER) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def with_dimension(data: bytes, ref: str) -> bytes:
+    """The workbook with every sheet's <dimension> claiming `ref` (e.g. "A1:H10"), rows unchanged.
+
+    Whatever writes a file sets this size; a reader that trusts it misses rows past it.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                content, found = re.subn(
+                    rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), content
+                )
+                assert found == 1, item.filename
+            target.writestr(item, content)
+    return out.getvalue()

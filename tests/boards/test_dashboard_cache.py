@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from actions.models import ProgressUpdate
@@ -74,8 +75,15 @@ def test_posts_raise_the_version_and_gets_do_not(board_client, summer):
     board_client.get(reverse("home"))
     board_client.get(reverse("actions:list"))
     assert data_version() == before
-    board_client.post(reverse("logout"))
+    board_client.post(reverse("session_refresh"))
     assert data_version() == before + 1
+
+
+def test_a_failed_sign_in_leaves_the_cached_dashboards_alone(board_client, summer):
+    before = data_version()
+    response = Client().post(reverse("login"), {"username": "board-user", "password": "guess"})
+    assert response.status_code == 200
+    assert data_version() == before
 
 
 def test_the_cached_body_holds_nothing_about_the_viewer(client, summer):

@@ -6,6 +6,8 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import OperationalError, connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from jsonschema import Draft202012Validator
@@ -99,6 +101,13 @@ def test_it_records_when_a_token_was_last_used(client, reader, figures):
     assert FeedToken.objects.get().last_used_at is not None
 
 
+@pytest.mark.parametrize("url", ["/feed/values.json", "/feed/values.csv"])
+def test_no_copy_of_the_feed_may_be_kept_by_a_browser_or_proxy(client, reader, figures, url):
+    response = get(client, url, reader)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
 def test_it_refuses_a_request_without_a_token(client, figures):
     response = client.get("/feed/values.json")
     assert response.status_code == 401
@@ -147,16 +156,59 @@ def admin_client_eis(client, admin_user):
     return client
 
 
+def answers_json(response, status: int) -> str:
+    """The response is the feed's Error JSON with `status`; its message."""
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    conforms_error(body)
+    return body["error"]
+
+
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_the_feed_only_answers_get(client, reader, method):
     response = getattr(client, method)(
         "/feed/values.json", headers={"Authorization": f"Bearer {reader}"}
     )
-    assert response.status_code == 405
+    assert answers_json(response, 405) == "The feed only answers GET requests."
+    assert response["Allow"] == "GET"
 
 
 def test_an_unknown_resource_is_not_found(client, reader):
-    assert get(client, "/feed/passwords.json", reader).status_code == 404
+    message = answers_json(get(client, "/feed/passwords.json", reader), 404)
+    assert message.startswith("There is no passwords feed. The feeds are terms, commitments")
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/values.xml", "/feed/values/", "/feed/a/b"])
+def test_an_unknown_address_under_the_feed_is_answered_in_json(client, reader, url):
+    message = answers_json(get(client, url, reader), 404)
+    assert message.startswith("There is no such address in the feed.")
+
+
+def test_a_server_error_is_answered_in_json_and_logged(reader, figures, caplog):
+    def database_down(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    client = Client(raise_request_exception=False)
+    with connection.execute_wrapper(database_down):
+        response = get(client, "/feed/values.json", reader)
+    assert "problem on the server" in answers_json(response, 500)
+    assert "server closed the connection" not in response.content.decode()
+    logged = [r for r in caplog.records if r.name == "django.request" and r.exc_info]
+    assert logged and logged[0].exc_info[0] is OperationalError
+
+
+def test_the_token_page_under_the_feed_keeps_its_html_errors(admin_client_eis):
+    response = admin_client_eis.post(reverse("boards:feed_token_revoke", args=[999]))
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_openapi_description_lists_every_error_as_json():
+    responses = SPEC["paths"]["/feed/values.json"]["get"]["responses"]
+    assert {"400", "401", "403", "404", "500"} <= set(responses)
+    for code in ("400", "401", "403", "404", "500"):
+        assert "Error" in responses[code]["content"]["application/json"]["schema"]["$ref"]
 
 
 # Content --------------------------------------------------------------------------------
@@ -347,7 +399,7 @@ def test_an_admin_issues_a_token_and_sees_it_once(admin_client_eis, board_member
         {"user": board_member.pk, "name": "Performance team Power BI", "kind": "user"},
     )
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     raw = response.context["issued"]["raw"]
     assert raw in response.content.decode()
     token = FeedToken.objects.get()

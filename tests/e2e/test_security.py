@@ -104,3 +104,19 @@ def test_the_lock_out_message_is_clear_and_accessible(page: Page, axe, db) -> No
     assert_accessible(axe, page)
     sign_in(page, "hclarke")  # the right password, still refused while locked
     assert "blocked for 15 minutes" in page.get_by_role("alert").inner_text()
+
+
+def test_the_lock_out_of_a_whole_address_is_clear_and_accessible(page: Page, axe, settings) -> None:
+    settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 3  # every guess comes from the loopback here
+    UserFactory(username="hclarke", role="Officer")
+    for n in range(settings.SIGN_IN_ADDRESS_FAILURE_LIMIT):
+        page.goto("/login/")
+        page.get_by_label("Username").fill(f"guess-{n}")
+        page.get_by_label("Password").fill("a wrong guess")
+        page.get_by_role("button", name="Sign in").click()
+    alert = page.get_by_role("alert")
+    assert "too many unsuccessful attempts to sign in from your network" in alert.inner_text()
+    assert "blocked for 15 minutes" in alert.inner_text()
+    assert_accessible(axe, page)
+    sign_in(page, "hclarke")  # someone else at the same address is refused too
+    assert "from your network" in page.get_by_role("alert").inner_text()

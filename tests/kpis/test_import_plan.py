@@ -1,5 +1,6 @@
 import io
 from pathlib import Path
+from string import ascii_lowercase
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,7 +10,7 @@ from actions.models import Action, Commitment, Sector
 from kpis.models import KPI
 from tests.conftest import PLAN_WORKBOOK
 from tests.factories import UserFactory
-from tests.workbooks import HEADER, workbook_bytes
+from tests.workbooks import HEADER, with_dimension, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +177,42 @@ def test_duplicate_refs_are_refused(tmp_path):
         CommandError, match=r"row 3, column \"KPI ref\": \(i\) of 1.1\(a\) is already on row 2"
     ):
         run(workbook(tmp_path, [ROW, ROW]))
+
+
+def many_actions(count: int) -> bytes:
+    """A template workbook of `count` rows, each its own action (1.1(a)... 1.1(aa)...)."""
+    codes = [*ascii_lowercase, *(a + b for a in ascii_lowercase for b in ascii_lowercase)]
+    return workbook_bytes(
+        [
+            [*ROW[:4], f"1.1({codes[n]})", "Building a culture", "i", f"Measure {n}"]
+            for n in range(count)
+        ]
+    )
+
+
+def test_rows_past_the_size_the_sheet_claims_are_read(tmp_path):
+    data = with_dimension(many_actions(40), "A1:H3")
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(data)
+    run(path)
+    assert KPI.objects.count() == 40
+
+
+def test_the_row_limit_counts_the_rows_in_the_file_not_the_size_it_claims(tmp_path, settings):
+    settings.PLAN_IMPORT_MAX_ROWS = 30
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(with_dimension(many_actions(40), "A1:H10"))
+    with pytest.raises(CommandError, match='Sheet "Delivery plan" has more than 30 rows'):
+        run(path)
+    assert KPI.objects.count() == 0
+
+
+def test_a_sheet_claiming_a_million_rows_is_read_as_the_rows_it_has(tmp_path, settings):
+    settings.PLAN_IMPORT_MAX_ROWS = 30
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(with_dimension(many_actions(5), "A1:H1048576"))
+    run(path)
+    assert KPI.objects.count() == 5
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):

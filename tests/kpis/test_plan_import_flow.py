@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from actions.models import Action
 from kpis.models import KPI, KPIValue, StagedUpload
@@ -164,7 +164,7 @@ def test_too_many_rows_are_refused(db, settings):
     settings.PLAN_IMPORT_MAX_ROWS = 10
     staged = stage(PLAN_WORKBOOK.read_bytes())
     assert staged.state == "refused" and staged.content is None
-    assert any("the most an import takes is 10" in p for p in staged.problems)
+    assert any("has more than 10 rows, the most a sheet may have" in p for p in staged.problems)
 
 
 def test_the_command_prints_the_same_preview(imported, tmp_path: Path):
@@ -323,7 +323,58 @@ def test_a_gap_in_kpi_numbering_is_a_warning_with_sheet_and_row(db):
         for ref in ("i", "ii", "iv")
     ]
     staged = stage(workbook_bytes(rows))
-    assert 'Sheet "Delivery plan", row 4: (iv) follows (ii) in 1.1(a).' in staged.warnings
-    assert (
-        'Sheet "Delivery plan", row 4: (iv) follows (ii) in 1.1(a).' in staged.preview["warnings"]
-    )
+    warning = 'Sheet "Delivery plan", row 4: (iv) follows (ii) in 1.1(a): (iii) is missing.'
+    assert warning in staged.warnings
+    assert warning in staged.preview["warnings"]
+    assert confirm(staged).state == "applied"
+    assert sorted(KPI.objects.values_list("ref", flat=True)) == ["i", "ii", "iv"]
+
+
+def published_plan(kpi_cells: list[str]) -> bytes:
+    """The plan as published (the Word table pasted into Excel): one action, its KPI cell
+    running over `kpi_cells`, one row each."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Plan"
+    rows = [["1. INCLUSIVE"], ["Every child belongs"], ["All Settings"]]
+    rows += [[None, "Action", "Lead", "KPI / Milestone"], ["1.1(a)", "Do it", None, kpi_cells[0]]]
+    rows += [[None, None, None, cell] for cell in kpi_cells[1:]]
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_ref_twice_in_one_action_is_refused_in_either_layout(db):
+    template = [
+        [1, "INCLUSIVE", 1, "All Settings", "1.1(a)", "Do it", ref, f"KPI {n}"]
+        for n, ref in enumerate(["i", "ii", "(i)"])
+    ]
+    published = published_plan(["Outcome: X\n(i) One\n(ii) Two", "(i) One again"])
+    for data, where in [
+        (workbook_bytes(template), 'Sheet "Delivery plan", row 4, column "KPI ref"'),
+        (published, 'Sheet "Plan", row 6, column D'),
+    ]:
+        staged = stage(data)
+        assert staged.state == "refused" and staged.content is None
+        assert staged.problems[0].startswith(where)
+        assert "(i) of 1.1(a) is already on row " in staged.problems[0]
+    assert not KPI.objects.exists()
+
+
+def test_a_gap_in_a_published_plan_imports_with_a_warning(db):
+    staged = stage(published_plan(["Outcome: X\n(i) One\n(ii) Two", "(iv) Four"]))
+    assert staged.warnings == [
+        'Sheet "Plan", row 6: (iv) follows (ii) in 1.1(a): (iii) is missing.'
+    ]
+    assert confirm(staged).state == "applied"
+    assert sorted(KPI.objects.values_list("ref", flat=True)) == ["i", "ii", "iv"]
+
+
+def test_refs_in_any_row_order_are_no_gap(db):
+    rows = [
+        [1, "INCLUSIVE", 1, "All Settings", "1.1(a)", "Do it", ref, f"KPI {ref}"]
+        for ref in ("i", "iii", "ii")
+    ]
+    assert stage(workbook_bytes(rows)).warnings == []

@@ -4,6 +4,7 @@ Every workbook is built here. Each is saved and opened again the way the importe
 (load_workbook, data_only=False, not read-only), so merged and hidden rows are as in a file.
 """
 
+import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from openpyxl import Workbook, load_workbook
 from fixtures.build_delivery_plan import SEED_PATH, WORKBOOK_PATH, ActionRow, Plan, parse_plan
 from kpis.plan_published import is_published_layout, published_read
 from kpis.plan_text import roman
-from kpis.plan_workbook import PlanFileError, PlanRow, plan_workbook_read
+from kpis.plan_workbook import PlanFileError, PlanRow, plan_file_read, plan_workbook_read
+from tests.workbooks import with_dimension
 
 HEADER = [None, "Action", "Lead", "KPI / Milestone"]
 TITLES = [["Bury Education and Inclusion Strategy"], ["Delivery Plan (Draft)"], []]
@@ -446,21 +448,32 @@ def test_a_gap_in_kpi_numbering_is_warned_at_the_row_it_is_on(tmp_path: Path) ->
         ],
         tmp_path,
     )
-    assert warnings == ['Sheet "Plan", row 9: (iv) follows (ii) in 1.1(a).']
+    assert warnings == ['Sheet "Plan", row 9: (iv) follows (ii) in 1.1(a): (iii) is missing.']
     assert measures(rows, "1.1(a)") == [("i", "One"), ("ii", "Two"), ("iv", "Four")]
 
 
 def test_measures_not_starting_at_i_are_warned(tmp_path: Path) -> None:
     _, warnings = read([*OPENING, ["1.1(a)", "Action", None, "Outcome: X (ii) Two"]], tmp_path)
-    assert warnings == ['Sheet "Plan", row 8: 1.1(a) starts its measures at (ii), not (i).']
+    assert warnings == [
+        'Sheet "Plan", row 8: 1.1(a) starts its measures at (ii), not (i): (i) is missing.'
+    ]
+
+
+def test_a_gap_of_several_refs_names_each(tmp_path: Path) -> None:
+    cell = "Outcome: X (i) One (v) Five"
+    rows, warnings = read([*OPENING, ["1.1(a)", "Action", None, cell]], tmp_path)
+    assert warnings == [
+        'Sheet "Plan", row 8: (v) follows (i) in 1.1(a): (ii), (iii), (iv) are missing.'
+    ]
+    assert measures(rows, "1.1(a)") == [("i", "One"), ("v", "Five")]
 
 
 def test_a_ref_out_of_order_is_kept_as_wording_with_a_warning(tmp_path: Path) -> None:
-    cell = "Outcome: X (i) One (ii) Two (ii) Again"
+    cell = "Outcome: X (i) One (iii) Three (ii) Two"
     rows, warnings = read([*OPENING, ["1.1(a)", "Action", None, cell]], tmp_path)
-    assert measures(rows, "1.1(a)") == [("i", "One"), ("ii", "Two (ii) Again")]
+    assert measures(rows, "1.1(a)") == [("i", "One (iii) Three"), ("ii", "Two")]
     assert warnings == [
-        'Sheet "Plan", row 8: (ii) is out of order in 1.1(a); kept as wording of (ii).'
+        'Sheet "Plan", row 8: (iii) is out of order in 1.1(a); kept as wording of (i).'
     ]
 
 
@@ -509,6 +522,30 @@ def test_a_duplicate_action_code_is_refused(tmp_path: Path) -> None:
     assert problems == [
         'Sheet "Plan", row 13: duplicate action code 1.1(a); it is already used on '
         'Sheet "Plan", row 8.'
+    ]
+
+
+def test_a_ref_written_twice_in_one_action_is_refused_naming_both_rows(tmp_path: Path) -> None:
+    problems = problems_of(
+        [
+            *OPENING,
+            ["1.1(a)", "Action", None, kpi_cell("X", "One", "Two")],
+            [None, None, None, "(i) One again"],
+        ],
+        tmp_path,
+    )
+    assert problems == [
+        'Sheet "Plan", row 9, column D: (i) of 1.1(a) is already on row 8. Give each measure '
+        "of an action its own number."
+    ]
+
+
+def test_a_ref_written_twice_in_one_cell_is_refused(tmp_path: Path) -> None:
+    cell = "Outcome: X (i) One (ii) Two (ii) Again"
+    problems = problems_of([*OPENING, ["1.1(a)", "Action", None, cell]], tmp_path)
+    assert problems == [
+        'Sheet "Plan", row 8, column D: (ii) of 1.1(a) is already earlier in the same cell. '
+        "Give each measure of an action its own number."
     ]
 
 
@@ -571,3 +608,18 @@ def test_an_action_without_numbered_measures_is_refused(tmp_path: Path) -> None:
         'Sheet "Plan", row 8: 1.1(a) has no numbered measures such as (i) in its '
         "KPI / Milestone cell."
     ]
+
+
+def test_the_row_limit_counts_the_rows_in_the_file_not_the_size_it_claims(settings) -> None:
+    settings.PLAN_IMPORT_MAX_ROWS = 20
+    rows = [
+        *OPENING,
+        *(
+            ([f"1.1({letter})", "Action", None, kpi_cell("X", "One")])
+            for letter in "abcdefghijklmnop"
+        ),
+    ]
+    buffer = io.BytesIO()
+    make_book(rows).save(buffer)
+    with pytest.raises(PlanFileError, match='Sheet "Plan" has more than 20 rows'):
+        plan_file_read(with_dimension(buffer.getvalue(), "A1:D8"), name="plan.xlsx")

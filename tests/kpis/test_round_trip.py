@@ -11,10 +11,13 @@ from openpyxl import load_workbook
 from actions.models import Action, ChangeRecord, ProgressUpdate, TermException
 from kpis.models import KPIValue, StagedUpload
 from kpis.plan_export import RATINGS_SHEET, VALUES_SHEET, ExportScope, plan_export_bytes
+from kpis.plan_workbook import PlanFileError
+from kpis.round_trip_read import round_trip_file_read
 from kpis.round_trip_uploads import round_trip_confirm, round_trip_stage
 from kpis.updates import KPIEntry, UpdateConflict, progress_update_save
 from tests.conftest import run_tasks
 from tests.factories import KPIValueFactory, ProgressUpdateFactory, UserFactory
+from tests.workbooks import with_dimension
 
 pytestmark = pytest.mark.django_db
 
@@ -614,3 +617,31 @@ def test_admins_download_keeps_the_lead_emails_to_import_again(admin_user, lead,
         row[header.index("Lead e-mails")] for row in plan.iter_rows(min_row=2, values_only=True)
     }
     assert "hannah.clarke@bury.gov.uk" in emails
+
+
+def with_values_rows(data: bytes, extra: int) -> bytes:
+    """The workbook with its first Values row copied `extra` more times at the bottom."""
+    book = load_workbook(io.BytesIO(data))
+    values = book[VALUES_SHEET]
+    first = [cell.value for cell in values[2]]
+    for _ in range(extra):
+        values.append(first)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_values_rows_past_the_size_the_sheet_claims_are_read(lead, led_action, open_term):
+    data = export(lead)
+    rows = len(round_trip_file_read(data, name="plan.xlsx").values)
+    claimed = with_dimension(with_values_rows(data, 20), "A1:B2")
+    assert len(round_trip_file_read(claimed, name="plan.xlsx").values) == rows + 20
+
+
+def test_the_row_limit_counts_the_rows_in_the_file_not_the_size_it_claims(
+    lead, led_action, open_term, settings
+):
+    settings.PLAN_IMPORT_MAX_ROWS = 30
+    data = with_dimension(with_values_rows(export(lead), 40), "A1:B2")
+    with pytest.raises(PlanFileError, match=f'Sheet "{VALUES_SHEET}" has more than 30 rows'):
+        round_trip_file_read(data, name="plan.xlsx")
