@@ -1,9 +1,11 @@
-"""Pages for work the worker is doing: they say so, and refresh themselves until it is done.
+"""Pages for work the worker is doing: they say so, and show the result once it is done.
 
-No script is needed (the site's CSP allows none inline): a `<meta http-equiv="refresh">`
-reloads the page while its job is queued or running, and never once it has finished.
-Anyone can stop the refreshing (WCAG 2.2.1: a page that reloads itself must let people
-turn that off), and every progress page offers "Check again" instead.
+With JavaScript, static/js/job-progress.js checks every few seconds and goes to the result
+once there is one, so the page is not reloaded while nothing has changed. Without it, a
+`<meta http-equiv="refresh">` inside `<noscript>` reloads the page while its job is queued
+or running, and never once it has finished. Anyone can stop either (WCAG 2.2.1: a page
+that changes by itself must let people turn that off), and every progress page offers
+"Check again" instead.
 """
 
 from urllib.parse import urlencode

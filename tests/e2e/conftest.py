@@ -94,19 +94,17 @@ def assert_accessible_at_both_widths(axe: Axe, page: Page) -> None:
 
 
 def assert_progress_page_accessible(axe: Axe, page: Page, url: str) -> None:
-    """A page whose job is pending, at both widths.
-
-    It refreshes itself every few seconds, which axe's `meta-refresh` rule (WCAG 2.2.1)
-    always reports: the page meets 2.2.1 by letting the reader turn the refresh off
-    ("Stop refreshing this page"), which axe cannot see. So the link is checked here,
-    and axe runs on the page with the refresh turned off, which is the same page
-    without the <meta> element.
-    """
+    """A page whose job is pending, at both widths, checking for the result and with that
+    turned off. Without JavaScript it would refresh itself (a <meta> refresh inside
+    <noscript>); with it, no <meta> refresh is in the page, so axe's every rule applies."""
     page.goto(url)
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    assert page.locator("[data-eis-poll-url]").count() == 1
+    assert_accessible_at_both_widths(axe, page)
     stop = page.get_by_role("link", name="Stop refreshing this page")
     assert stop.is_visible()
     stop.click()
     page.wait_for_url("**refresh=off")
-    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    assert page.locator("[data-eis-poll-url]").count() == 0
     assert page.get_by_role("button", name="Check again").is_visible()
     assert_accessible_at_both_widths(axe, page)

@@ -301,3 +301,26 @@ def test_a_lead_fills_in_the_term_in_excel_and_uploads_it_through_a_preview(
     value = KPIValue.objects.get(kpi__action=gld_action, kpi__ref="iii", cohort__code="all")
     assert value.value == Decimal("66.4")
     assert ProgressUpdate.objects.get(action=gld_action, term=open_term).status == "draft"
+
+
+def test_without_javascript_a_progress_page_refreshes_itself_to_the_result(
+    browser, live_server, gld_action
+):
+    """The worker's progress pages need no script: a <meta> refresh (inside <noscript>)
+    reloads the page until the job is done, and stops once it is."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, "admin")
+        page.goto("/plan/import/")
+        page.get_by_label("Plan workbook").set_input_files(str(PLAN_WORKBOOK))
+        page.get_by_role("button", name="Check the file").click()
+        expect(page.get_by_role("heading", name="We are checking your file")).to_be_visible()
+        assert page.locator('meta[http-equiv="refresh"]').count() == 1
+        run_tasks()
+        expect(page.get_by_role("heading", name="Check what will change")).to_be_visible(
+            timeout=REFRESHED
+        )
+        assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    finally:
+        context.close()
