@@ -39,7 +39,7 @@ class FigureError(ValueError):
         self.template = template
 
     def message(self, noun: str) -> str:
-        return self.template.format(noun=noun[:1].upper() + noun[1:])
+        return self.template.format(noun=f"The {noun}")
 
 
 def parse_figure(raw: object, *, whole: bool = False) -> Decimal | None:
@@ -169,12 +169,12 @@ class _Checker:
         elif unit in NOT_NEGATIVE and number < 0:
             self.fail(field, f"Enter {_article(what)} that is 0 or more")
         elif unit == Unit.COUNT and number != number.to_integral_value():
-            self.fail(field, f"{what[:1].upper()}{what[1:]} must be a whole number: it is a count")
+            self.fail(field, f"The {what} must be a whole number: it is a count")
 
     def length(self, field: str, text: str, limit: int) -> None:
         if len(text) > limit:
             what = self.of(field)
-            self.fail(field, f"{what[:1].upper()}{what[1:]} must be {limit:,} characters or fewer")
+            self.fail(field, f"The {what} must be {limit:,} characters or fewer")
 
 
 def kpi_entry_problems(

@@ -82,7 +82,7 @@ def test_a_count_must_be_whole():
     form = kpi_form(count, value="12.5", data_period="Autumn 2025", maturity="validated")
     assert errors(form) == {
         "value": [
-            "Figure for (iii) Children missing education must be a whole number: it is a count"
+            "The figure for (iii) Children missing education must be a whole number: it is a count"
         ]
     }
 
@@ -155,13 +155,13 @@ def test_figures_are_read_as_the_person_meant_them(typed, stored):
 )
 def test_figures_that_cannot_be_read_are_refused_saying_what_to_type(percent, typed, message):
     form = kpi_form(percent, value=typed, data_period="2025/26", maturity="provisional")
-    assert errors(form) == {"value": [f"Percentage for {NAME} {message}"]}
+    assert errors(form) == {"value": [f"The percentage for {NAME} {message}"]}
 
 
 def test_a_count_of_children_must_be_a_whole_number(percent):
     form = kpi_form(percent, cohort_size="12.5", value="50", data_period="x", maturity="revised")
     assert errors(form) == {
-        "cohort_size": [f"Cohort size for {NAME} must be a whole number, like 27"]
+        "cohort_size": [f"The cohort size for {NAME} must be a whole number, like 27"]
     }
 
 
@@ -236,7 +236,7 @@ def test_a_milestone_has_a_status_not_a_value():
 
 def test_a_note_longer_than_the_limit_is_refused(percent):
     form = kpi_form(percent, value="50", data_period="x", maturity="revised", note="x" * 5001)
-    assert errors(form) == {"note": [f"Note for {NAME} must be 5,000 characters or fewer"]}
+    assert errors(form) == {"note": [f"The note for {NAME} must be 5,000 characters or fewer"]}
 
 
 @pytest.mark.parametrize("rating", ["red", "amber"])

@@ -257,7 +257,7 @@ def test_a_submitted_update_is_refused(lead, led_action, open_term):
             "i",
             {"Value": "lots", "Data period": "2025/26"},
             "Value",
-            "Percentage for (i) % achieving GLD must be a number, like 1,500 or 12.5",
+            "The percentage for (i) % achieving GLD must be a number, like 1,500 or 12.5",
         ),
         (
             "i",
@@ -291,7 +291,7 @@ def test_a_submitted_update_is_refused(lead, led_action, open_term):
             "i",
             {"Value": 60, "Data period": "x", "Note": "n" * 5001},
             "Note",
-            "Note for (i) % achieving GLD must be 5,000 characters or fewer",
+            "The note for (i) % achieving GLD must be 5,000 characters or fewer",
         ),
         ("i", {"Maturity": "Guessed", "Value": 1, "Data period": "x"}, "Maturity", "is not one of"),
     ],
