@@ -1,6 +1,8 @@
 """Board packs prepared by the worker, and PDFs made once, whoever asks, never in a request."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -201,6 +203,21 @@ def test_the_pdf_progress_page_query_count(client, published, django_assert_num_
     # already, so a reader's request costs one query however many readers there are.
     with django_assert_num_queries(1):
         client.get(url)
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_asking_for_a_pdf_never_reads_the_packs_frozen_content(client, published, admin, public):
+    """For the whole plan at scale the content takes seconds to read; a PDF request needs
+    only the pack's state."""
+    if public:
+        url = reverse("boards:public_pack_pdf", args=[published.public_token])
+    else:
+        client.force_login(admin)
+        url = reverse("boards:pack_pdf", args=[published.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 202
+    read = [q["sql"] for q in queries if 'FROM "boards_boardpack"' in q["sql"]]
+    assert read and not [q for q in read if '"content"' in q or '"public_content"' in q]
 
 
 def test_the_preparing_page_query_count(client, meeting, term, admin, django_assert_num_queries):
