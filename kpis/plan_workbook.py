@@ -144,8 +144,8 @@ def _template_sheet(book: Workbook) -> ReadOnlyWorksheet | None:
 def _too_many_rows(sheet: Worksheet | ReadOnlyWorksheet, limit: int) -> PlanFileError:
     return PlanFileError(
         [
-            f'Sheet "{sheet.title}" has more than {limit:,} rows, the most a sheet may have. '
-            "Remove empty or extra rows, or split the file."
+            f'Sheet "{sheet.title}" has more than {limit:,} rows below its header row, the '
+            "most a sheet may have. Remove empty or extra rows, or split the file."
         ]
     )
 
@@ -154,12 +154,13 @@ def _check_row_limit(sheets: list[Worksheet]) -> None:
     """Refuse a fully loaded sheet with too many rows (its max_row counts the cells read)."""
     limit = settings.PLAN_IMPORT_MAX_ROWS
     for sheet in sheets:
-        if (sheet.max_row or 0) > limit:
+        if (sheet.max_row or 0) > limit + 1:  # the header row is not counted
             raise _too_many_rows(sheet, limit)
 
 
 def counted_rows(sheet: ReadOnlyWorksheet) -> Iterator[tuple]:
-    """The values of each row of a read-only sheet, refusing it past PLAN_IMPORT_MAX_ROWS.
+    """The values of each row of a read-only sheet, refusing it past PLAN_IMPORT_MAX_ROWS
+    rows below its header row (the first).
 
     A read-only sheet stops at the size its <dimension> element claims, which whatever wrote
     the file sets and may get wrong: rows past it would be dropped without a word, and a
@@ -168,8 +169,8 @@ def counted_rows(sheet: ReadOnlyWorksheet) -> Iterator[tuple]:
     """
     limit = settings.PLAN_IMPORT_MAX_ROWS
     sheet.reset_dimensions()
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if number > limit:
+    for number, values in enumerate(sheet.iter_rows(values_only=True)):
+        if number > limit:  # row 0 is the header
             raise _too_many_rows(sheet, limit)
         yield values
 

@@ -164,7 +164,20 @@ def test_too_many_rows_are_refused(db, settings):
     settings.PLAN_IMPORT_MAX_ROWS = 10
     staged = stage(PLAN_WORKBOOK.read_bytes())
     assert staged.state == "refused" and staged.content is None
-    assert any("has more than 10 rows, the most a sheet may have" in p for p in staged.problems)
+    limit = "has more than 10 rows below its header row, the most a sheet may have"
+    assert any(limit in p for p in staged.problems)
+
+
+def test_a_sheet_of_exactly_the_row_limit_imports(db, settings):
+    """The limit counts KPI rows, as a person counts them: the header row is not one."""
+    rows = [
+        [1, "INCLUSIVE", 1, "All Settings", "1.1(a)", "Do it", ref, f"KPI {ref}"]
+        for ref in ("i", "ii", "iii")
+    ]
+    settings.PLAN_IMPORT_MAX_ROWS = 3
+    assert stage(workbook_bytes(rows)).state == "ready"
+    settings.PLAN_IMPORT_MAX_ROWS = 2
+    assert stage(workbook_bytes(rows)).state == "refused"
 
 
 def test_the_command_prints_the_same_preview(imported, tmp_path: Path):
