@@ -114,6 +114,8 @@ def plan_import(client: Client, rows: int, timings: Timings) -> None:
     timings.request("upload the plan workbook", seconds, response.status_code)
     staged = StagedUpload.objects.latest("pk")
     timings.job("check and preview it", worker(), _state(staged))
+    seconds, response = request(client, "get", f"/plan/import/{staged.pk}/")
+    timings.request("read the preview (its first page)", seconds, response.status_code)
     seconds, response = request(client, "post", f"/plan/import/{staged.pk}/confirm/")
     timings.request("confirm the import", seconds, response.status_code)
     timings.job("apply it", worker(), _state(staged))

@@ -80,10 +80,12 @@ def round_trip_upload(request: HttpRequest) -> HttpResponse:
     return redirect("kpis:round_trip_preview", pk=staged.pk)
 
 
-def _staged(request: HttpRequest, pk: int) -> StagedUpload:
-    """The upload, for the person who made it (or an admin); 404 if there is none."""
+def _staged(request: HttpRequest, pk: int, *, preview: bool = True) -> StagedUpload:
+    """The upload, for the person who made it (or an admin); 404 if there is none. Without
+    `preview`, only its state: confirming or retrying needs no more."""
+    deferred = ("content",) if preview else ("content", "preview", "problems")
     staged = get_object_or_404(
-        StagedUpload.objects.select_related("uploaded_by").defer("content"),
+        StagedUpload.objects.select_related("uploaded_by").defer(*deferred),
         pk=pk,
         kind=StagedUpload.Kind.FIGURES,
     )
@@ -113,7 +115,7 @@ def round_trip_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required
 def round_trip_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    staged = _staged(request, pk)
+    staged = _staged(request, pk, preview=False)
     if staged.uploaded_by_id != request.user.pk:
         raise PermissionDenied("Only the person who uploaded this file can confirm it.")
     if not round_trip_confirm(staged=staged, user=request.user):
@@ -127,7 +129,7 @@ def round_trip_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Check a failed upload's file again from the start; its uploader confirms again."""
     if not is_admin(request.user):
         raise PermissionDenied("Only admins can try a failed upload again.")
-    staged = _staged(request, pk)
+    staged = _staged(request, pk, preview=False)
     if not staged_upload_retry(kind=FIGURES, upload=staged):
         messages.error(request, "Only an upload that failed can be tried again.")
     return redirect("kpis:round_trip_preview", pk=pk)

@@ -4,6 +4,7 @@ with its save and submit, and approvals; the plan import."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -381,6 +382,11 @@ def plan_import_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# Confirming or retrying needs an upload's state, not its file or preview, which at the row
+# limit take seconds to read.
+STATE_ONLY = StagedUpload.objects.defer("content", "preview", "problems")
+
+
 def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """An uploaded plan as far as it has got: being checked, its preview to confirm, what
     is wrong with it, being saved, imported, or why it failed."""
@@ -400,15 +406,36 @@ def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "preview": staged.preview,
             "counts": _count_lines(counts) if counts is not None else [],
             "show_unchanged": show_unchanged,
+            "page": _preview_page(request, staged.preview, show_unchanged),
             **progress_context(request, pending=staged.is_pending),
         },
     )
 
 
+PREVIEW_ACTIONS_PER_PAGE = 100
+
+
+def _preview_page(request: HttpRequest, preview: dict, show_unchanged: bool) -> Page:
+    """One page of the preview's actions, each with its commitment: a plan at the row limit
+    changes tens of thousands, far more than one page can show and a browser can hold."""
+    shown = [
+        {"commitment": commitment, "action": action}
+        for commitment in preview.get("commitments", [])
+        for action in commitment["actions"]
+        if show_unchanged or action["touched"]
+    ]
+    page = Paginator(shown, PREVIEW_ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    previous = None
+    for entry in page:  # a commitment's heading before its first action on the page
+        entry["heading"] = entry["commitment"] is not previous
+        previous = entry["commitment"]
+    return page
+
+
 @require_POST
 def plan_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     _admin_only(request)
-    staged = get_object_or_404(StagedUpload, pk=pk, kind=StagedUpload.Kind.PLAN)
+    staged = get_object_or_404(STATE_ONLY, pk=pk, kind=StagedUpload.Kind.PLAN)
     if not plan_import_confirm(staged=staged, user=request.user):
         messages.error(request, "This import was confirmed already, or cannot be applied.")
     return redirect("kpis:plan_import_preview", pk=pk)
@@ -418,7 +445,7 @@ def plan_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Check a failed import's file again from the start, to be confirmed again."""
     _admin_only(request)
-    staged = get_object_or_404(StagedUpload, pk=pk, kind=StagedUpload.Kind.PLAN)
+    staged = get_object_or_404(STATE_ONLY, pk=pk, kind=StagedUpload.Kind.PLAN)
     if not staged_upload_retry(kind=PLAN, upload=staged):
         messages.error(request, "Only an import that failed can be tried again.")
     return redirect("kpis:plan_import_preview", pk=pk)

@@ -295,6 +295,22 @@ def test_the_preview_page_shows_only_what_changes_unless_asked(admin_client, imp
     assert "2. SAFE" in everything and "1.1(c)" in everything
 
 
+def test_a_large_preview_is_shown_a_page_at_a_time(admin_client, monkeypatch):
+    """A plan at the row limit changes tens of thousands of actions: one page of them at a
+    time, each under its commitment's heading, with GOV.UK pagination between pages."""
+    monkeypatch.setattr("kpis.views.PREVIEW_ACTIONS_PER_PAGE", 40)
+    staged = stage(PLAN_WORKBOOK.read_bytes())  # 95 actions, all to be created
+    url = reverse("kpis:plan_import_preview", args=[staged.pk])
+    first = admin_client.get(url).content.decode()
+    assert first.count('<h3 class="govuk-heading-s') == 40
+    assert '<nav class="govuk-pagination" aria-label="Pages of the changes">' in first
+    assert 'href="?page=2"' in first and "1.1(a)" in first
+    last = admin_client.get(url, {"page": 3}).content.decode()
+    assert last.count('<h3 class="govuk-heading-s') == 15
+    assert "5. SUFFICIENT &amp; SUSTAINABLE" in last and "1.1(a)" not in last
+    assert "Confirm and import" in last  # whichever page is open, the whole file is confirmed
+
+
 def test_the_plan_as_published_imports_to_the_same_plan_as_the_template(db, tmp_path):
     from fixtures.build_delivery_plan import SEED_PATH, parse_plan
     from tests.kpis.test_plan_published import make_book, published_rows
