@@ -70,7 +70,6 @@ restore: install
 	$(MANAGE_ENV) $(PY) manage.py migrate --noinput
 	$(MANAGE_ENV) $(PY) manage.py flush --noinput
 	$(MANAGE_ENV) $(PY) manage.py loaddata $(FILE)
-	$(MANAGE_ENV) $(PY) manage.py data_changed
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,18 +1,15 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from actions.models import RATING_MEANINGS, Rating
 from actions.selectors import reporting_terms
-from actions.views import asked_term, chosen_term
+from actions.views import chosen_term
 from boards import selectors
 from boards.content import dashboard_content
 from boards.models import Board, BoardPack, Meeting
@@ -30,45 +27,30 @@ from boards.services import (
 from bury_eis.exports import XLSX_TYPE, download
 from bury_eis.progress import progress_context
 from bury_eis.roles import is_admin, role_required
-from bury_eis.versioning import data_version_seen_by
 from kpis.models import Term
 
 
-def _dashboard_context(request: HttpRequest, remit: Remit) -> dict:
+def _dashboard_context(request: HttpRequest, remit: Remit, *, with_scale: bool = False) -> dict:
+    """The term picker and the dashboard for `remit`; the whole plan's dashboard ends with
+    the rating scale."""
     terms, term, previous = chosen_term(request)
     board = selectors.dashboard(term, previous, remit)
     list_url = f"{reverse('actions:list')}?term={term.pk}" if term else ""
     if remit.query():
         list_url += "&" + remit.query()
-    return {"d": dashboard_content(board), "terms": terms, "list_url": list_url}
-
-
-def _dashboard_body(request: HttpRequest, remit: Remit, *, with_scale: bool = False) -> str:
-    """The term picker and the dashboard as HTML, from the cache until the data changes.
-
-    Keyed by the data version, the term asked for and the remit; rendered without
-    the request, so nothing about the person viewing it can be cached. The whole
-    plan's dashboard ends with the rating scale, which is cached with it.
-    """
-    version = data_version_seen_by(request.user)
-    key = f"dashboard:{version}:{asked_term(request)}:{remit.query()}:{with_scale}"
-    body = cache.get(key)
-    if body is None:
-        context = _dashboard_context(request, remit)
-        if with_scale:
-            context["rating_meanings"] = [
-                (Rating(code), *words) for code, words in RATING_MEANINGS.items()
-            ]
-        body = render_to_string("boards/_dashboard_live.html", context)
-        cache.set(key, body, settings.DASHBOARD_CACHE_SECONDS)
-    return body
+    context = {"d": dashboard_content(board), "terms": terms, "list_url": list_url}
+    if with_scale:
+        context["rating_meanings"] = [
+            (Rating(code), *words) for code, words in RATING_MEANINGS.items()
+        ]
+    return context
 
 
 @role_required
 def home(request: HttpRequest) -> HttpResponse:
     """The whole plan at a glance for a term; where board members land."""
-    body = _dashboard_body(request, Remit(), with_scale=True)
-    return render(request, "boards/dashboard.html", {"body": body})
+    context = _dashboard_context(request, Remit(), with_scale=True)
+    return render(request, "boards/dashboard.html", context)
 
 
 @role_required
@@ -93,8 +75,7 @@ def board_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
         is_active=True,
     )
-    context = {
-        "body": _dashboard_body(request, Remit.of(board)),
+    context = _dashboard_context(request, Remit.of(board)) | {
         "board": board,
         "can_generate": is_admin(request.user),
     }

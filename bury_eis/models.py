@@ -37,16 +37,3 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr} {self.field}: {self.before!r} → {self.after!r}"
-
-
-class DataVersion(models.Model):
-    """One counter, raised after every change to the service's data (bury_eis.versioning).
-
-    What is cached by it – dashboards, each user's roles – is read under the current
-    value, so a change anywhere makes every cached copy stale at once. One row, pk 1.
-    """
-
-    value = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"Data version {self.value}"

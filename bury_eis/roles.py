@@ -3,14 +3,10 @@
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-
-from bury_eis.versioning import data_version_seen_by
 
 ADMIN = "Admin"
 OFFICER = "Officer"
@@ -19,24 +15,16 @@ ROLES = (ADMIN, OFFICER, BOARD_MEMBER)
 
 
 def _kept(user: AbstractBaseUser, name: str, read: Callable[[], object]) -> object:
-    """`read()` once per request (kept on the user object) and once per data version.
-
-    Roles and permissions change only through the admin, whose every save raises
-    the data version, so a copy kept under the current version is never stale.
-    """
+    """`read()` once per request: kept on the request's user object, which lives only as
+    long as the request, so a role given or taken away applies from the next one."""
     attribute = f"_eis_{name}"
     if not hasattr(user, attribute):
-        key = f"user:{user.pk}:{name}:{data_version_seen_by(user)}"
-        value = cache.get(key)
-        if value is None:
-            value = read()
-            cache.set(key, value, settings.DASHBOARD_CACHE_SECONDS)
-        setattr(user, attribute, value)
+        setattr(user, attribute, read())
     return getattr(user, attribute)
 
 
 def user_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
-    """The user's role names (see `_kept` for how they are kept)."""
+    """The user's role names, read once per request."""
     if not user.is_authenticated:
         return frozenset()
     return _kept(user, "roles", lambda: frozenset(user.groups.values_list("name", flat=True)))
@@ -72,7 +60,7 @@ def role_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 def can_approve(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Admins, and users given the approver permission directly or through a group.
 
-    One query at most, kept as `_kept` says.
+    One query at most, once per request.
     """
     if not user.is_authenticated:
         return False

@@ -61,8 +61,6 @@ MIDDLEWARE = [
     "boards.feed_views.FeedErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Outside the view and everything that may write, so it bumps after they commit.
-    "bury_eis.versioning.DataVersionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -133,8 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes first: it refuses a locked-out sign-in before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, reading the signed-in user with plain SQL (see bury_eis/auth.py).
-    "bury_eis.auth.UserBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # Password guessing (bury_eis/lockout.py): AXES_FAILURE_LIMIT wrong passwords for one
 # username from one address lock that username at that address, so someone guessing
@@ -192,8 +189,6 @@ CSRF_COOKIE_SECURE = not DEV_MODE
 # SESSION_TIMEOUT_WARNING seconds before the idle limit and offer to stay signed in
 # (WCAG 2.2.1, Timing Adjustable).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
-# Django's database sessions, read with plain SQL on every request (bury_eis/auth.py).
-SESSION_ENGINE = "bury_eis.auth"
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60)
 SESSION_IDLE_REFRESH = env_int("SESSION_IDLE_REFRESH", 5 * 60)
 SESSION_TIMEOUT_WARNING = env_int("SESSION_TIMEOUT_WARNING", 5 * 60)
@@ -263,15 +258,3 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = PLAN_UPLOAD_MAX_BYTES + 1024 * 1024
 # The tracker holds aggregate figures only; counts under this are suppressed in
 # public board packs (DfE practice).
 SMALL_NUMBER_THRESHOLD = env_int("SMALL_NUMBER_THRESHOLD", 5)
-
-# Dashboards are cached as HTML in each process's memory, keyed by the data version
-# (bury_eis.versioning), which every POST raises: processes never serve a copy older than
-# the data they can see. The timeout only bounds a change made outside the web app and
-# its commands.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
-    }
-}
-DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)

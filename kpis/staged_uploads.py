@@ -21,7 +21,6 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks.base import Task
 
-from bury_eis.versioning import data_version_bump
 from kpis.models import StagedUpload
 from kpis.plan_workbook import PlanFileError
 from kpis.upload_checks import sha256_hex
@@ -169,7 +168,6 @@ def staged_upload_apply(*, kind: UploadKind, upload_id: int, file: Any = None) -
             upload.warnings = upload.warnings + [w for w in warnings if w not in upload.warnings]
             upload.content = None  # the file is not kept once applied
             upload.save(update_fields=["state", "counts", "applied_at", "warnings", "content"])
-            data_version_bump()
     except ChangedSincePreview:
         _fail(upload_id, kind.changed_message)
     except NotApplied as refusal:

@@ -88,3 +88,14 @@ def test_links_carry_the_prefix_the_service_is_mounted_under(board_client):
     ]
     assert 'action="/eis/logout/"' in html
     assert '<a href="/eis/">Bury Council' in html
+
+
+def test_a_role_given_in_the_admin_applies_from_the_next_page(client):
+    """Roles are read once per request, never kept between requests."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(role="Board member")
+    client.force_login(user)
+    assert labels(client) == EVERYONE
+    user.groups.add(Group.objects.get(name="Officer"))
+    assert labels(client) == EVERYONE + LEADS

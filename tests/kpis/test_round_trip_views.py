@@ -218,8 +218,8 @@ def test_a_preview_costs_the_same_queries_at_any_size(
         {"Value": 71, "Data period": "x"},
     )
     url = upload(lead_client, data)["Location"]
-    # The session, the user, the upload and the user's permissions.
-    with django_assert_num_queries(4):
+    # The session, the user, their roles, the upload and the user's permissions.
+    with django_assert_num_queries(5):
         lead_client.get(url)
 
 

@@ -3,7 +3,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from actions.models import Action
 from boards.demo import DEMO_PASSWORD, DEMO_USERS, demo_seed
-from bury_eis.versioning import data_version_bump
 
 
 class Command(BaseCommand):
@@ -29,7 +28,6 @@ class Command(BaseCommand):
                 "python manage.py import_plan fixtures/delivery_plan.xlsx"
             )
         counts = demo_seed(scale=scale)
-        data_version_bump()
         self.stdout.write("Demo data ready: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:
