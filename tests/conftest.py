@@ -26,12 +26,18 @@ def pytest_configure(config) -> None:
 def run_tasks() -> int:
     """Run every queued job with the real worker (`manage.py db_worker`), as production
     does, until the queue is empty; returns how many jobs ran."""
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.models import DBTaskResult
 
     before = DBTaskResult.objects.exclude(status="READY").count()
     # The worker takes over these signals to stop gracefully; give them back after.
     signals = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
     handlers = {sig: signal.getsignal(sig) for sig in signals}
+    # Between jobs the worker closes connections Django counts as obsolete; inside a test
+    # the connection holds the test's transaction, which Django sees as autocommit turned
+    # off and so obsolete (PostgreSQL then fails every later query). Django's test client
+    # leaves connections open between requests for the same reason.
+    recycle, db_worker.close_old_connections = db_worker.close_old_connections, lambda: None
     try:
         call_command(
             "db_worker",
@@ -43,6 +49,7 @@ def run_tasks() -> int:
             verbosity=0,
         )
     finally:
+        db_worker.close_old_connections = recycle
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
     return DBTaskResult.objects.exclude(status="READY").count() - before
