@@ -7,6 +7,7 @@ from actions.models import (
     ProgressUpdate,
     ReminderLog,
     Sector,
+    Term,
 )
 from bury_eis.audit import AuditedAdmin, ViewOnlyAdminMixin
 
@@ -82,3 +83,17 @@ class ReminderLogAdmin(AuditedAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         # A record of an e-mail that was sent; changing it would only falsify it.
         return False
+
+
+@admin.register(Term)
+class TermAdmin(AuditedAdmin):
+    list_display = [
+        "label",
+        "academic_year",
+        "season",
+        "start_date",
+        "end_date",
+        "due_date",
+        "is_locked",
+    ]
+    list_filter = ["academic_year", "season", "is_locked"]

@@ -1,4 +1,5 @@
-"""The plan's structure (commitments, sectors, actions) and each action's termly rating."""
+"""The plan's structure (commitments, sectors, actions), its reporting calendar (terms), and
+each action's termly rating with its history."""
 
 from django.conf import settings
 from django.db import models
@@ -79,6 +80,55 @@ class UpdateStatus(models.TextChoices):
     RETURNED = "returned", "Returned"
 
 
+class Season(models.TextChoices):
+    AUTUMN = "autumn", "Autumn"
+    SPRING = "spring", "Spring"
+    SUMMER = "summer", "Summer"
+
+
+class Term(models.Model):
+    """A reporting term of the academic year, e.g. Autumn 2025 of 2025/26.
+
+    Its table keeps the name it had when terms lived with the measures (kpis_term) until
+    migration actions/0002 renames it.
+    """
+
+    academic_year = models.CharField(max_length=7, help_text="Like 2025/26.")
+    season = models.CharField(max_length=10, choices=Season.choices)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    due_date = models.DateField(help_text="Updates for this term are due by this date.")
+    is_locked = models.BooleanField(
+        default=False, help_text="A locked term's values and ratings can no longer change."
+    )
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["academic_year", "season"], name="unique_term"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="term_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(academic_year__regex=r"^[0-9]{4}/[0-9]{2}$"),
+                name="academic_year_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def calendar_year(self) -> int:
+        """Autumn falls in the first year of 2025/26, Spring and Summer in the second."""
+        first = int(self.academic_year[:4])
+        return first if self.season == Season.AUTUMN else first + 1
+
+    @property
+    def label(self) -> str:
+        return f"{self.get_season_display()} {self.calendar_year}"
+
+
 class Commitment(models.Model):
     """One of the strategy's five commitments ("pillars"), e.g. 1 INCLUSIVE."""
 
@@ -146,13 +196,11 @@ class Action(models.Model):
 class ProgressUpdate(models.Model):
     """An action's update for one reporting term: rating, narrative and its approval state.
 
-    The term is `kpis.Term`, referenced lazily: the rating belongs to the action
-    while terms are the measurement calendar; this app never imports kpis code.
     `version` increases on every save so a second, stale save can be refused.
     """
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
-    term = models.ForeignKey("kpis.Term", on_delete=models.PROTECT, related_name="updates")
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="updates")
     rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
     progress = models.TextField("progress narrative", blank=True, max_length=NARRATIVE_MAX_LENGTH)
     evidence_of_impact = models.TextField(blank=True, max_length=NARRATIVE_MAX_LENGTH)
@@ -232,7 +280,7 @@ class TermException(models.Model):
     """
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="term_exceptions")
-    term = models.ForeignKey("kpis.Term", on_delete=models.PROTECT, related_name="exceptions")
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="exceptions")
     reason = models.TextField()
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -263,7 +311,7 @@ class ChangeRecord(models.Model):
     """
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="changes")
-    term = models.ForeignKey("kpis.Term", on_delete=models.PROTECT, related_name="changes")
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="changes")
     field = models.CharField(max_length=200)
     before = models.TextField(blank=True)
     after = models.TextField(blank=True)
@@ -284,7 +332,7 @@ class ReminderLog(models.Model):
     """A reminder e-mail sent to a lead about a term, so a second run the same day sends none."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    term = models.ForeignKey("kpis.Term", on_delete=models.CASCADE, related_name="+")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
     sent_on = models.DateField()
     action_count = models.PositiveIntegerField()
 

@@ -25,6 +25,7 @@ from actions.models import (
     Movement,
     ProgressUpdate,
     Rating,
+    Term,
     UpdateStatus,
 )
 from bury_eis.roles import is_admin
@@ -41,15 +42,10 @@ def can_update(user: AbstractBaseUser, action: Action) -> bool:
     return is_admin(user) or any(lead.pk == user.pk for lead in action.leads.all())
 
 
-def reporting_terms() -> list:
-    """Every term, newest first, each with `has_approved`: whether any update in it is approved.
-
-    Terms are `kpis.Term`, reached through the update's foreign key so this layer
-    imports nothing from kpis.
-    """
-    term_model = ProgressUpdate._meta.get_field("term").related_model
+def reporting_terms() -> list[Term]:
+    """Every term, newest first, each with `has_approved`: whether any update in it is approved."""
     approved = ProgressUpdate.objects.filter(term=OuterRef("pk"), status=UpdateStatus.APPROVED)
-    return list(term_model.objects.annotate(has_approved=Exists(approved)).order_by("-start_date"))
+    return list(Term.objects.annotate(has_approved=Exists(approved)).order_by("-start_date"))
 
 
 def term_and_previous(terms: list, term_pk: int | None = None) -> tuple:
@@ -112,20 +108,22 @@ def rating_order(field: str) -> Case:
 
 
 def action_list(term=None, previous=None) -> QuerySet[Action]:
-    """Live actions with commitment, sector, leads, `kpi_count` and their standing in `term`."""
-    kpi_model = Action.kpis.rel.related_model
-    kpis = (
-        kpi_model.objects.filter(action=OuterRef("pk"), retired_at__isnull=True)
-        .order_by()
-        .values("action")
-        .annotate(n=Count("pk"))
+    """Live actions with commitment, sector, leads, `kpi_count` and their standing in `term`.
+
+    The measures are counted through the reverse relation the kpis app gives each action,
+    one row's subquery at a time, so a page of the list counts only its own actions'.
+    """
+    live_kpis = Q(kpis__retired_at__isnull=True)
+    kpi_count = (
+        Action.objects.filter(pk=OuterRef("pk"))
+        .annotate(n=Count("kpis", filter=live_kpis))
         .values("n")
     )
     actions = (
         Action.objects.filter(retired_at__isnull=True)
         .select_related("commitment", "sector")
         .prefetch_related("leads")
-        .annotate(kpi_count=Coalesce(Subquery(kpis), 0))
+        .annotate(kpi_count=Coalesce(Subquery(kpi_count), 0))
     )
     return with_standing(actions, term, previous)
 

@@ -36,9 +36,13 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from actions.models import ChangeRecord, ProgressUpdate  # noqa: E402
+from actions.models import (  # noqa: E402
+    ChangeRecord,
+    ProgressUpdate,
+    Term,
+)
 from bench.report import concurrency_tally, marker  # noqa: E402
-from kpis.models import KPI, Cohort, KPIValue, Term, Unit  # noqa: E402
+from kpis.models import KPI, Cohort, KPIValue, Unit  # noqa: E402
 from kpis.selectors import open_terms  # noqa: E402
 from kpis.updates import NARRATIVE_FIELDS, KPIEntry, progress_update_save  # noqa: E402
 

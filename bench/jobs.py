@@ -36,8 +36,8 @@ from django_tasks_db.models import DBTaskResult  # noqa: E402
 from actions.models import Action  # noqa: E402
 from actions.selectors import reporting_terms, term_and_previous  # noqa: E402
 from boards.models import BoardPack, Meeting  # noqa: E402
-from kpis.models import StagedUpload  # noqa: E402
-from kpis.plan_export import VALUES_SHEET, ExportScope, plan_export_bytes  # noqa: E402
+from spreadsheets.models import StagedUpload  # noqa: E402
+from spreadsheets.plan_export import VALUES_SHEET, ExportScope, plan_export_bytes  # noqa: E402
 
 GOAL_SECONDS = 10
 PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "delivery_plan.xlsx"

@@ -41,9 +41,9 @@ def setup(database_url: str) -> None:
 
 
 def import_once(path: Path) -> float:
-    from kpis.plan_preview import plan_preview
-    from kpis.plan_workbook import plan_file_read
-    from kpis.services import plan_import
+    from spreadsheets.plan_preview import plan_preview
+    from spreadsheets.plan_workbook import plan_file_read
+    from spreadsheets.services import plan_import
 
     start = time.perf_counter()
     plan_file = plan_file_read(path.read_bytes(), name=path.name)

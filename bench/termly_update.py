@@ -27,9 +27,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from actions.models import Action, ProgressUpdate  # noqa: E402
+from actions.models import (  # noqa: E402
+    Action,
+    ProgressUpdate,
+    Term,
+)
 from bury_eis.roles import ADMIN  # noqa: E402
-from kpis.models import Term  # noqa: E402
 from kpis.selectors import open_terms  # noqa: E402
 
 

@@ -8,7 +8,7 @@ from boards.models import Board
 from boards.selectors import Remit
 from bury_eis.exports import XLSX_TYPE, download
 from bury_eis.roles import role_required
-from kpis.plan_export import ExportScope, plan_export_bytes
+from spreadsheets.plan_export import ExportScope, plan_export_bytes
 
 
 @role_required

@@ -16,9 +16,9 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from actions.models import Action, Commitment, ProgressUpdate, Rating, Sector, UpdateStatus
+from actions.models import Action, Commitment, ProgressUpdate, Rating, Sector, Term, UpdateStatus
 from boards.suppression import RESTRICTED_ACTION_FIELDS, RESTRICTED_POINT_FIELDS, suppress_point
-from kpis.models import KPI, KPIValue, Term
+from kpis.models import KPI, KPIValue
 from kpis.selectors import value_is_approved
 from kpis.trends import SUPPRESSED
 

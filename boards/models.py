@@ -3,8 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from actions.models import Commitment, Sector
-from kpis.models import Term
+from actions.models import Commitment, Sector, Term
 
 
 class Board(models.Model):

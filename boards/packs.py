@@ -3,13 +3,12 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from actions.models import ProgressUpdate, UpdateStatus
+from actions.models import ProgressUpdate, Term, UpdateStatus
 from actions.selectors import reporting_terms, term_and_previous
 from actions.tables import lead_names, rating_word
 from boards.content import dashboard_content
 from boards.models import Board, Meeting
 from boards.selectors import Remit, dashboard
-from kpis.models import Term
 from kpis.selectors import kpis_with_trends
 
 

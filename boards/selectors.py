@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 
-from actions.models import Action, Commitment, Movement, ProgressUpdate, Rating, Sector
+from actions.models import Action, Commitment, Movement, ProgressUpdate, Rating, Sector, Term
 from actions.models import UpdateStatus as Status
 from actions.selectors import RATING_ORDER, rating_order, with_standing
 from boards.models import Board
-from kpis.models import KPI, KPIStatus, Term
+from kpis.models import KPI, KPIStatus
 from kpis.selectors import newest_headline_values
 
 NO_UPDATE = "none"

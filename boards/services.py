@@ -15,11 +15,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
+from actions.models import Term
 from boards.models import BoardPack, Meeting
 from boards.packs import pack_content
 from boards.suppression import public_content
 from bury_eis.pdf import html_to_pdf
-from kpis.models import Term
 
 logger = logging.getLogger(__name__)
 PDFState = BoardPack.PDFState

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from actions.models import RATING_MEANINGS, Rating
+from actions.models import RATING_MEANINGS, Rating, Term
 from actions.selectors import reporting_terms
 from actions.views import chosen_term
 from boards import selectors
@@ -27,7 +27,6 @@ from boards.services import (
 from bury_eis.exports import XLSX_TYPE, download
 from bury_eis.progress import progress_context
 from bury_eis.roles import is_admin, role_required
-from kpis.models import Term
 
 
 def _dashboard_context(request: HttpRequest, remit: Remit, *, with_scale: bool = False) -> dict:

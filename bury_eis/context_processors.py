@@ -16,9 +16,9 @@ NAVIGATION = (
     ("KPIs", "kpis:kpi_list", EVERYONE),
     ("Boards", "boards:list", EVERYONE),
     ("My actions", "kpis:my_actions", LEADS),
-    ("Excel", "kpis:round_trip_start", LEADS),
+    ("Excel", "spreadsheets:round_trip_start", LEADS),
     ("Approvals", "kpis:approvals", APPROVERS),
-    ("Import plan", "kpis:plan_import_start", ADMINS),
+    ("Import plan", "spreadsheets:plan_import_start", ADMINS),
     ("Data feed", "boards:feed_tokens", ADMINS),
     ("Administration", "admin:index", ADMINS),
 )

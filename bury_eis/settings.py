@@ -49,7 +49,10 @@ INSTALLED_APPS = [
     "bury_eis",
     "actions",
     "kpis",
+    "spreadsheets",
     "boards",
+    # Demo data for trying the service: only `seed_demo` reads it.
+    "demo",
 ]
 
 MIDDLEWARE = [

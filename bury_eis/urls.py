@@ -20,6 +20,7 @@ urlpatterns = [
     path("session/refresh/", session_refresh, name="session_refresh"),
     path("", include("actions.urls")),
     path("", include("kpis.urls")),
+    path("", include("spreadsheets.urls")),
     path("", include("boards.urls")),
     path("admin/", admin.site.urls),
 ]

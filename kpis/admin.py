@@ -2,22 +2,8 @@ from django.contrib import admin
 
 from actions.models import TermException
 from bury_eis.audit import AuditedAdmin, ViewOnlyAdminMixin
-from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue, Term
+from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
 from kpis.updates import term_exception_grant
-
-
-@admin.register(Term)
-class TermAdmin(AuditedAdmin):
-    list_display = [
-        "label",
-        "academic_year",
-        "season",
-        "start_date",
-        "end_date",
-        "due_date",
-        "is_locked",
-    ]
-    list_filter = ["academic_year", "season", "is_locked"]
 
 
 @admin.register(Cohort)
@@ -91,7 +77,11 @@ class KPIValueAdmin(ViewOnlyAdminMixin, AuditedAdmin):
 
 @admin.register(TermException)
 class TermExceptionAdmin(AuditedAdmin):
-    """Admins grant an exception here; who granted it is recorded, never typed."""
+    """Admins grant an exception here; who granted it is recorded, never typed.
+
+    Registered here, not with the model in actions, because granting goes through the
+    termly round's service (kpis.updates), which reopens the update with its history.
+    """
 
     list_display = ["action", "term", "reason", "granted_by", "granted_at", "closed_at"]
     list_filter = ["term", ("closed_at", admin.EmptyFieldListFilter)]

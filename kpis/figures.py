@@ -9,16 +9,12 @@ error summary far from the field, and in spreadsheet previews with no field at a
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 from actions.models import NARRATIVE_MAX_LENGTH
 from kpis.models import KPI, Unit
 from kpis.status import percentage
-
-if TYPE_CHECKING:
-    from kpis.updates import KPIEntry
 
 PLACES = 4  # KPIValue.value and the comparator figures keep four decimal places
 TOO_LARGE = Decimal(10) ** 10  # ... and fourteen digits in all
@@ -40,6 +36,40 @@ class FigureError(ValueError):
 
     def message(self, noun: str) -> str:
         return self.template.format(noun=f"The {noun}")
+
+
+@dataclass
+class KPIEntry:
+    """What a lead entered for one KPI on the update page."""
+
+    kpi: KPI
+    value: Decimal | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    data_period: str = ""
+    maturity: str = "provisional"
+    cohort_size: int | None = None
+    milestone_status: str = ""
+    no_new_data: bool = False
+    no_new_data_reason: str = ""
+    note: str = ""
+    cohorts: dict[int, Decimal | None] = field(default_factory=dict)
+    comparators: dict[int, tuple[Decimal | None, str]] = field(default_factory=dict)
+
+    @property
+    def has_figure(self) -> bool:
+        return (
+            self.value is not None
+            or self.numerator is not None
+            or bool(self.milestone_status)
+            or self.no_new_data
+        )
+
+    def headline(self) -> Decimal | None:
+        """The value, computed from numerator and denominator where both are given."""
+        if self.numerator is not None and self.denominator:
+            return percentage(self.numerator, self.denominator)
+        return self.value
 
 
 def parse_figure(raw: object, *, whole: bool = False) -> Decimal | None:
@@ -147,7 +177,7 @@ def figure_problem(kpi: KPI, noun: str, error: FigureError) -> str:
 class _Checker:
     """Collects the problems of one entry, each worded for its field and KPI."""
 
-    def __init__(self, entry: "KPIEntry", cohort_names: dict, comparator_names: dict) -> None:
+    def __init__(self, entry: KPIEntry, cohort_names: dict, comparator_names: dict) -> None:
         self.entry, self.kpi, self.problems = entry, entry.kpi, []
         self.cohort_names, self.comparator_names = cohort_names, comparator_names
         self.nouns = entry_fields(self.kpi, cohort_names, comparator_names)
@@ -178,7 +208,7 @@ class _Checker:
 
 
 def kpi_entry_problems(
-    entry: "KPIEntry", *, cohort_names: dict[int, str], comparator_names: dict[int, str]
+    entry: KPIEntry, *, cohort_names: dict[int, str], comparator_names: dict[int, str]
 ) -> list[EntryProblem]:
     """Every rule a KPI's figures for a term must keep; an empty list when they keep them all.
 

@@ -1,4 +1,4 @@
-"""Measures (KPIs), the reporting calendar, and the values recorded each term."""
+"""Measures (KPIs), the groups and comparators their figures describe, and the figures."""
 
 from django.conf import settings
 from django.db import models
@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
-from actions.models import NARRATIVE_MAX_LENGTH, Action
+from actions.models import NARRATIVE_MAX_LENGTH, Action, Term
 
 
 class Unit(models.TextChoices):
@@ -46,12 +46,6 @@ class Frequency(models.TextChoices):
     MONTHLY = "monthly", "Monthly"
     QUARTERLY = "quarterly", "Quarterly"
     ANNUAL = "annual", "Annual"
-
-
-class Season(models.TextChoices):
-    AUTUMN = "autumn", "Autumn"
-    SPRING = "spring", "Spring"
-    SUMMER = "summer", "Summer"
 
 
 class Maturity(models.TextChoices):
@@ -179,45 +173,6 @@ class KPI(models.Model):
         return f"({self.ref})"
 
 
-class Term(models.Model):
-    """A reporting term of the academic year, e.g. Autumn 2025 of 2025/26."""
-
-    academic_year = models.CharField(max_length=7, help_text="Like 2025/26.")
-    season = models.CharField(max_length=10, choices=Season.choices)
-    start_date = models.DateField()
-    end_date = models.DateField()
-    due_date = models.DateField(help_text="Updates for this term are due by this date.")
-    is_locked = models.BooleanField(
-        default=False, help_text="A locked term's values and ratings can no longer change."
-    )
-
-    class Meta:
-        ordering = ["start_date"]
-        constraints = [
-            models.UniqueConstraint(fields=["academic_year", "season"], name="unique_term"),
-            models.CheckConstraint(
-                condition=Q(end_date__gt=models.F("start_date")), name="term_ends_after_start"
-            ),
-            models.CheckConstraint(
-                condition=Q(academic_year__regex=r"^[0-9]{4}/[0-9]{2}$"),
-                name="academic_year_format",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def calendar_year(self) -> int:
-        """Autumn falls in the first year of 2025/26, Spring and Summer in the second."""
-        first = int(self.academic_year[:4])
-        return first if self.season == Season.AUTUMN else first + 1
-
-    @property
-    def label(self) -> str:
-        return f"{self.get_season_display()} {self.calendar_year}"
-
-
 class KPIValue(models.Model):
     """A figure for a KPI, recorded in a reporting term, describing `data_period`.
 
@@ -302,71 +257,3 @@ class ComparatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comparator}: {self.value} ({self.period})"
-
-
-class StagedUpload(models.Model):
-    """An uploaded workbook as a reviewed change: checked, previewed, then applied when confirmed.
-
-    One flow for both kinds: a plan import (admins) and figures from the Excel round trip
-    (its uploader). The worker checks the file (`checking`) and works out its preview
-    (`ready`), or lists what is wrong with it (`refused`); once confirmed it applies it
-    (`applying`), all or nothing, and records the outcome (`applied`, or `failed` with the
-    error). The file is kept in the database (never on a web-served path) only until it is
-    applied or refused; what was confirmed stays as `preview`.
-    """
-
-    class Kind(models.TextChoices):
-        PLAN = "plan", "Plan import"
-        FIGURES = "figures", "Figures from Excel"
-
-    class State(models.TextChoices):
-        RECEIVED = "received", "Waiting to be checked"
-        CHECKING = "checking", "Checking"
-        READY = "ready", "Ready to confirm"
-        REFUSED = "refused", "Not accepted"
-        APPLYING = "applying", "Saving"
-        APPLIED = "applied", "Saved"
-        FAILED = "failed", "Failed"
-
-    PENDING = (State.RECEIVED, State.CHECKING, State.APPLYING)
-
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
-    file_name = models.CharField(max_length=255)
-    checksum = models.CharField(max_length=64, help_text="SHA-256 of the uploaded file.")
-    content = models.BinaryField(null=True, blank=True)
-    layout = models.CharField(max_length=20, blank=True, help_text="template or published")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    preview = models.JSONField(default=dict)
-    problems = models.JSONField(default=list, help_text="Why the file was not accepted.")
-    warnings = models.JSONField(default=list)
-    counts = models.JSONField(default=dict)
-    error = models.TextField(blank=True, help_text="Why the last job failed.")
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    applied_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-uploaded_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["plan", "figures"]), name="staged_upload_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(state="applied", applied_at__isnull=False) | ~Q(state="applied"),
-                name="applied_upload_has_time",
-            ),
-        ]
-        indexes = [models.Index(fields=["kind", "state"])]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_state_display().lower()})"
-
-    @property
-    def is_pending(self) -> bool:
-        """A job is queued or running for it: its page says so and refreshes itself."""
-        return self.state in self.PENDING

@@ -19,9 +19,9 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
-from actions.models import Action, ChangeRecord, ProgressUpdate, TermException, UpdateStatus
+from actions.models import Action, ChangeRecord, ProgressUpdate, Term, TermException, UpdateStatus
 from bury_eis.roles import is_admin
-from kpis.models import KPI, Cohort, ComparatorValue, KPIStatus, KPIValue, Term
+from kpis.models import KPI, Cohort, ComparatorValue, KPIStatus, KPIValue
 from kpis.trends import kpi_trend
 
 

@@ -6,8 +6,9 @@ and table years later.
 
 from decimal import Decimal
 
+from actions.models import Term
 from bury_eis.formatting import with_unit
-from kpis.models import KPI, Cohort, KPIValue, Polarity, Term, Unit
+from kpis.models import KPI, Cohort, KPIValue, Polarity, Unit
 from kpis.status import effective_target
 
 ALL = Cohort.ALL_PUPILS

@@ -26,14 +26,15 @@ from actions.models import (
     ProgressUpdate,
     Rating,
     ReminderLog,
+    Term,
     TermException,
     UpdateStatus,
 )
 from bury_eis.formatting import with_unit
-from kpis.figures import EntryProblem, kpi_entry_problems
-from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue, Term
+from kpis.figures import EntryProblem, KPIEntry, kpi_entry_problems
+from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
 from kpis.selectors import open_terms
-from kpis.status import kpi_status, percentage
+from kpis.status import kpi_status
 
 NARRATIVE_FIELDS = {
     "rating": "Rating",
@@ -106,7 +107,7 @@ def narrative_problems(narrative: dict, *, submitting: bool) -> list[EntryProble
     return problems
 
 
-def entries_problems(entries: list["KPIEntry"]) -> list[tuple[KPI, EntryProblem]]:
+def entries_problems(entries: list[KPIEntry]) -> list[tuple[KPI, EntryProblem]]:
     """Every KPI entry's problems (kpis.figures), with the KPI each belongs to."""
     if not entries:
         return []
@@ -119,40 +120,6 @@ def entries_problems(entries: list["KPIEntry"]) -> list[tuple[KPI, EntryProblem]
             entry, cohort_names=cohort_names, comparator_names=comparator_names
         )
     ]
-
-
-@dataclass
-class KPIEntry:
-    """What a lead entered for one KPI on the update page."""
-
-    kpi: KPI
-    value: Decimal | None = None
-    numerator: int | None = None
-    denominator: int | None = None
-    data_period: str = ""
-    maturity: str = "provisional"
-    cohort_size: int | None = None
-    milestone_status: str = ""
-    no_new_data: bool = False
-    no_new_data_reason: str = ""
-    note: str = ""
-    cohorts: dict[int, Decimal | None] = field(default_factory=dict)
-    comparators: dict[int, tuple[Decimal | None, str]] = field(default_factory=dict)
-
-    @property
-    def has_figure(self) -> bool:
-        return (
-            self.value is not None
-            or self.numerator is not None
-            or bool(self.milestone_status)
-            or self.no_new_data
-        )
-
-    def headline(self) -> Decimal | None:
-        """The value, computed from numerator and denominator where both are given."""
-        if self.numerator is not None and self.denominator:
-            return percentage(self.numerator, self.denominator)
-        return self.value
 
 
 def progress_update_save(

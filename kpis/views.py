@@ -1,10 +1,8 @@
 """An action's page with its measures' trends; the termly round: My actions, the update page
-with its save and submit, and approvals; the plan import."""
+with its save and submit, and approvals."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,18 +10,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actions import selectors as action_selectors
-from actions.models import NARRATIVE_MAX_LENGTH, Action, ChangeRecord, ProgressUpdate, UpdateStatus
+from actions.models import (
+    NARRATIVE_MAX_LENGTH,
+    Action,
+    ChangeRecord,
+    ProgressUpdate,
+    Term,
+    UpdateStatus,
+)
 from actions.selectors import can_update
 from actions.views import term_list
-from bury_eis.progress import progress_context
 from bury_eis.roles import can_approve, is_admin, role_required
 from kpis import selectors
 from kpis.filters import KPIFilterSet
 from kpis.forms import KPIForm, NarrativeForm, kpi_initial
-from kpis.models import Cohort, StagedUpload, Term
-from kpis.plan_imports import PLAN, plan_import_confirm, plan_import_stage
-from kpis.plan_template import plan_template_bytes
-from kpis.staged_uploads import staged_upload_retry
+from kpis.models import Cohort
 from kpis.tables import KPITable
 from kpis.updates import (
     UpdateConflict,
@@ -36,7 +37,6 @@ from kpis.updates import (
     return_reason_problem,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STALE_REVIEW = "This update changed while you were reviewing it; review it again."
 CONFLICT = (
     "Someone else saved this update after you opened it, so your changes were not saved. "
@@ -335,125 +335,3 @@ def return_update(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("kpis:approvals")
     messages.success(request, f"Returned {update.action.code}, {update.term.label}, to its lead.")
     return redirect("kpis:approvals")
-
-
-def _admin_only(request: HttpRequest) -> None:
-    if not is_admin(request.user):
-        raise PermissionDenied("Only administrators can import the delivery plan.")
-
-
-def plan_import_start(request: HttpRequest) -> HttpResponse:
-    """Upload a plan workbook; the worker checks it and shows what it would change before
-    anything is written."""
-    _admin_only(request)
-    problems: list[str] = []
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            problems = ["Select the plan workbook (.xlsx) to upload"]
-        elif upload.size > settings.PLAN_UPLOAD_MAX_BYTES:
-            limit = settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024)
-            problems = [f"{upload.name} is larger than {limit} MB; the plan is far smaller"]
-        else:
-            staged = plan_import_stage(data=upload.read(), name=upload.name, user=request.user)
-            return redirect("kpis:plan_import_preview", pk=staged.pk)
-    recent = (
-        StagedUpload.objects.filter(kind=StagedUpload.Kind.PLAN)
-        .select_related("uploaded_by", "applied_by")
-        .defer("content", "preview")[:10]
-    )
-    return render(
-        request,
-        "kpis/plan_import.html",
-        {"problems": problems, "recent": recent, "max_mb": _max_mb()},
-        status=400 if problems else 200,
-    )
-
-
-def _max_mb() -> int:
-    return settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024)
-
-
-def plan_import_template(request: HttpRequest) -> HttpResponse:
-    """The empty template, with a notes sheet and drop-down lists for the coded columns."""
-    _admin_only(request)
-    response = HttpResponse(plan_template_bytes(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="delivery-plan-template.xlsx"'
-    return response
-
-
-# Confirming or retrying needs an upload's state, not its file or preview, which at the row
-# limit take seconds to read.
-STATE_ONLY = StagedUpload.objects.defer("content", "preview", "problems")
-
-
-def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """An uploaded plan as far as it has got: being checked, its preview to confirm, what
-    is wrong with it, being saved, imported, or why it failed."""
-    _admin_only(request)
-    staged = get_object_or_404(
-        StagedUpload.objects.select_related("uploaded_by", "applied_by").defer("content"),
-        pk=pk,
-        kind=StagedUpload.Kind.PLAN,
-    )
-    show_unchanged = request.GET.get("unchanged") == "1"
-    counts = staged.preview.get("counts")
-    return render(
-        request,
-        "kpis/plan_import_preview.html",
-        {
-            "staged": staged,
-            "preview": staged.preview,
-            "counts": _count_lines(counts) if counts is not None else [],
-            "show_unchanged": show_unchanged,
-            "page": _preview_page(request, staged.preview, show_unchanged),
-            **progress_context(request, pending=staged.is_pending),
-        },
-    )
-
-
-PREVIEW_ACTIONS_PER_PAGE = 100
-
-
-def _preview_page(request: HttpRequest, preview: dict, show_unchanged: bool) -> Page:
-    """One page of the preview's actions, each with its commitment: a plan at the row limit
-    changes tens of thousands, far more than one page can show and a browser can hold."""
-    shown = [
-        {"commitment": commitment, "action": action}
-        for commitment in preview.get("commitments", [])
-        for action in commitment["actions"]
-        if show_unchanged or action["touched"]
-    ]
-    page = Paginator(shown, PREVIEW_ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    previous = None
-    for entry in page:  # a commitment's heading before its first action on the page
-        entry["heading"] = entry["commitment"] is not previous
-        previous = entry["commitment"]
-    return page
-
-
-@require_POST
-def plan_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _admin_only(request)
-    staged = get_object_or_404(STATE_ONLY, pk=pk, kind=StagedUpload.Kind.PLAN)
-    if not plan_import_confirm(staged=staged, user=request.user):
-        messages.error(request, "This import was confirmed already, or cannot be applied.")
-    return redirect("kpis:plan_import_preview", pk=pk)
-
-
-@require_POST
-def plan_import_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    """Check a failed import's file again from the start, to be confirmed again."""
-    _admin_only(request)
-    staged = get_object_or_404(STATE_ONLY, pk=pk, kind=StagedUpload.Kind.PLAN)
-    if not staged_upload_retry(kind=PLAN, upload=staged):
-        messages.error(request, "Only an import that failed can be tried again.")
-    return redirect("kpis:plan_import_preview", pk=pk)
-
-
-def _count_lines(counts: dict) -> list[str]:
-    order = ["created", "changed", "unchanged", "retired", "deleted"]
-    return [
-        f"{kind}: " + ", ".join(f"{counts.get(f'{kind} {state}', 0)} {state}" for state in order)
-        for kind in ("actions", "KPIs")
-    ]

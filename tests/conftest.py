@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from kpis.models import Cohort, Comparator, Season
+from actions.models import Season
+from kpis.models import Cohort, Comparator
 from tests.factories import ActionFactory, KPIFactory, TermFactory, UserFactory
 
 PLAN_WORKBOOK = Path(__file__).resolve().parents[1] / "fixtures" / "delivery_plan.xlsx"
@@ -64,11 +65,11 @@ def restore_reference_data() -> None:
     from django.apps import apps
     from django.contrib.auth.models import Group, Permission
 
-    importlib.import_module("boards.migrations.0002_roles").assign_roles(Group, Permission)
-    importlib.import_module("bury_eis.migrations.0002_admin_reads_audit_and_lockouts").grant(
-        Group, Permission
-    )
-    importlib.import_module("kpis.migrations.0002_cohorts_and_comparators").create(apps, None)
+    roles = importlib.import_module("boards.migrations.0001_squashed_0005_feed_tokens")
+    roles.assign_roles(Group, Permission)
+    roles.grant(Group, Permission)
+    cohorts = importlib.import_module("kpis.migrations.0001_squashed_0004_round_trip_uploads")
+    cohorts.create(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from actions.models import Action, Commitment, ProgressUpdate, Sector
+from actions.models import Action, Commitment, ProgressUpdate, Season, Sector, Term
 from boards.models import Board, Meeting
-from kpis.models import KPI, Cohort, KPIValue, Season, Term
+from kpis.models import KPI, Cohort, KPIValue
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -45,7 +45,7 @@ def test_every_model_is_in_the_admin():
         "actions.Action",
         "actions.ProgressUpdate",
         "kpis.KPI",
-        "kpis.Term",
+        "actions.Term",
         "kpis.Cohort",
         "kpis.Comparator",
         "kpis.KPIValue",

@@ -295,7 +295,7 @@ def test_granting_an_exception_is_recorded_as_an_addition(client, council_admin,
 
 def test_deleting_in_the_admin_keeps_what_was_deleted(client, council_admin):
     term = TermFactory(academic_year="2030/31")
-    url = reverse("admin:kpis_term_delete", args=[term.pk])
+    url = reverse("admin:actions_term_delete", args=[term.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     record = AuditRecord.objects.get(object_id=str(term.pk), field="Academic year")
     assert (record.kind, record.before, record.after) == ("deleted", "2030/31", "")

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from boards.services import board_pack_publish
 from bury_eis.audit import audit_record
-from kpis.plan_imports import plan_import_stage
+from spreadsheets.plan_imports import plan_import_stage
 from tests.conftest import generated_pack
 from tests.factories import (
     ActionFactory,

@@ -107,7 +107,7 @@ def downloads(hostile_plan) -> dict[str, tuple[str, dict]]:
             reverse("boards:public_pack_xlsx", args=[pack.public_token]),
             {},
         ),
-        "plan with figures Excel": (reverse("kpis:plan_export"), {}),
+        "plan with figures Excel": (reverse("spreadsheets:plan_export"), {}),
         "board remit Excel": (reverse("boards:board_export", args=[board.slug]), {}),
     }
 
@@ -123,7 +123,7 @@ def test_every_download_neutralises_would_be_formulas(client, hostile_plan):
 
 def test_the_plan_import_template_has_no_formulas(client, hostile_plan):
     client.force_login(hostile_plan["admin"])
-    response = client.get(reverse("kpis:plan_import_template"))
+    response = client.get(reverse("spreadsheets:plan_import_template"))
     assert_safe(response, expect_payloads=False)
 
 

@@ -53,7 +53,7 @@ def test_links_point_at_their_pages_and_the_current_one_is_marked(client, admin_
     links = navigation(client.get(reverse("actions:list")).content.decode())
     assert ("Dashboard", "/", False) in links
     assert ("Actions", reverse("actions:list"), True) in links
-    assert ("Import plan", reverse("kpis:plan_import_start"), False) in links
+    assert ("Import plan", reverse("spreadsheets:plan_import_start"), False) in links
     assert ("Administration", reverse("admin:index"), False) in links
     assert [label for label, _, current in links if current] == ["Actions"]
 

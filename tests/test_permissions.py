@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from boards.services import board_pack_publish
-from kpis.plan_imports import plan_import_stage
+from spreadsheets.plan_imports import plan_import_stage
 from tests.conftest import generated_pack
 from tests.factories import (
     ActionFactory,
@@ -61,7 +61,7 @@ def _walk(patterns: list, namespace: str = "") -> list[str]:
 ADMIN_URLS = [
     "admin:index",
     "admin:actions_action_changelist",
-    "admin:kpis_term_changelist",
+    "admin:actions_term_changelist",
     "admin:boards_board_changelist",
     "admin:auth_user_changelist",
     "admin:bury_eis_auditrecord_changelist",
@@ -121,8 +121,8 @@ def world(db) -> World:
 def _round_trip(users: dict) -> dict:
     """The lead's uploaded plan-and-figures workbook, unedited, for its preview and confirm."""
     from actions.models import Action
-    from kpis.plan_export import ExportScope, plan_export_bytes
-    from kpis.round_trip_uploads import round_trip_stage
+    from spreadsheets.plan_export import ExportScope, plan_export_bytes
+    from spreadsheets.round_trip_uploads import round_trip_stage
 
     today = timezone.localdate()
     scope = ExportScope(Action.objects.all(), "The whole plan", users["lead"])
@@ -131,7 +131,11 @@ def _round_trip(users: dict) -> dict:
     return dict.fromkeys(ROUND_TRIP_URLS, staged.pk)
 
 
-ROUND_TRIP_URLS = ("kpis:round_trip_preview", "kpis:round_trip_confirm", "kpis:round_trip_retry")
+ROUND_TRIP_URLS = (
+    "spreadsheets:round_trip_preview",
+    "spreadsheets:round_trip_confirm",
+    "spreadsheets:round_trip_retry",
+)
 
 
 def _feed_token(users: dict) -> dict:
@@ -152,9 +156,9 @@ PK_OF = {
     "kpis:approval": "update",
     "kpis:approve": "update",
     "kpis:return": "update",
-    "kpis:plan_import_preview": "staged",
-    "kpis:plan_import_confirm": "staged",
-    "kpis:plan_import_retry": "staged",
+    "spreadsheets:plan_import_preview": "staged",
+    "spreadsheets:plan_import_confirm": "staged",
+    "spreadsheets:plan_import_retry": "staged",
     "boards:meeting": "meeting",
     "boards:pack_generate": "meeting",
 }
@@ -264,24 +268,30 @@ MATRIX: dict[str, dict[str, tuple]] = {
     "kpis:approval": {"GET": ADMINS, "POST": ADMINS},
     "kpis:approve": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     "kpis:return": {"GET": POST_ONLY, "POST": (LOGIN, 403, 403, 403, 400)},  # 400: no reason
-    "kpis:plan_import_start": {"GET": ADMINS, "POST": (LOGIN, 403, 403, 403, 400)},  # no file
-    "kpis:plan_import_template": {"GET": ADMINS, "POST": ADMINS},
-    "kpis:plan_import_preview": {"GET": ADMINS, "POST": ADMINS},
-    "kpis:plan_import_confirm": {"GET": POST_ONLY, "POST": ADMIN_ACT},
+    "spreadsheets:plan_import_start": {
+        "GET": ADMINS,
+        "POST": (LOGIN, 403, 403, 403, 400),
+    },  # no file
+    "spreadsheets:plan_import_template": {"GET": ADMINS, "POST": ADMINS},
+    "spreadsheets:plan_import_preview": {"GET": ADMINS, "POST": ADMINS},
+    "spreadsheets:plan_import_confirm": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     # Only a failed job is tried again; for anything else the admin is told so.
-    "kpis:plan_import_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
+    "spreadsheets:plan_import_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     # The plan and its figures in Excel: every role downloads (approved figures, plus a
     # lead's own); officers who lead an action and admins upload; an upload's preview is
     # its uploader's (and admins'), and only its uploader confirms it.
-    "kpis:round_trip_start": {"GET": READERS, "POST": READERS},
-    "kpis:plan_export": {"GET": READERS, "POST": READERS},
-    "kpis:round_trip_upload": {"GET": POST_ONLY, "POST": (LOGIN, 400, 400, 403, 400)},  # no file
-    "kpis:round_trip_preview": {
+    "spreadsheets:round_trip_start": {"GET": READERS, "POST": READERS},
+    "spreadsheets:plan_export": {"GET": READERS, "POST": READERS},
+    "spreadsheets:round_trip_upload": {
+        "GET": POST_ONLY,
+        "POST": (LOGIN, 400, 400, 403, 400),
+    },  # no file
+    "spreadsheets:round_trip_preview": {
         "GET": (LOGIN, 200, 403, 403, 200),
         "POST": (LOGIN, 200, 403, 403, 200),
     },
-    "kpis:round_trip_confirm": {"GET": POST_ONLY, "POST": (LOGIN, MOVED, 403, 403, 403)},
-    "kpis:round_trip_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
+    "spreadsheets:round_trip_confirm": {"GET": POST_ONLY, "POST": (LOGIN, MOVED, 403, 403, 403)},
+    "spreadsheets:round_trip_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     "boards:board_export": {"GET": READERS, "POST": READERS},
     "boards:list": {"GET": READERS, "POST": READERS},
     "boards:dashboard": {"GET": READERS, "POST": READERS},

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kpis.models import StagedUpload
+from spreadsheets.models import StagedUpload
 from tests.conftest import run_tasks
 from tests.workbooks import workbook_bytes
 
@@ -25,7 +25,7 @@ def admin_client(client, admin_user):
 def upload(client, name: str, data: bytes):
     """Upload the file and let the worker check it; the page the person is sent to."""
     response = client.post(
-        reverse("kpis:plan_import_start"), {"file": SimpleUploadedFile(name, data)}
+        reverse("spreadsheets:plan_import_start"), {"file": SimpleUploadedFile(name, data)}
     )
     run_tasks()
     return client.get(response["Location"]) if response.status_code == 302 else response

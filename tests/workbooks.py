@@ -6,7 +6,7 @@ import zipfile
 
 from openpyxl import Workbook
 
-from kpis.plan_template import REQUIRED_COLUMNS, SHEET_NAME
+from spreadsheets.plan_template import REQUIRED_COLUMNS, SHEET_NAME
 
 HEADER = list(REQUIRED_COLUMNS)
 

@@ -8,10 +8,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from actions.models import Action, Movement, Rating, movement
+from actions.models import Action, Movement, Rating, Season, movement
 from actions.selectors import with_standing
 from bury_eis.exports import neutralise
-from kpis.models import Season
 from tests.factories import ActionFactory, ProgressUpdateFactory, TermFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

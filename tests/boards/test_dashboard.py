@@ -5,9 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from actions.models import Movement
+from actions.models import Movement, Season
 from boards.selectors import NO_UPDATE, Remit, dashboard
-from kpis.models import Season
 from tests.factories import (
     ActionFactory,
     BoardFactory,

@@ -5,8 +5,8 @@ import pytest
 from actions.models import Action, ProgressUpdate
 from boards.models import BoardPack
 from boards.services import board_pack_generate, board_pack_publish
-from kpis.models import StagedUpload
-from kpis.plan_imports import plan_import_confirm, plan_import_stage
+from spreadsheets.models import StagedUpload
+from spreadsheets.plan_imports import plan_import_confirm, plan_import_stage
 from tests.conftest import PLAN_WORKBOOK, generated_pack, run_tasks
 from tests.e2e.conftest import (
     assert_accessible,
@@ -194,8 +194,8 @@ def test_the_feed_token_page_empty_with_errors_and_with_a_token_issued(page, axe
 
 
 def test_the_excel_pages_in_every_state_at_both_widths(page, axe, people, open_term, tmp_path):
-    from kpis.plan_export import VALUES_SHEET, ExportScope, plan_export_bytes
-    from tests.kpis.test_round_trip import edit, headline
+    from spreadsheets.plan_export import VALUES_SHEET, ExportScope, plan_export_bytes
+    from tests.spreadsheets.test_round_trip import edit, headline
 
     sign_in(page, "lead")
     page.goto("/plan/excel/")

@@ -275,8 +275,8 @@ def test_a_lead_fills_in_the_term_in_excel_and_uploads_it_through_a_preview(
     page, gld_action, open_term, tmp_path
 ):
     from kpis.models import KPIValue
-    from kpis.plan_export import VALUES_SHEET
-    from tests.kpis.test_round_trip import edit, headline
+    from spreadsheets.plan_export import VALUES_SHEET
+    from tests.spreadsheets.test_round_trip import edit, headline
 
     sign_in(page, "lead")
     page.get_by_role("link", name="Excel").click()

@@ -201,6 +201,6 @@ def test_the_migration_records_who_worked_on_updates_already_there(
             before=before,
             after=after,
         )
-    migration = import_module("actions.migrations.0005_progress_update_contributors")
+    migration = import_module("actions.migrations.0003_progress_update_contributors")
     migration.backfill_contributors(apps, None)
     assert set(update.contributors.all()) == {lead, helper}

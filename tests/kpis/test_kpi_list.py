@@ -9,8 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from actions.models import Movement
-from kpis.models import Season
+from actions.models import Movement, Season
 from kpis.selectors import kpi_list
 from tests.factories import (
     ActionFactory,

@@ -3,7 +3,8 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from kpis.models import Cohort, Comparator, Season
+from actions.models import Season
+from kpis.models import Cohort, Comparator
 from tests.factories import KPIFactory, KPIValueFactory, TermFactory
 
 pytestmark = pytest.mark.django_db

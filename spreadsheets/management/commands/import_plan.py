@@ -1,0 +1,61 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from spreadsheets.models import StagedUpload
+from spreadsheets.plan_imports import plan_import_now
+from spreadsheets.plan_preview import plan_preview, preview_lines
+from spreadsheets.plan_workbook import plan_file_read
+from spreadsheets.services import plan_import
+from spreadsheets.upload_checks import PlanFileError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the delivery plan from an .xlsx: the import template or the plan as published. "
+        "Prints what will be created, changed, retired or deleted, then applies it in one "
+        "transaction (unless --dry-run) and records the import."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path, help="The .xlsx workbook to import.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change and change nothing."
+        )
+
+    def handle(self, *args, path: Path, dry_run: bool, **options) -> None:
+        if not path.is_file():
+            raise CommandError(f"{path} does not exist or is not a file.")
+        data = path.read_bytes()
+        try:
+            plan_file = plan_file_read(data, name=path.name)
+        except PlanFileError as exc:
+            raise CommandError(
+                f"{path.name} was not imported; nothing was changed.\n" + "\n".join(exc.problems)
+            ) from None
+        if dry_run:
+            self._print(preview_lines(plan_preview(plan_file.rows, plan_file.warnings)))
+            summary = plan_import(rows=plan_file.rows, dry_run=True)
+            self.stdout.write(
+                f"Dry run: nothing was changed. Would have made: {path.name} "
+                f"({len(plan_file.rows)} KPI rows, {plan_file.layout} layout)"
+            )
+        else:
+            staged, summary = plan_import_now(
+                data=data, name=path.name, user=None, plan_file=plan_file
+            )
+            if staged.state != StagedUpload.State.APPLIED:
+                reason = staged.error or "\n".join(staged.problems)
+                raise CommandError(f"{path.name} was not imported; nothing was changed.\n{reason}")
+            self._print(preview_lines(staged.preview))
+            self.stdout.write(
+                f"Imported: {path.name} ({len(plan_file.rows)} KPI rows, {plan_file.layout} layout)"
+            )
+        for line in summary.lines():
+            self.stdout.write(f"  {line}")
+        if not summary.changed_anything:
+            self.stdout.write("  Nothing to change: the database already matches this file.")
+
+    def _print(self, lines: list[str]) -> None:
+        for line in lines:
+            self.stdout.write(line)

@@ -1,0 +1,74 @@
+"""Uploaded workbooks (the plan import, figures from the Excel round trip) on their way from
+upload through the worker's check and the person's confirmation to being applied."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class StagedUpload(models.Model):
+    """An uploaded workbook as a reviewed change: checked, previewed, then applied when confirmed.
+
+    One flow for both kinds: a plan import (admins) and figures from the Excel round trip
+    (its uploader). The worker checks the file (`checking`) and works out its preview
+    (`ready`), or lists what is wrong with it (`refused`); once confirmed it applies it
+    (`applying`), all or nothing, and records the outcome (`applied`, or `failed` with the
+    error). The file is kept in the database (never on a web-served path) only until it is
+    applied or refused; what was confirmed stays as `preview`.
+    """
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", "Plan import"
+        FIGURES = "figures", "Figures from Excel"
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "Waiting to be checked"
+        CHECKING = "checking", "Checking"
+        READY = "ready", "Ready to confirm"
+        REFUSED = "refused", "Not accepted"
+        APPLYING = "applying", "Saving"
+        APPLIED = "applied", "Saved"
+        FAILED = "failed", "Failed"
+
+    PENDING = (State.RECEIVED, State.CHECKING, State.APPLYING)
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
+    file_name = models.CharField(max_length=255)
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the uploaded file.")
+    content = models.BinaryField(null=True, blank=True)
+    layout = models.CharField(max_length=20, blank=True, help_text="template or published")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    preview = models.JSONField(default=dict)
+    problems = models.JSONField(default=list, help_text="Why the file was not accepted.")
+    warnings = models.JSONField(default=list)
+    counts = models.JSONField(default=dict)
+    error = models.TextField(blank=True, help_text="Why the last job failed.")
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["plan", "figures"]), name="staged_upload_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="applied", applied_at__isnull=False) | ~Q(state="applied"),
+                name="applied_upload_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "state"], name="staged_upload_kind_state")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display().lower()})"
+
+    @property
+    def is_pending(self) -> bool:
+        """A job is queued or running for it: its page says so and refreshes itself."""
+        return self.state in self.PENDING

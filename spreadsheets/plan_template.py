@@ -1,0 +1,197 @@
+"""The plan template's layout: its columns, what each means, and how the workbook is written.
+
+The importer (plan_workbook) reads this layout and the fixture builder writes it,
+so the columns and the allowed codes live here once; the codes come from the
+models' choices.
+"""
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kpis.models import Frequency, Polarity, TargetKind, Unit
+
+SHEET_NAME = "Delivery plan"
+NOTES_SHEET_NAME = "Notes"
+
+# Column header -> what goes in it. The order is the template's column order.
+NOTES: dict[str, str] = {
+    "Commitment no": "Number of the strategy commitment (1-5) the action sits under.",
+    "Commitment": "Short title of the commitment, as in its heading (e.g. INCLUSIVE).",
+    "Commitment statement": "The commitment's full statement from the strategy.",
+    "Sector no": "Position of the sector in the plan: 1 All Settings, 2 Early Years, "
+    "3 Schools, 4 Alternative Provision and EOTAS, 5 Post 16.",
+    "Sector": "Name of the sector the action belongs to.",
+    "Action code": "The plan's code for the action: commitment.sector(letter), e.g. 3.1(f).",
+    "Action": "What the partnership will do, as worded in the plan.",
+    "Lead": "Who leads the action (initials, role or board); blank where the plan names no one.",
+    "Outcome": "The outcome the action aims for, without the 'Outcome:' prefix.",
+    "KPI ref": "The measure's number within the action, in lower-case roman numerals (i, ii, ...).",
+    "KPI": "The measure or milestone, as worded in the plan.",
+    "Unit": "What the measure is counted in. Pick one code from the list.",
+    "Polarity": "Which direction is good. Pick one code from the list.",
+    "Baseline": "The starting value of the measure, as a number in the chosen unit.",
+    "Baseline period": "When the baseline was measured, e.g. 2024/25 or Summer 2025.",
+    "Target": "The value the measure should reach, as a number in the chosen unit.",
+    "Target period": "When the target should be reached, e.g. 2026/27.",
+    "Target kind": "How the target is expressed. Pick one code from the list.",
+    "Target not agreed": "yes while the council has not agreed a target for this measure; "
+    "else no. Leave blank to decide from whether a Target is given.",
+    "Tolerance": "How far short of target still counts as Amber rather than Red, in the "
+    "chosen unit.",
+    "Lead e-mails": "E-mail addresses of the officers who update this action, separated by "
+    "semicolons. They must already have accounts.",
+    "Data source": "Where the figures come from (system, survey, return or dataset).",
+    "Frequency": "How often the measure is reported. Pick one code from the list.",
+}
+TEMPLATE_COLUMNS: list[str] = list(NOTES)
+REQUIRED_COLUMNS: list[str] = [
+    "Commitment no",
+    "Commitment",
+    "Sector no",
+    "Sector",
+    "Action code",
+    "Action",
+    "KPI ref",
+    "KPI",
+]
+ALLOWED_CODES: dict[str, list[str]] = {
+    "Unit": list(Unit.values),
+    "Polarity": list(Polarity.values),
+    "Target kind": list(TargetKind.values),
+    "Target not agreed": ["yes", "no"],
+    "Frequency": list(Frequency.values),
+}
+COLUMN_WIDTHS: dict[str, int] = {
+    "Commitment": 24,
+    "Commitment statement": 50,
+    "Sector": 22,
+    "Action": 60,
+    "Outcome": 60,
+    "KPI": 70,
+    "Data source": 30,
+}
+WRAPPED_COLUMNS = {"Commitment statement", "Action", "Outcome", "KPI"}
+
+# A fixed timestamp so rebuilding the workbook gives byte-identical output (no git noise).
+FIXED_TIMESTAMP = datetime(2026, 1, 1)
+
+
+def plan_template_workbook(rows: Iterable[list] = (), *, creator: str = "Bury EIS") -> Workbook:
+    """The template as a workbook, for callers that add sheets of their own (plan_export)."""
+    workbook = Workbook()
+    data = workbook.active
+    data.title = SHEET_NAME
+    _fill_data_sheet(data, rows)
+    _add_validations(data)
+    _fill_notes_sheet(workbook.create_sheet(NOTES_SHEET_NAME))
+    workbook.properties.creator = creator
+    workbook.properties.created = FIXED_TIMESTAMP
+    return workbook
+
+
+def plan_template_bytes(rows: Iterable[list] = (), *, creator: str = "Bury EIS") -> bytes:
+    """The template as .xlsx bytes: empty for admins to fill in, or holding `rows`."""
+    workbook = plan_template_workbook(rows, creator=creator)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _normalise_xlsx(buffer.getvalue())
+
+
+def plan_template_write(rows: Iterable[list], target: Path, *, creator: str) -> None:
+    """Write the template with `rows` (cell values in TEMPLATE_COLUMNS order) to `target`.
+
+    Replaces any existing file. Timestamps are pinned so the same rows always
+    give the same bytes.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(plan_template_bytes(rows, creator=creator))
+
+
+def _fill_data_sheet(sheet: Worksheet, rows: Iterable[list]) -> None:
+    sheet.append(TEMPLATE_COLUMNS)
+    for row in rows:
+        sheet.append(row)
+    _style_header(sheet)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for index, header in enumerate(TEMPLATE_COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = COLUMN_WIDTHS.get(header, max(12, len(header) + 3))
+        alignment = wrap if header in WRAPPED_COLUMNS else top
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            cell.alignment = alignment
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _add_validations(sheet: Worksheet) -> None:
+    """Drop-down lists of the allowed codes on the columns the council fills in."""
+    last_row = max(sheet.max_row, 2)
+    for header, codes in ALLOWED_CODES.items():
+        validation = DataValidation(
+            type="list",
+            formula1='"' + ",".join(codes) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f"Invalid {header.lower()}",
+            error=f"Choose one of: {', '.join(codes)}",
+        )
+        letter = get_column_letter(TEMPLATE_COLUMNS.index(header) + 1)
+        validation.add(f"{letter}2:{letter}{last_row}")
+        sheet.add_data_validation(validation)
+
+
+def _fill_notes_sheet(sheet: Worksheet) -> None:
+    sheet.append(["Column", "What goes in it", "Allowed codes"])
+    for header in TEMPLATE_COLUMNS:
+        required = " Required." if header in REQUIRED_COLUMNS else ""
+        codes = ", ".join(ALLOWED_CODES.get(header, []))
+        sheet.append([header, NOTES[header] + required, codes])
+    _style_header(sheet)
+    for letter, width in zip("ABC", (24, 90, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _style_header(sheet: Worksheet) -> None:
+    """Bold the header row and freeze it so it stays visible while scrolling."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+
+
+def _normalise_xlsx(content: bytes) -> bytes:
+    """Pin the timestamps openpyxl stamps with 'now' so rebuilds are byte-identical.
+
+    openpyxl overwrites the 'modified' property on save and zips each part with
+    the current time; both are rewritten to FIXED_TIMESTAMP.
+    """
+    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    data,
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, data)
+    return output.getvalue()

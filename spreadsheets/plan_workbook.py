@@ -1,0 +1,334 @@
+"""Reads the one-row-per-KPI plan template into checked rows.
+
+Every problem found is reported with its sheet, row and column; nothing is
+written by this module. Columns are matched by header, ignoring case, spacing
+and order.
+"""
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kpis.models import Frequency, Polarity, TargetKind, Unit
+from spreadsheets.plan_published import is_published_layout, published_read
+from spreadsheets.plan_rows import PlanRow
+from spreadsheets.plan_template import REQUIRED_COLUMNS, SHEET_NAME, TEMPLATE_COLUMNS
+from spreadsheets.plan_text import fold, numbering_gap, roman, roman_number
+from spreadsheets.upload_checks import (
+    PlanFileError,
+    UploadLimits,
+    sha256_hex,
+    workbook_upload_check,
+)
+
+OPTIONAL = [c for c in TEMPLATE_COLUMNS if c not in REQUIRED_COLUMNS]
+CODE_RE = re.compile(r"^(\d+)\.(\d+)\(([a-z]+)\)$")
+ROMAN_RE = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+
+
+def _key(header: object) -> str:
+    return re.sub(r"[\s_\-]+", "", str(header or "")).lower()
+
+
+@dataclass
+class PlanFile:
+    """A plan file read and checked: its rows, what to warn about, and what it was."""
+
+    name: str
+    checksum: str
+    layout: str  # "template" or "published"
+    rows: list[PlanRow]
+    warnings: list[str]
+
+
+def plan_workbook_read(path: Path) -> list[PlanRow]:
+    """Read and check every row of the plan file at `path`; raise PlanFileError if any fail."""
+    return plan_file_read(path.read_bytes(), name=path.name).rows
+
+
+def plan_file_read(data: bytes, *, name: str) -> PlanFile:
+    """Check an uploaded plan workbook, detect its layout and read every row.
+
+    Raises PlanFileError naming each problem with its sheet, row and column;
+    nothing is written to the database here.
+    """
+    limits = UploadLimits(max_bytes=settings.PLAN_UPLOAD_MAX_BYTES)
+    warnings = workbook_upload_check(data, name=name, limits=limits)
+    book = _open(data, name, read_only=True)
+    try:
+        sheet = _template_sheet(book)
+        if sheet is not None:
+            rows, more = _template_read(sheet)
+            return PlanFile(name, sha256_hex(data), "template", rows, warnings + more)
+    finally:
+        book.close()
+    book = _open(data, name, read_only=False)  # merged cells and hidden rows need the full model
+    _check_row_limit(book.worksheets)
+    if not is_published_layout(book):
+        raise PlanFileError(
+            [
+                f"{name} is neither the plan template (a header row with "
+                f"{', '.join(REQUIRED_COLUMNS)}) nor the plan as published (commitment headings "
+                "and an Action | Lead | KPI / Milestone table). Download the template from the "
+                "import page and copy the plan into it."
+            ]
+        )
+    rows, more = published_read(book)
+    return PlanFile(name, sha256_hex(data), "published", rows, warnings + more)
+
+
+def _open(data: bytes, name: str, read_only: bool) -> Workbook:
+    try:
+        return load_workbook(io.BytesIO(data), read_only=read_only, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise PlanFileError(
+            [f"{name} is not an Excel workbook (.xlsx) that can be read: {exc}"]
+        ) from None
+
+
+def _template_sheet(book: Workbook) -> ReadOnlyWorksheet | None:
+    """The sheet laid out as the template: the named one, else the first whose header row
+    has two or more template columns (so a template missing a column is still reported as one)."""
+    sheets = [book[SHEET_NAME]] if SHEET_NAME in book.sheetnames else []
+    sheets += [s for s in book.worksheets if s.title != SHEET_NAME]
+    known = {_key(c) for c in TEMPLATE_COLUMNS}
+    for sheet in sheets:
+        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        if len(known & {_key(h) for h in header if h}) >= 2:
+            return sheet
+    return None
+
+
+def _too_many_rows(sheet: Worksheet | ReadOnlyWorksheet, limit: int) -> PlanFileError:
+    return PlanFileError(
+        [
+            f'Sheet "{sheet.title}" has more than {limit:,} rows below its header row, the '
+            "most a sheet may have. Remove empty or extra rows, or split the file."
+        ]
+    )
+
+
+def _check_row_limit(sheets: list[Worksheet]) -> None:
+    """Refuse a fully loaded sheet with too many rows (its max_row counts the cells read)."""
+    limit = settings.PLAN_IMPORT_MAX_ROWS
+    for sheet in sheets:
+        if (sheet.max_row or 0) > limit + 1:  # the header row is not counted
+            raise _too_many_rows(sheet, limit)
+
+
+def counted_rows(sheet: ReadOnlyWorksheet) -> Iterator[tuple]:
+    """The values of each row of a read-only sheet, refusing it past PLAN_IMPORT_MAX_ROWS
+    rows below its header row (the first).
+
+    A read-only sheet stops at the size its <dimension> element claims, which whatever wrote
+    the file sets and may get wrong: rows past it would be dropped without a word, and a
+    claim of a million rows would be padded out with empty ones. So the claim is dropped,
+    and the rows actually in the file are read and counted as they come.
+    """
+    limit = settings.PLAN_IMPORT_MAX_ROWS
+    sheet.reset_dimensions()
+    for number, values in enumerate(sheet.iter_rows(values_only=True)):
+        if number > limit:  # row 0 is the header
+            raise _too_many_rows(sheet, limit)
+        yield values
+
+
+def _template_read(sheet: ReadOnlyWorksheet) -> tuple[list[PlanRow], list[str]]:
+    rows = counted_rows(sheet)
+    columns = _columns(sheet.title, next(rows, None))
+    problems: list[str] = []
+    warnings: list[str] = []
+    result = [
+        parsed
+        for number, values in enumerate(rows, start=2)
+        if any(v not in (None, "") for v in values)
+        and (parsed := _row(sheet.title, number, values, columns, problems, warnings)) is not None
+    ]
+    problems += _consistency(sheet.title, result)
+    warnings += _numbering_gaps(sheet.title, result)
+    if not result and not problems:
+        problems.append(f'Sheet "{sheet.title}" has a header row but no KPI rows.')
+    if problems:
+        raise PlanFileError(problems)
+    return result, warnings
+
+
+def _columns(sheet: str, header: tuple | None) -> dict[str, int]:
+    found = {_key(h): i for i, h in enumerate(header or ()) if h not in (None, "")}
+    missing = [name for name in REQUIRED_COLUMNS if _key(name) not in found]
+    if missing:
+        names = ", ".join(f'"{m}"' for m in missing)
+        raise PlanFileError([f'Sheet "{sheet}", row 1: missing required column(s) {names}.'])
+    return {name: found[_key(name)] for name in REQUIRED_COLUMNS + OPTIONAL if _key(name) in found}
+
+
+class _Cells:
+    """Typed access to one row's cells, collecting problems instead of stopping at the first."""
+
+    def __init__(
+        self, sheet: str, row: int, values: tuple, columns: dict, problems: list, warnings: list
+    ):
+        self.sheet, self.row, self.values, self.columns = sheet, row, values, columns
+        self.problems, self.warnings = problems, warnings
+
+    def fail(self, column: str, message: str) -> None:
+        self.problems.append(f'Sheet "{self.sheet}", row {self.row}, column "{column}": {message}')
+
+    def text(self, column: str, required: bool = False) -> str:
+        index = self.columns.get(column)
+        raw = self.values[index] if index is not None and index < len(self.values) else None
+        value = "" if raw is None else str(raw).strip()
+        if value.startswith("="):
+            # A formula is kept as text and never calculated; the apostrophe stops a
+            # spreadsheet running it if the text is ever exported again.
+            self.warnings.append(
+                f'Sheet "{self.sheet}", row {self.row}, column "{column}": a formula was kept '
+                "as text and not calculated."
+            )
+            value = "'" + value
+        if required and not value:
+            self.fail(column, "is empty.")
+        return value
+
+    def integer(self, column: str) -> int:
+        value = fold(self.text(column, required=True))
+        if value and not re.fullmatch(r"\d+(\.0+)?", value):
+            self.fail(column, f'"{value}" is not a whole number.')
+            return 0
+        return int(float(value)) if value else 0
+
+    def decimal(self, column: str) -> Decimal | None:
+        value = fold(self.text(column)).replace(",", "").rstrip("%").strip()
+        if not value:
+            return None
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            self.fail(column, f'"{value}" is not a number.')
+            return None
+
+    def choice(self, column: str, choices: type) -> str:
+        value = fold(self.text(column))
+        if not value:
+            return ""
+        by_word = {_key(c): c for c in choices.values} | {
+            _key(label): c for c, label in choices.choices
+        }
+        if _key(value) not in by_word:
+            allowed = ", ".join(choices.values)
+            self.fail(column, f'"{value}" is not one of: {allowed}.')
+            return ""
+        return by_word[_key(value)]
+
+
+def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, warnings: list):
+    cells = _Cells(sheet, number, values, columns, problems, warnings)
+    before = len(problems)
+    code = fold(cells.text("Action code", required=True)).replace(" ", "")
+    match = CODE_RE.match(code)
+    commitment_no, sector_no = cells.integer("Commitment no"), cells.integer("Sector no")
+    if code and not match:
+        cells.fail("Action code", f'"{code}" is not an action code like 1.1(a).')
+    elif match and (int(match[1]), int(match[2])) != (commitment_no, sector_no):
+        cells.fail(
+            "Action code",
+            f'"{code}" does not belong to commitment {commitment_no}, sector {sector_no}.',
+        )
+    target = cells.decimal("Target")
+    ref = fold(cells.text("KPI ref", required=True)).lower().strip("()")
+    if ref and not ROMAN_RE.match(ref):
+        cells.fail("KPI ref", f'"{ref}" is not a lower-case roman numeral like iv.')
+    row = PlanRow(
+        row=number,
+        commitment_no=commitment_no,
+        commitment=cells.text("Commitment", required=True),
+        statement=cells.text("Commitment statement"),
+        sector_no=sector_no,
+        sector=cells.text("Sector", required=True),
+        code=code,
+        action=cells.text("Action", required=True),
+        lead=cells.text("Lead"),
+        outcome=cells.text("Outcome"),
+        ref=ref,
+        kpi=cells.text("KPI", required=True),
+        unit=cells.choice("Unit", Unit),
+        polarity=cells.choice("Polarity", Polarity),
+        baseline=cells.decimal("Baseline"),
+        baseline_period=cells.text("Baseline period"),
+        target=target,
+        target_period=cells.text("Target period"),
+        target_kind=cells.choice("Target kind", TargetKind),
+        target_not_agreed=_not_agreed(cells, target),
+        tolerance=cells.decimal("Tolerance"),
+        lead_emails=tuple(
+            e.strip().lower() for e in re.split(r"[;,\s]+", cells.text("Lead e-mails")) if e.strip()
+        ),
+        data_source=cells.text("Data source"),
+        frequency=cells.choice("Frequency", Frequency),
+    )
+    return row if len(problems) == before else None
+
+
+def _not_agreed(cells: _Cells, target: Decimal | None) -> bool | None:
+    """Yes/no as written; a target implies agreed; blank with no target says nothing."""
+    flag = cells.text("Target not agreed").lower()
+    if flag not in ("", "yes", "no", "true", "false", "y", "n"):
+        cells.fail("Target not agreed", f'"{flag}" should be yes or no.')
+    has_target = target is not None
+    if flag in ("yes", "true", "y") and has_target:
+        cells.fail("Target", "has a value but the target is marked as not agreed.")
+    if flag in ("yes", "true", "y"):
+        return True
+    if flag in ("no", "false", "n") or has_target:
+        return False
+    return None
+
+
+def _numbering_gaps(sheet: str, rows: list[PlanRow]) -> list[str]:
+    """Warn where an action's KPI refs skip a number, e.g. (iv) straight after (ii)."""
+    present: dict[str, set[str]] = {}
+    for row in rows:
+        present.setdefault(row.code, set()).add(row.ref)
+    warnings, last = [], {}
+    for row in rows:
+        number = roman_number(row.ref) or 0
+        previous = last.get(row.code, 0)
+        if number > previous + 1:
+            earlier = roman(previous) if previous else ""
+            if gap := numbering_gap(row.code, earlier, row.ref, present[row.code]):
+                warnings.append(f'Sheet "{sheet}", row {row.row}: {gap}')
+        last[row.code] = max(previous, number)
+    return warnings
+
+
+def _consistency(sheet: str, rows: list[PlanRow]) -> list[str]:
+    """Rows of one action must agree on its details; a KPI ref may appear once per action."""
+    problems: list[str] = []
+    first_of_action: dict[str, PlanRow] = {}
+    seen_refs: dict[tuple[str, str], int] = {}
+    for row in rows:
+        first = first_of_action.setdefault(row.code, row)
+        for field, label in (("action", "Action"), ("outcome", "Outcome"), ("lead", "Lead")):
+            if getattr(row, field) != getattr(first, field) and getattr(row, field):
+                problems.append(
+                    f'Sheet "{sheet}", row {row.row}, column "{label}": differs from '
+                    f"row {first.row} for the same action {row.code}."
+                )
+        if (row.code, row.ref) in seen_refs:
+            problems.append(
+                f'Sheet "{sheet}", row {row.row}, column "KPI ref": ({row.ref}) of {row.code} '
+                f"is already on row {seen_refs[row.code, row.ref]}. Give each measure of an "
+                "action its own number."
+            )
+        seen_refs.setdefault((row.code, row.ref), row.row)
+    return problems

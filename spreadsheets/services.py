@@ -1,0 +1,268 @@
+"""Writes to the plan and its measures."""
+
+from collections import Counter
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from actions.models import (
+    Action,
+    ChangeRecord,
+    Commitment,
+    ProgressUpdate,
+    Sector,
+    TermException,
+)
+from kpis.models import KPI, KPIValue
+from spreadsheets.plan_rows import PlanRow
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, on a dry run, would do), counted per kind of record."""
+
+    counts: Counter = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(n for key, n in self.counts.items() if not key.endswith("unchanged"))
+
+    def lines(self) -> list[str]:
+        kinds = ["commitments", "sectors", "actions", "KPIs", "lead assignments"]
+        out = []
+        for kind in kinds:
+            verbs = ["created", "updated", "unchanged"]
+            verbs += [v for v in ("retired", "deleted") if self.counts[f"{kind} {v}"]]
+            parts = [f"{self.counts[f'{kind} {verb}']} {verb}" for verb in verbs]
+            if kind == "lead assignments":
+                parts = [f"{self.counts[f'{kind} created']} created"]
+            out.append(f"{kind[0].upper()}{kind[1:]}: " + ", ".join(parts))
+        out += [f"Warning: {w}" for w in self.warnings]
+        return out
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def plan_import(*, rows: list[PlanRow], dry_run: bool = False) -> ImportSummary:
+    """Create or update commitments, sectors, actions and KPIs from checked template rows.
+
+    Everything happens in one transaction; a dry run does the same work and
+    rolls it back, so its summary is exactly what a real run would report.
+    Matching is by commitment number, sector position, action code and KPI ref.
+    """
+    summary = ImportSummary()
+    try:
+        with transaction.atomic():
+            _apply(rows, summary)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return summary
+
+
+def _apply(rows: list[PlanRow], summary: ImportSummary) -> None:
+    commitments = _upsert_commitments(rows, summary)
+    sectors = _upsert_sectors(rows, summary)
+    actions = _upsert_actions(rows, commitments, sectors, summary)
+    _upsert_kpis(rows, actions, summary)
+    _assign_leads(rows, actions, summary)
+    _retire_missing(rows, summary)
+
+
+def _upsert_commitments(rows: list[PlanRow], summary: ImportSummary) -> dict[int, Commitment]:
+    wanted = {}
+    for row in rows:
+        fields = wanted.setdefault(
+            row.commitment_no, {"title": row.commitment, "statement": row.statement}
+        )
+        fields["statement"] = fields["statement"] or row.statement
+    existing = {c.number: c for c in Commitment.objects.all()}
+    return _bulk_upsert(
+        Commitment, existing, wanted, summary, "commitments", lambda n: {"number": n}
+    )
+
+
+def _upsert_sectors(rows: list[PlanRow], summary: ImportSummary) -> dict[int, Sector]:
+    wanted = {row.sector_no: {"name": row.sector} for row in rows}
+    existing = {s.position: s for s in Sector.objects.all()}
+    return _bulk_upsert(Sector, existing, wanted, summary, "sectors", lambda p: {"position": p})
+
+
+def _upsert_actions(
+    rows: list[PlanRow],
+    commitments: dict[int, Commitment],
+    sectors: dict[int, Sector],
+    summary: ImportSummary,
+) -> dict[str, Action]:
+    existing = {a.code: a for a in Action.objects.all()}
+    wanted: dict[str, dict] = {}
+    for row in rows:
+        wanted.setdefault(
+            row.code,
+            {
+                "commitment_id": commitments[row.commitment_no].pk,
+                "sector_id": sectors[row.sector_no].pk,
+                "text": row.action,
+                "outcome": row.outcome,
+                "lead_description": row.lead,
+                "position": len(wanted) + 1,
+                "retired_at": None,
+            },
+        )
+    return _bulk_upsert(Action, existing, wanted, summary, "actions", lambda code: {"code": code})
+
+
+def _upsert_kpis(rows: list[PlanRow], actions: dict[str, Action], summary: ImportSummary) -> None:
+    existing = {(k.action_id, k.ref): k for k in KPI.objects.all()}
+    wanted = {}
+    per_action: Counter = Counter()
+    for row in rows:
+        action_id = actions[row.code].pk
+        per_action[action_id] += 1
+        wanted[action_id, row.ref] = kpi_values_from_row(row, per_action[action_id])
+    _bulk_upsert(
+        KPI, existing, wanted, summary, "KPIs", lambda key: {"action_id": key[0], "ref": key[1]}
+    )
+
+
+def kpi_values_from_row(row: PlanRow, position: int) -> dict:
+    """The KPI fields this row sets. A blank optional cell sets nothing, so a re-import
+    never wipes a unit, baseline or target that was recorded since."""
+    optional = {
+        "unit": row.unit,
+        "polarity": row.polarity,
+        "baseline_value": row.baseline,
+        "baseline_period": row.baseline_period,
+        "target_value": row.target,
+        "target_period": row.target_period,
+        "target_kind": row.target_kind,
+        "tolerance": row.tolerance,
+        "data_source": row.data_source,
+        "frequency": row.frequency,
+        "target_not_agreed": row.target_not_agreed,
+    }
+    values = {"text": row.kpi, "position": position, "retired_at": None}
+    values |= {field: value for field, value in optional.items() if value not in ("", None)}
+    if row.target_not_agreed:
+        values["target_value"] = None  # "not agreed" written in the file clears a target
+    return values
+
+
+def _bulk_upsert(
+    model: type[Model],
+    existing: dict,
+    wanted: dict[Hashable, dict],
+    summary: ImportSummary,
+    label: str,
+    key_fields: Callable[[Any], dict],
+) -> dict:
+    """Create the new, update the changed, leave the same; in bulk, keyed as in `existing`.
+
+    Each wanted entry holds only the fields it sets; other fields keep their values.
+    New objects join `existing` with the primary keys bulk_create gives them.
+    """
+    to_create, to_update, changed_fields = [], [], set()
+    for key, values in wanted.items():
+        obj = existing.get(key)
+        if obj is None:
+            existing[key] = model(**key_fields(key), **values)
+            to_create.append(existing[key])
+            continue
+        changed = {f for f, v in values.items() if getattr(obj, f) != v}
+        if not changed:
+            summary.counts[f"{label} unchanged"] += 1
+            continue
+        for f in changed:
+            setattr(obj, f, values[f])
+        changed_fields |= changed
+        to_update.append(obj)
+    model.objects.bulk_create(to_create, batch_size=1000)
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=1000)
+    summary.counts[f"{label} created"] += len(to_create)
+    summary.counts[f"{label} updated"] += len(to_update)
+    return existing
+
+
+def recorded_action_ids() -> set[int]:
+    """Actions with anything recorded against them: updates, values, history, exceptions."""
+    ids = set(ProgressUpdate.objects.values_list("action_id", flat=True))
+    ids |= set(KPIValue.objects.values_list("kpi__action_id", flat=True))
+    ids |= set(ChangeRecord.objects.values_list("action_id", flat=True))
+    ids |= set(TermException.objects.values_list("action_id", flat=True))
+    return ids
+
+
+def _retire_missing(rows: list[PlanRow], summary: ImportSummary) -> None:
+    """Retire what the file no longer has if anything was recorded against it; else delete it.
+
+    Retired records keep their values, ratings and history and are shown as retired.
+    """
+    now = timezone.now()
+    codes = {row.code for row in rows}
+    refs = {(row.code, row.ref) for row in rows}
+    recorded = recorded_action_ids()
+    valued_kpis = set(KPIValue.objects.values_list("kpi_id", flat=True))
+    gone_actions = list(
+        Action.objects.filter(retired_at__isnull=True)
+        .exclude(code__in=codes)
+        .values_list("pk", flat=True)
+    )
+    gone_ids = set(gone_actions)
+    # Plain tuples, not model objects: at a hundred times the plan this is 54,100 rows.
+    gone_kpis = [
+        (pk, action_id)
+        for pk, action_id, code, ref in KPI.objects.filter(retired_at__isnull=True).values_list(
+            "pk", "action_id", "action__code", "ref"
+        )
+        if (code, ref) not in refs
+    ]
+    # A KPI with values is retired; so are all KPIs of an action being retired, which
+    # its history refers to. Any other KPI the file no longer has is deleted.
+    retiring = gone_ids & recorded
+    keep_kpis = [pk for pk, a in gone_kpis if pk in valued_kpis or a in retiring]
+    kept = set(keep_kpis)
+    drop_kpis = [pk for pk, _ in gone_kpis if pk not in kept]
+    keep_actions = [pk for pk in gone_actions if pk in recorded]
+    drop_actions = [pk for pk in gone_actions if pk not in recorded]
+    KPI.objects.filter(pk__in=keep_kpis).update(retired_at=now)
+    KPI.objects.filter(pk__in=drop_kpis).delete()
+    Action.objects.filter(pk__in=keep_actions).update(retired_at=now)
+    Action.objects.filter(pk__in=drop_actions).delete()
+    summary.counts["KPIs retired"] += len(keep_kpis)
+    summary.counts["KPIs deleted"] += len(drop_kpis)
+    summary.counts["actions retired"] += len(keep_actions)
+    summary.counts["actions deleted"] += len(drop_actions)
+
+
+def _assign_leads(rows: list[PlanRow], actions: dict[str, Action], summary: ImportSummary) -> None:
+    """Give each action the users named in "Lead e-mails"; unknown addresses are warned about."""
+    wanted = {(row.code, email) for row in rows for email in row.lead_emails}
+    if not wanted:
+        return
+    users = {
+        u.email.lower(): u
+        for u in get_user_model().objects.filter(email__in={e for _, e in wanted})
+    }
+    through = Action.leads.through
+    have = set(through.objects.values_list("action_id", "user_id"))
+    new = []
+    for code, email in sorted(wanted):
+        user = users.get(email)
+        if user is None:
+            summary.warnings.append(
+                f"{code}: no user has the e-mail address {email}; lead not assigned."
+            )
+        elif (actions[code].pk, user.pk) not in have:
+            new.append(through(action_id=actions[code].pk, user_id=user.pk))
+    through.objects.bulk_create(new)
+    summary.counts["lead assignments created"] += len(new)

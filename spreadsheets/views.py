@@ -1,0 +1,264 @@
+"""Spreadsheets in and out: importing the plan from a workbook, and the plan with its
+figures in Excel (download, edit offline, upload, check, confirm)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from actions.models import Action
+from bury_eis.exports import XLSX_TYPE, download
+from bury_eis.progress import progress_context
+from bury_eis.roles import is_admin, role_required
+from kpis.selectors import actions_led_by
+from spreadsheets.models import StagedUpload
+from spreadsheets.plan_export import ExportScope, plan_export_bytes
+from spreadsheets.plan_imports import PLAN, plan_import_confirm, plan_import_stage
+from spreadsheets.plan_template import plan_template_bytes
+from spreadsheets.round_trip_uploads import FIGURES, round_trip_confirm, round_trip_stage
+from spreadsheets.staged_uploads import staged_upload_retry
+
+
+def _can_upload(request: HttpRequest) -> bool:
+    return is_admin(request.user) or actions_led_by(request.user).exists()
+
+
+def _page(request: HttpRequest, problems: list[str] | None = None) -> HttpResponse:
+    can_upload = _can_upload(request)
+    recent = (
+        StagedUpload.objects.filter(kind=StagedUpload.Kind.FIGURES, uploaded_by=request.user).only(
+            "pk", "file_name", "uploaded_at", "state"
+        )[:10]
+        if can_upload
+        else []
+    )
+    return render(
+        request,
+        "spreadsheets/round_trip.html",
+        {
+            "problems": problems or [],
+            "can_upload": can_upload,
+            "is_admin": is_admin(request.user),
+            "recent": recent,
+            "max_mb": settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024),
+        },
+        status=400 if problems else 200,
+    )
+
+
+@role_required
+def round_trip_start(request: HttpRequest) -> HttpResponse:
+    """Downloads of the plan with its figures and, for leads and admins, the upload form."""
+    return _page(request)
+
+
+@role_required
+def plan_export(request: HttpRequest) -> HttpResponse:
+    """The plan with its figures as .xlsx: the whole plan, or with ?mine=1 the actions led."""
+    if request.GET.get("mine") == "1":
+        scope = ExportScope(actions_led_by(request.user), "The actions you lead", request.user)
+        name = "delivery-plan-my-actions.xlsx"
+    else:
+        scope = ExportScope(Action.objects.all(), "The whole delivery plan", request.user)
+        name = "delivery-plan-with-figures.xlsx"
+    return download(plan_export_bytes(scope, timezone.localdate()), XLSX_TYPE, name)
+
+
+@require_POST
+@role_required
+def round_trip_upload(request: HttpRequest) -> HttpResponse:
+    """Read the edited workbook and show what it would change; nothing is saved yet."""
+    if not _can_upload(request):
+        raise PermissionDenied("Only action leads and administrators can upload figures.")
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _page(request, ["Select the workbook (.xlsx) to upload"])
+    if upload.size > settings.PLAN_UPLOAD_MAX_BYTES:
+        limit = settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024)
+        return _page(request, [f"{upload.name} is larger than {limit} MB"])
+    staged = round_trip_stage(data=upload.read(), name=upload.name, user=request.user)
+    return redirect("spreadsheets:round_trip_preview", pk=staged.pk)
+
+
+def _staged(request: HttpRequest, pk: int, *, preview: bool = True) -> StagedUpload:
+    """The upload, for the person who made it (or an admin); 404 if there is none. Without
+    `preview`, only its state: confirming or retrying needs no more."""
+    deferred = ("content",) if preview else ("content", "preview", "problems")
+    staged = get_object_or_404(
+        StagedUpload.objects.select_related("uploaded_by").defer(*deferred),
+        pk=pk,
+        kind=StagedUpload.Kind.FIGURES,
+    )
+    if staged.uploaded_by_id != request.user.pk and not is_admin(request.user):
+        raise PermissionDenied("Only the person who uploaded this file can see its changes.")
+    return staged
+
+
+@role_required
+def round_trip_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """An uploaded workbook as far as it has got: being checked, what it would change (to
+    confirm), what is wrong with it, being saved, saved, or why it failed."""
+    staged = _staged(request, pk)
+    return render(
+        request,
+        "spreadsheets/round_trip_preview.html",
+        {
+            "staged": staged,
+            "preview": staged.preview,
+            "can_confirm": staged.uploaded_by_id == request.user.pk,
+            "is_admin": is_admin(request.user),
+            **progress_context(request, pending=staged.is_pending),
+        },
+    )
+
+
+@require_POST
+@role_required
+def round_trip_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    staged = _staged(request, pk, preview=False)
+    if staged.uploaded_by_id != request.user.pk:
+        raise PermissionDenied("Only the person who uploaded this file can confirm it.")
+    if not round_trip_confirm(staged=staged, user=request.user):
+        messages.error(request, "These changes were confirmed already, or cannot be saved.")
+    return redirect("spreadsheets:round_trip_preview", pk=pk)
+
+
+@require_POST
+@role_required
+def round_trip_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check a failed upload's file again from the start; its uploader confirms again."""
+    if not is_admin(request.user):
+        raise PermissionDenied("Only admins can try a failed upload again.")
+    staged = _staged(request, pk, preview=False)
+    if not staged_upload_retry(kind=FIGURES, upload=staged):
+        messages.error(request, "Only an upload that failed can be tried again.")
+    return redirect("spreadsheets:round_trip_preview", pk=pk)
+
+
+# The plan import ---------------------------------------------------------------------------
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if not is_admin(request.user):
+        raise PermissionDenied("Only administrators can import the delivery plan.")
+
+
+def plan_import_start(request: HttpRequest) -> HttpResponse:
+    """Upload a plan workbook; the worker checks it and shows what it would change before
+    anything is written."""
+    _admin_only(request)
+    problems: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems = ["Select the plan workbook (.xlsx) to upload"]
+        elif upload.size > settings.PLAN_UPLOAD_MAX_BYTES:
+            limit = settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024)
+            problems = [f"{upload.name} is larger than {limit} MB; the plan is far smaller"]
+        else:
+            staged = plan_import_stage(data=upload.read(), name=upload.name, user=request.user)
+            return redirect("spreadsheets:plan_import_preview", pk=staged.pk)
+    recent = (
+        StagedUpload.objects.filter(kind=StagedUpload.Kind.PLAN)
+        .select_related("uploaded_by", "applied_by")
+        .defer("content", "preview")[:10]
+    )
+    return render(
+        request,
+        "spreadsheets/plan_import.html",
+        {"problems": problems, "recent": recent, "max_mb": _max_mb()},
+        status=400 if problems else 200,
+    )
+
+
+def _max_mb() -> int:
+    return settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024)
+
+
+def plan_import_template(request: HttpRequest) -> HttpResponse:
+    """The empty template, with a notes sheet and drop-down lists for the coded columns."""
+    _admin_only(request)
+    response = HttpResponse(plan_template_bytes(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="delivery-plan-template.xlsx"'
+    return response
+
+
+# Confirming or retrying needs an upload's state, not its file or preview, which at the row
+# limit take seconds to read.
+STATE_ONLY = StagedUpload.objects.defer("content", "preview", "problems")
+
+
+def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """An uploaded plan as far as it has got: being checked, its preview to confirm, what
+    is wrong with it, being saved, imported, or why it failed."""
+    _admin_only(request)
+    staged = get_object_or_404(
+        StagedUpload.objects.select_related("uploaded_by", "applied_by").defer("content"),
+        pk=pk,
+        kind=StagedUpload.Kind.PLAN,
+    )
+    show_unchanged = request.GET.get("unchanged") == "1"
+    counts = staged.preview.get("counts")
+    return render(
+        request,
+        "spreadsheets/plan_import_preview.html",
+        {
+            "staged": staged,
+            "preview": staged.preview,
+            "counts": _count_lines(counts) if counts is not None else [],
+            "show_unchanged": show_unchanged,
+            "page": _preview_page(request, staged.preview, show_unchanged),
+            **progress_context(request, pending=staged.is_pending),
+        },
+    )
+
+
+PREVIEW_ACTIONS_PER_PAGE = 100
+
+
+def _preview_page(request: HttpRequest, preview: dict, show_unchanged: bool) -> Page:
+    """One page of the preview's actions, each with its commitment: a plan at the row limit
+    changes tens of thousands, far more than one page can show and a browser can hold."""
+    shown = [
+        {"commitment": commitment, "action": action}
+        for commitment in preview.get("commitments", [])
+        for action in commitment["actions"]
+        if show_unchanged or action["touched"]
+    ]
+    page = Paginator(shown, PREVIEW_ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    previous = None
+    for entry in page:  # a commitment's heading before its first action on the page
+        entry["heading"] = entry["commitment"] is not previous
+        previous = entry["commitment"]
+    return page
+
+
+@require_POST
+def plan_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin_only(request)
+    staged = get_object_or_404(STATE_ONLY, pk=pk, kind=StagedUpload.Kind.PLAN)
+    if not plan_import_confirm(staged=staged, user=request.user):
+        messages.error(request, "This import was confirmed already, or cannot be applied.")
+    return redirect("spreadsheets:plan_import_preview", pk=pk)
+
+
+@require_POST
+def plan_import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check a failed import's file again from the start, to be confirmed again."""
+    _admin_only(request)
+    staged = get_object_or_404(STATE_ONLY, pk=pk, kind=StagedUpload.Kind.PLAN)
+    if not staged_upload_retry(kind=PLAN, upload=staged):
+        messages.error(request, "Only an import that failed can be tried again.")
+    return redirect("spreadsheets:plan_import_preview", pk=pk)
+
+
+def _count_lines(counts: dict) -> list[str]:
+    order = ["created", "changed", "unchanged", "retired", "deleted"]
+    return [
+        f"{kind}: " + ", ".join(f"{counts.get(f'{kind} {state}', 0)} {state}" for state in order)
+        for kind in ("actions", "KPIs")
+    ]
