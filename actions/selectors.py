@@ -42,6 +42,11 @@ def can_update(user: AbstractBaseUser, action: Action) -> bool:
     return is_admin(user) or any(lead.pk == user.pk for lead in action.leads.all())
 
 
+def leads_an_action(user: AbstractBaseUser) -> bool:
+    """Admins, and anyone who leads a live action: those with something to update."""
+    return is_admin(user) or Action.objects.filter(leads=user, retired_at__isnull=True).exists()
+
+
 def reporting_terms() -> list[Term]:
     """Every term, newest first, each with `has_approved`: whether any update in it is approved."""
     approved = ProgressUpdate.objects.filter(term=OuterRef("pk"), status=UpdateStatus.APPROVED)

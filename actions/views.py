@@ -10,8 +10,8 @@ from actions import selectors
 from actions.filters import ActionFilterSet, TermFilterSet
 from actions.models import Commitment
 from actions.tables import ActionTable, TermTable
+from bury_eis.access import role_required
 from bury_eis.exports import table_download
-from bury_eis.roles import role_required
 
 EXPORT_FORMATS = ("csv", "xlsx")
 

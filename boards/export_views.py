@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from boards.models import Board
 from boards.selectors import Remit
+from bury_eis.access import role_required
 from bury_eis.exports import XLSX_TYPE, download
-from bury_eis.roles import role_required
 from spreadsheets.plan_export import ExportScope, plan_export_bytes
 
 

@@ -4,7 +4,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from boards.feed_forms import FeedTokenForm
 from boards.feed_schema import columns, openapi
 from boards.feed_tokens import feed_token_check, feed_token_issue, feed_token_revoke
 from boards.models import FeedToken
+from bury_eis.access import admin_required
 from bury_eis.exports import CSV_TYPE, csv_bytes
 from bury_eis.roles import is_admin, user_roles
 
@@ -175,11 +175,6 @@ def openapi_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(openapi())
 
 
-def _admin_only(request: HttpRequest) -> None:
-    if not is_admin(request.user):
-        raise PermissionDenied("Only administrators issue and revoke feed tokens.")
-
-
 def _tokens_page(request: HttpRequest, form: FeedTokenForm, issued=None, status=200):
     tokens = FeedToken.objects.select_related("user", "created_by", "revoked_by")
     # The page may hold a token shown once; like every page, it is sent for no browser or
@@ -192,16 +187,16 @@ def _tokens_page(request: HttpRequest, form: FeedTokenForm, issued=None, status=
     )
 
 
+@admin_required
 def feed_tokens(request: HttpRequest) -> HttpResponse:
     """Every feed token, live and revoked, and the form to issue one."""
-    _admin_only(request)
     return _tokens_page(request, FeedTokenForm())
 
 
 @require_POST
+@admin_required
 def feed_token_new(request: HttpRequest) -> HttpResponse:
     """Issue a token and show it this once; it is never shown again."""
-    _admin_only(request)
     form = FeedTokenForm(request.POST)
     if not form.is_valid():
         return _tokens_page(request, form, status=400)
@@ -210,8 +205,8 @@ def feed_token_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@admin_required
 def feed_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _admin_only(request)
     token = feed_token_revoke(token=get_object_or_404(FeedToken, pk=pk), user=request.user)
     messages.success(request, f"The token {token.prefix}… ({token.name}) no longer works.")
     return redirect("boards:feed_tokens")

@@ -7,12 +7,14 @@ same number of queries, and returns the same few rows, at any size of plan.
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from actions.models import Action, Commitment, Movement, ProgressUpdate, Rating, Sector, Term
 from actions.models import UpdateStatus as Status
 from actions.selectors import RATING_ORDER, rating_order, with_standing
-from boards.models import Board
+from boards.models import Board, BoardPack
+from bury_eis.roles import is_admin
 from kpis.models import KPI, KPIStatus
 from kpis.selectors import newest_headline_values
 
@@ -22,6 +24,11 @@ RATING_COLUMNS = [*[r.value for r in RATING_ORDER], NO_UPDATE]
 KPI_COLUMNS = [KPIStatus.RED, KPIStatus.AMBER, KPIStatus.GREEN, KPIStatus.GREY, NO_UPDATE]
 MOVEMENT_COLUMNS = [Movement.IMPROVED, Movement.SAME, Movement.WORSE, Movement.NEW]
 LIST_LIMIT = 25
+
+
+def may_read_pack(user: AbstractBaseUser, pack: BoardPack) -> bool:
+    """Admins and the members of the pack's board read its restricted version."""
+    return is_admin(user) or pack.meeting.board.members.filter(pk=user.pk).exists()
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,7 @@ from boards import selectors
 from boards.content import dashboard_content
 from boards.models import Board, BoardPack, Meeting
 from boards.pack_workbook import pack_workbook
-from boards.selectors import Remit
+from boards.selectors import Remit, may_read_pack
 from boards.services import (
     board_pack_generate,
     board_pack_pdf,
@@ -24,9 +23,10 @@ from boards.services import (
     board_pack_retry,
     board_pack_withdraw,
 )
+from bury_eis.access import admin_required, object_or_403, role_required
 from bury_eis.exports import XLSX_TYPE, download
 from bury_eis.progress import progress_context
-from bury_eis.roles import is_admin, role_required
+from bury_eis.roles import is_admin
 
 
 def _dashboard_context(request: HttpRequest, remit: Remit, *, with_scale: bool = False) -> dict:
@@ -94,12 +94,13 @@ PDF_PACKS = PACKS.defer("content", "public_content")
 
 def _pack_for(request: HttpRequest, pk: int, packs: QuerySet = PACKS) -> BoardPack:
     """The pack, if the user may read its restricted version: admins and the board's members."""
-    pack = get_object_or_404(packs, pk=pk)
-    if not (
-        is_admin(request.user) or pack.meeting.board.members.filter(pk=request.user.pk).exists()
-    ):
-        raise PermissionDenied("Only the board's members and admins can read its packs.")
-    return pack
+    return object_or_403(
+        request,
+        packs,
+        may_read_pack,
+        "Only the board's members and admins can read its packs.",
+        pk=pk,
+    )
 
 
 def _published(token: str, packs: QuerySet = PACKS) -> BoardPack:
@@ -132,10 +133,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required
+@admin_required
 def pack_generate(request: HttpRequest, pk: int) -> HttpResponse:
-    if not is_admin(request.user):
-        raise PermissionDenied("Only admins generate board packs.")
     meeting = _meeting(pk)
     term = Term.objects.filter(pk=request.POST.get("term") or 0).first()
     if term is None:
@@ -146,11 +145,9 @@ def pack_generate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required
+@admin_required
 def pack_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Prepare a pack whose preparation failed again."""
-    if not is_admin(request.user):
-        raise PermissionDenied("Only admins generate board packs.")
     if not board_pack_retry(pack=_pack_for(request, pk)):
         messages.error(request, "Only a pack that failed can be prepared again.")
     return redirect("boards:pack", pk=pk)
@@ -185,22 +182,20 @@ def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required
+@admin_required
 def pack_pdf_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Render the restricted PDF again after its render failed."""
     return _retry_pdf(request, pk, public=False)
 
 
 @require_POST
-@role_required
+@admin_required
 def public_pdf_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Render the public PDF again after its render failed."""
     return _retry_pdf(request, pk, public=True)
 
 
 def _retry_pdf(request: HttpRequest, pk: int, *, public: bool) -> HttpResponse:
-    if not is_admin(request.user):
-        raise PermissionDenied("Only admins can ask for a PDF to be made again.")
     pack = _pack_for(request, pk, PDF_PACKS)
     if not board_pack_pdf_retry(pack=pack, public=public):
         messages.error(request, "Only a PDF that failed can be made again.")
@@ -216,10 +211,8 @@ def pack_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required
+@admin_required
 def pack_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    if not is_admin(request.user):
-        raise PermissionDenied("Only admins publish board packs.")
     pack = _pack_for(request, pk)
     if not pack.is_ready:
         messages.error(request, "A pack can be published once it has been prepared.")
@@ -230,10 +223,8 @@ def pack_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required
+@admin_required
 def pack_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    if not is_admin(request.user):
-        raise PermissionDenied("Only admins withdraw board packs.")
     pack = board_pack_withdraw(pack=_pack_for(request, pk))
     messages.success(request, "The public version is withdrawn; its address no longer works.")
     return redirect("boards:pack", pk=pack.pk)

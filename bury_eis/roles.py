@@ -1,12 +1,9 @@
 """The three roles, as Django groups created by migration, and checks on them."""
 
 from collections.abc import Callable
-from functools import wraps
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
 
 ADMIN = "Admin"
 OFFICER = "Officer"
@@ -40,21 +37,6 @@ def is_officer(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 def is_board_member(user: AbstractBaseUser | AnonymousUser) -> bool:
     return BOARD_MEMBER in user_roles(user)
-
-
-def role_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Let through users who hold any role; a signed-in account without one gets 403.
-
-    Sign-in itself is enforced for every view by LoginRequiredMiddleware.
-    """
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not (is_admin(request.user) or user_roles(request.user)):
-            raise PermissionDenied("Your account has not been given a role yet.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def can_approve(user: AbstractBaseUser | AnonymousUser) -> bool:

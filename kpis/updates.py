@@ -186,7 +186,7 @@ def return_reason_problem(reason: str) -> str:
     return ""
 
 
-def may_decide(update: ProgressUpdate, user: AbstractBaseUser) -> bool:
+def may_decide(user: AbstractBaseUser, update: ProgressUpdate) -> bool:
     """Four eyes: nobody approves or returns an update they saved or submitted."""
     return not update.contributors.filter(pk=user.pk).exists()
 
@@ -282,7 +282,7 @@ def _record(
 
 
 def _decide(update: ProgressUpdate, user: AbstractBaseUser, status: str, reason: str) -> None:
-    if not may_decide(update, user):
+    if not may_decide(user, update):
         raise UpdateNotAllowed(
             "You worked on this update, so another approver must approve or return it."
         )

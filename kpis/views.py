@@ -2,7 +2,6 @@
 with its save and submit, and approvals."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +17,9 @@ from actions.models import (
     Term,
     UpdateStatus,
 )
-from actions.selectors import can_update
+from actions.selectors import can_update, leads_an_action
 from actions.views import term_list
-from bury_eis.roles import can_approve, is_admin, role_required
+from bury_eis.access import approver_required, object_or_403, requires, role_required
 from kpis import selectors
 from kpis.filters import KPIFilterSet
 from kpis.forms import KPIForm, NarrativeForm, kpi_initial
@@ -95,27 +94,16 @@ def latest(trend: dict) -> dict | None:
     return None
 
 
-def _action_for_update(request: HttpRequest, action_pk: int) -> Action:
-    """The action, if the user may update it; 404 if there is none, 403 if not theirs."""
-    action = get_object_or_404(
-        Action.objects.select_related("commitment", "sector"), pk=action_pk, retired_at__isnull=True
-    )
-    if not can_update(request.user, action):
-        raise PermissionDenied("You can update only the actions you lead.")
-    return action
+# Actions a lead may open the update page of: live ones (who may is `can_update`).
+UPDATABLE = Action.objects.select_related("commitment", "sector").filter(retired_at__isnull=True)
+NOT_YOURS = "You can update only the actions you lead."
 
 
-def _approver_only(request: HttpRequest) -> None:
-    if not can_approve(request.user):
-        raise PermissionDenied("Only approvers can approve or return termly updates.")
-
-
+@requires(leads_an_action, "You do not lead any actions, so there is nothing to update.")
 def my_actions(request: HttpRequest) -> HttpResponse:
     """The actions the user leads, with this term's state for each and what is left to do."""
     today = timezone.localdate()
     terms = selectors.open_terms(today)
-    if not selectors.actions_led_by(request.user).exists() and not is_admin(request.user):
-        raise PermissionDenied("You do not lead any actions, so there is nothing to update.")
     term = next(
         (t for t in terms if str(t.pk) == request.GET.get("term")), terms[-1] if terms else None
     )
@@ -138,7 +126,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 
 def update_page(request: HttpRequest, action_pk: int, term_pk: int) -> HttpResponse:
-    action = _action_for_update(request, action_pk)
+    action = object_or_403(request, UPDATABLE, can_update, NOT_YOURS, pk=action_pk)
     term = get_object_or_404(Term, pk=term_pk)
     return _render_update(request, action, term)
 
@@ -154,7 +142,7 @@ def update_submit(request: HttpRequest, action_pk: int, term_pk: int) -> HttpRes
 
 
 def _save(request: HttpRequest, action_pk: int, term_pk: int, submit: bool) -> HttpResponse:
-    action = _action_for_update(request, action_pk)
+    action = object_or_403(request, UPDATABLE, can_update, NOT_YOURS, pk=action_pk)
     term = get_object_or_404(Term, pk=term_pk)
     kpis = selectors.update_page_kpis(action, term)
     narrative = NarrativeForm(request.POST, submitting=submit)
@@ -254,8 +242,8 @@ def _error_summary(narrative: NarrativeForm, kpi_forms: list[KPIForm]) -> list[t
     return errors
 
 
+@approver_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    _approver_only(request)
     return render(
         request, "kpis/approvals.html", {"updates": selectors.approval_queue(request.user)}
     )
@@ -264,15 +252,16 @@ def approvals(request: HttpRequest) -> HttpResponse:
 def _to_decide(request: HttpRequest, pk: int) -> ProgressUpdate:
     """A submitted update this approver may decide; 404 if it is not waiting, 403 if they
     worked on it (four eyes)."""
-    _approver_only(request)
-    update = get_object_or_404(selectors.approval_queue(), pk=pk)
-    if not may_decide(update, request.user):
-        raise PermissionDenied(
-            "You worked on this update, so another approver must approve or return it."
-        )
-    return update
+    return object_or_403(
+        request,
+        selectors.approval_queue(),
+        may_decide,
+        "You worked on this update, so another approver must approve or return it.",
+        pk=pk,
+    )
 
 
+@approver_required
 def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_review(request, _to_decide(request, pk))
 
@@ -306,6 +295,7 @@ def _still_as_reviewed(request: HttpRequest, update: ProgressUpdate) -> bool:
 
 
 @require_POST
+@approver_required
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     update = _to_decide(request, pk)
     if not _still_as_reviewed(request, update):
@@ -320,6 +310,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@approver_required
 def return_update(request: HttpRequest, pk: int) -> HttpResponse:
     update = _to_decide(request, pk)
     reason = request.POST.get("reason", "").strip()

@@ -3,7 +3,6 @@ figures in Excel (download, edit offline, upload, check, confirm)."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,9 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actions.models import Action
+from actions.selectors import leads_an_action
+from bury_eis.access import admin_required, object_or_403, requires, role_required
 from bury_eis.exports import XLSX_TYPE, download
 from bury_eis.progress import progress_context
-from bury_eis.roles import is_admin, role_required
+from bury_eis.roles import is_admin
 from kpis.selectors import actions_led_by
 from spreadsheets.models import StagedUpload
 from spreadsheets.plan_export import ExportScope, plan_export_bytes
@@ -23,12 +24,16 @@ from spreadsheets.round_trip_uploads import FIGURES, round_trip_confirm, round_t
 from spreadsheets.staged_uploads import staged_upload_retry
 
 
-def _can_upload(request: HttpRequest) -> bool:
-    return is_admin(request.user) or actions_led_by(request.user).exists()
+def _is_uploader(user, upload: StagedUpload) -> bool:
+    return upload.uploaded_by_id == user.pk
+
+
+def _uploader_or_admin(user, upload: StagedUpload) -> bool:
+    return _is_uploader(user, upload) or is_admin(user)
 
 
 def _page(request: HttpRequest, problems: list[str] | None = None) -> HttpResponse:
-    can_upload = _can_upload(request)
+    can_upload = leads_an_action(request.user)
     recent = (
         StagedUpload.objects.filter(kind=StagedUpload.Kind.FIGURES, uploaded_by=request.user).only(
             "pk", "file_name", "uploaded_at", "state"
@@ -69,11 +74,9 @@ def plan_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required
+@requires(leads_an_action, "Only action leads and administrators can upload figures.")
 def round_trip_upload(request: HttpRequest) -> HttpResponse:
     """Read the edited workbook and show what it would change; nothing is saved yet."""
-    if not _can_upload(request):
-        raise PermissionDenied("Only action leads and administrators can upload figures.")
     upload = request.FILES.get("file")
     if upload is None:
         return _page(request, ["Select the workbook (.xlsx) to upload"])
@@ -84,18 +87,21 @@ def round_trip_upload(request: HttpRequest) -> HttpResponse:
     return redirect("spreadsheets:round_trip_preview", pk=staged.pk)
 
 
-def _staged(request: HttpRequest, pk: int, *, preview: bool = True) -> StagedUpload:
-    """The upload, for the person who made it (or an admin); 404 if there is none. Without
-    `preview`, only its state: confirming or retrying needs no more."""
+def _staged(
+    request: HttpRequest,
+    pk: int,
+    *,
+    allowed=_uploader_or_admin,
+    refusal: str = "Only the person who uploaded this file can see its changes.",
+    preview: bool = True,
+) -> StagedUpload:
+    """The upload, if `allowed` (by default its uploader or an admin); 404 if there is none.
+    Without `preview`, only its state: confirming or retrying needs no more."""
     deferred = ("content",) if preview else ("content", "preview", "problems")
-    staged = get_object_or_404(
-        StagedUpload.objects.select_related("uploaded_by").defer(*deferred),
-        pk=pk,
-        kind=StagedUpload.Kind.FIGURES,
+    uploads = StagedUpload.objects.select_related("uploaded_by").defer(*deferred)
+    return object_or_403(
+        request, uploads, allowed, refusal, pk=pk, kind=StagedUpload.Kind.FIGURES
     )
-    if staged.uploaded_by_id != request.user.pk and not is_admin(request.user):
-        raise PermissionDenied("Only the person who uploaded this file can see its changes.")
-    return staged
 
 
 @role_required
@@ -119,20 +125,17 @@ def round_trip_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required
 def round_trip_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    staged = _staged(request, pk, preview=False)
-    if staged.uploaded_by_id != request.user.pk:
-        raise PermissionDenied("Only the person who uploaded this file can confirm it.")
+    refusal = "Only the person who uploaded this file can confirm it."
+    staged = _staged(request, pk, allowed=_is_uploader, refusal=refusal, preview=False)
     if not round_trip_confirm(staged=staged, user=request.user):
         messages.error(request, "These changes were confirmed already, or cannot be saved.")
     return redirect("spreadsheets:round_trip_preview", pk=pk)
 
 
 @require_POST
-@role_required
+@admin_required
 def round_trip_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Check a failed upload's file again from the start; its uploader confirms again."""
-    if not is_admin(request.user):
-        raise PermissionDenied("Only admins can try a failed upload again.")
     staged = _staged(request, pk, preview=False)
     if not staged_upload_retry(kind=FIGURES, upload=staged):
         messages.error(request, "Only an upload that failed can be tried again.")
@@ -142,15 +145,10 @@ def round_trip_retry(request: HttpRequest, pk: int) -> HttpResponse:
 # The plan import ---------------------------------------------------------------------------
 
 
-def _admin_only(request: HttpRequest) -> None:
-    if not is_admin(request.user):
-        raise PermissionDenied("Only administrators can import the delivery plan.")
-
-
+@admin_required
 def plan_import_start(request: HttpRequest) -> HttpResponse:
     """Upload a plan workbook; the worker checks it and shows what it would change before
     anything is written."""
-    _admin_only(request)
     problems: list[str] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -179,9 +177,9 @@ def _max_mb() -> int:
     return settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024)
 
 
+@admin_required
 def plan_import_template(request: HttpRequest) -> HttpResponse:
     """The empty template, with a notes sheet and drop-down lists for the coded columns."""
-    _admin_only(request)
     response = HttpResponse(plan_template_bytes(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="delivery-plan-template.xlsx"'
     return response
@@ -192,10 +190,10 @@ def plan_import_template(request: HttpRequest) -> HttpResponse:
 STATE_ONLY = StagedUpload.objects.defer("content", "preview", "problems")
 
 
+@admin_required
 def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """An uploaded plan as far as it has got: being checked, its preview to confirm, what
     is wrong with it, being saved, imported, or why it failed."""
-    _admin_only(request)
     staged = get_object_or_404(
         StagedUpload.objects.select_related("uploaded_by", "applied_by").defer("content"),
         pk=pk,
@@ -238,8 +236,8 @@ def _preview_page(request: HttpRequest, preview: dict, show_unchanged: bool) -> 
 
 
 @require_POST
+@admin_required
 def plan_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _admin_only(request)
     staged = get_object_or_404(STATE_ONLY, pk=pk, kind=StagedUpload.Kind.PLAN)
     if not plan_import_confirm(staged=staged, user=request.user):
         messages.error(request, "This import was confirmed already, or cannot be applied.")
@@ -247,9 +245,9 @@ def plan_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@admin_required
 def plan_import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Check a failed import's file again from the start, to be confirmed again."""
-    _admin_only(request)
     staged = get_object_or_404(STATE_ONLY, pk=pk, kind=StagedUpload.Kind.PLAN)
     if not staged_upload_retry(kind=PLAN, upload=staged):
         messages.error(request, "Only an import that failed can be tried again.")
