@@ -69,7 +69,7 @@ restore: install
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/eis-YYYYMMDD-HHMMSS.json"; exit 2; }
 	$(MANAGE_ENV) $(PY) manage.py migrate --noinput
 	$(MANAGE_ENV) $(PY) manage.py flush --noinput
-	$(MANAGE_ENV) $(PY) manage.py loaddata $(FILE)
+	$(MANAGE_ENV) $(PY) manage.py restore $(FILE)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -9,17 +9,17 @@ from actions.models import (
     Sector,
     Term,
 )
-from bury_eis.audit import AuditedAdmin, ViewOnlyAdminMixin
+from bury_eis.audit import HistoryAdmin, ViewOnlyAdminMixin
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(AuditedAdmin):
+class CommitmentAdmin(HistoryAdmin):
     list_display = ["number", "title", "statement"]
     search_fields = ["title", "statement"]
 
 
 @admin.register(Sector)
-class SectorAdmin(AuditedAdmin):
+class SectorAdmin(HistoryAdmin):
     list_display = ["position", "name"]
     search_fields = ["name"]
 
@@ -33,7 +33,7 @@ class ProgressUpdateInline(ViewOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(AuditedAdmin):
+class ActionAdmin(HistoryAdmin):
     list_display = ["code", "short_text", "commitment", "sector", "lead_description", "retired_at"]
     list_filter = ["commitment", "sector", ("retired_at", admin.EmptyFieldListFilter)]
     search_fields = ["code", "text", "outcome", "lead_description"]
@@ -47,7 +47,7 @@ class ActionAdmin(AuditedAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ViewOnlyAdminMixin, AuditedAdmin):
+class ProgressUpdateAdmin(ViewOnlyAdminMixin, HistoryAdmin):
     list_display = ["action", "term", "rating", "status", "updated_by", "updated_at", "is_demo"]
     list_filter = ["term", "status", "rating", "action__commitment", "is_demo"]
     search_fields = ["action__code", "progress", "next_steps"]
@@ -56,7 +56,7 @@ class ProgressUpdateAdmin(ViewOnlyAdminMixin, AuditedAdmin):
 
 
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(AuditedAdmin):
+class ChangeRecordAdmin(HistoryAdmin):
     list_display = ["changed_at", "action", "term", "field", "before", "after", "changed_by"]
     list_filter = ["term", "action__commitment"]
     search_fields = ["action__code", "field", "before", "after"]
@@ -73,7 +73,7 @@ class ChangeRecordAdmin(AuditedAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(AuditedAdmin):
+class ReminderLogAdmin(HistoryAdmin):
     list_display = ["sent_on", "user", "term", "action_count"]
     list_filter = ["term", "sent_on"]
 
@@ -86,7 +86,7 @@ class ReminderLogAdmin(AuditedAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(AuditedAdmin):
+class TermAdmin(HistoryAdmin):
     list_display = [
         "label",
         "academic_year",

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from simple_history.models import HistoricalRecords
 
 
 class Rating(models.TextChoices):
@@ -102,6 +103,8 @@ class Term(models.Model):
         default=False, help_text="A locked term's values and ratings can no longer change."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["start_date"]
         constraints = [
@@ -136,6 +139,8 @@ class Commitment(models.Model):
     title = models.CharField(max_length=100)
     statement = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["number"]
         constraints = [
@@ -151,6 +156,8 @@ class Sector(models.Model):
 
     position = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=100, unique=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]
@@ -180,6 +187,8 @@ class Action(models.Model):
     retired_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when a re-imported plan no longer has this action."
     )
+
+    history = HistoricalRecords(m2m_fields=["leads"])
 
     class Meta:
         ordering = ["position", "code"]
@@ -240,6 +249,8 @@ class ProgressUpdate(models.Model):
     )
     is_demo = models.BooleanField(default=False, help_text="Made up by seed_demo, not real.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["action__position", "term__start_date"]
         constraints = [
@@ -287,6 +298,8 @@ class TermException(models.Model):
     )
     granted_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-granted_at"]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from boards.models import Board, BoardPack, Meeting
-from bury_eis.audit import AuditedAdmin
+from bury_eis.audit import HistoryAdmin
 
 
 class MeetingInline(admin.TabularInline):
@@ -10,7 +10,7 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Board)
-class BoardAdmin(AuditedAdmin):
+class BoardAdmin(HistoryAdmin):
     list_display = ["name", "slug", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "description"]
@@ -20,14 +20,14 @@ class BoardAdmin(AuditedAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(AuditedAdmin):
+class MeetingAdmin(HistoryAdmin):
     list_display = ["board", "date", "title"]
     list_filter = ["board"]
     date_hierarchy = "date"
 
 
 @admin.register(BoardPack)
-class BoardPackAdmin(AuditedAdmin):
+class BoardPackAdmin(HistoryAdmin):
     """Packs are generated and published from the meeting page; here they are read-only."""
 
     list_display = ["meeting", "version", "term", "created_by", "created_at", "published_at"]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from actions.models import Commitment, Sector, Term
 
@@ -19,6 +20,8 @@ class Board(models.Model):
     sectors = models.ManyToManyField(Sector, blank=True, related_name="boards")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="boards")
     is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords(m2m_fields=["commitments", "sectors", "members"])
 
     class Meta:
         ordering = ["name"]
@@ -49,6 +52,8 @@ class Meeting(models.Model):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
     title = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date"]
@@ -177,6 +182,8 @@ class FeedToken(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]

@@ -28,6 +28,7 @@ M = TypeVar("M", bound=Model)
 
 def requires(allowed: Callable[[User], bool], refusal: str) -> Callable[[View], View]:
     """A decorator letting through only users for whom `allowed(user)`; others get 403."""
+
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -47,9 +48,7 @@ def has_a_role(user: User) -> bool:
 # Anyone given a role: board members, officers and admins.
 role_required = requires(has_a_role, "Your account has not been given a role yet.")
 admin_required = requires(is_admin, "Only administrators can do this.")
-approver_required = requires(
-    can_approve, "Only approvers can approve or return termly updates."
-)
+approver_required = requires(can_approve, "Only approvers can approve or return termly updates.")
 
 
 def object_or_403(

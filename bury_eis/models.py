@@ -1,8 +1,11 @@
 """Records the service keeps about itself, whichever part of the plan they concern."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from simple_history import register
 
 
 class AuditRecord(models.Model):
@@ -37,3 +40,14 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr} {self.field}: {self.before!r} → {self.after!r}"
+
+
+# Who holds which role is the service's access control: users and roles (groups) are kept
+# in the audit trail too, never with a password (bury_eis.audit).
+register(
+    get_user_model(),
+    app="bury_eis",
+    m2m_fields=["groups", "user_permissions"],
+    excluded_fields=["password", "last_login"],
+)
+register(Group, app="bury_eis", m2m_fields=["permissions"])

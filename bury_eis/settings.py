@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "axes",
+    "simple_history",
     "django_tasks",
     "django_tasks_db",
     "bury_eis",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit trail (bury_eis.audit) reads who made a change from the request.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages (it says why it signed someone out), before LoginRequired (which then
     # sends them to sign in).

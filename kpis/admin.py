@@ -1,20 +1,20 @@
 from django.contrib import admin
 
 from actions.models import TermException
-from bury_eis.audit import AuditedAdmin, ViewOnlyAdminMixin
+from bury_eis.audit import HistoryAdmin, ViewOnlyAdminMixin
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
 from kpis.updates import term_exception_grant
 
 
 @admin.register(Cohort)
-class CohortAdmin(AuditedAdmin):
+class CohortAdmin(HistoryAdmin):
     list_display = ["name", "code", "position"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
 
 
 @admin.register(Comparator)
-class ComparatorAdmin(AuditedAdmin):
+class ComparatorAdmin(HistoryAdmin):
     list_display = ["name", "code", "position"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
@@ -29,7 +29,7 @@ class KPIValueInline(ViewOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(KPI)
-class KPIAdmin(AuditedAdmin):
+class KPIAdmin(HistoryAdmin):
     list_display = ["__str__", "short_text", "unit", "polarity", "target_kind", "target_not_agreed"]
     list_filter = [
         "action__commitment",
@@ -56,7 +56,7 @@ class ComparatorValueInline(ViewOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(KPIValue)
-class KPIValueAdmin(ViewOnlyAdminMixin, AuditedAdmin):
+class KPIValueAdmin(ViewOnlyAdminMixin, HistoryAdmin):
     list_display = [
         "kpi",
         "term",
@@ -76,7 +76,7 @@ class KPIValueAdmin(ViewOnlyAdminMixin, AuditedAdmin):
 
 
 @admin.register(TermException)
-class TermExceptionAdmin(AuditedAdmin):
+class TermExceptionAdmin(HistoryAdmin):
     """Admins grant an exception here; who granted it is recorded, never typed.
 
     Registered here, not with the model in actions, because granting goes through the

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from simple_history.models import HistoricalRecords
 
 from actions.models import NARRATIVE_MAX_LENGTH, Action, Term
 
@@ -79,6 +80,8 @@ class Cohort(models.Model):
 
     ALL_PUPILS = "all"
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "name"]
 
@@ -92,6 +95,8 @@ class Comparator(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100, unique=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -143,6 +148,8 @@ class KPI(models.Model):
     comparators = models.ManyToManyField(Comparator, blank=True, related_name="kpis")
     position = models.PositiveSmallIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=["breakdown_cohorts", "comparators"])
 
     class Meta:
         verbose_name = "KPI"
@@ -206,6 +213,8 @@ class KPIValue(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     is_demo = models.BooleanField(default=False, help_text="Made up by seed_demo, not real.")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "KPI value"
         ordering = ["kpi", "term__start_date", "cohort__position"]
@@ -246,6 +255,8 @@ class ComparatorValue(models.Model):
     comparator = models.ForeignKey(Comparator, on_delete=models.PROTECT, related_name="values")
     value = models.DecimalField(max_digits=14, decimal_places=4)
     period = models.CharField(max_length=60)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["comparator__position"]

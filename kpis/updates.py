@@ -30,6 +30,7 @@ from actions.models import (
     TermException,
     UpdateStatus,
 )
+from bury_eis.audit import bulk_create_with_history, bulk_update_with_history, record_history
 from bury_eis.formatting import with_unit
 from kpis.figures import EntryProblem, KPIEntry, kpi_entry_problems
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
@@ -298,6 +299,7 @@ def _decide(update: ProgressUpdate, user: AbstractBaseUser, status: str, reason:
         )
         if not claimed:
             raise UpdateConflict
+        record_history(ProgressUpdate, [update.pk], user)
         label = UpdateStatus(status).label
         changes = [ChangeRecord(field="Status", before="Submitted", after=label)]
         if reason:
@@ -357,10 +359,10 @@ def _apply_values(term: Term, entries: list[KPIEntry], user, changes: list) -> N
         if row is not None:
             headlines.append((row, entry))
     KPIValue.objects.filter(pk__in=[v.pk for v in writes.delete]).delete()
-    KPIValue.objects.bulk_create(writes.create)
-    KPIValue.objects.bulk_update(
-        writes.update, [*VALUE_FIELDS, "status", "entered_by", "updated_at"]
-    )
+    bulk_create_with_history(writes.create, KPIValue)
+    if writes.update:
+        fields = [*VALUE_FIELDS, "status", "entered_by", "updated_at"]
+        bulk_update_with_history(writes.update, KPIValue, fields)
     _apply_comparisons(headlines, changes)
 
 
@@ -480,8 +482,9 @@ def _apply_comparisons(headlines: list[tuple[KPIValue, KPIEntry]], changes: list
                 current.value, current.period = value, period
                 writes.update.append(current)
     ComparatorValue.objects.filter(pk__in=[c.pk for c in writes.delete]).delete()
-    ComparatorValue.objects.bulk_create(writes.create)
-    ComparatorValue.objects.bulk_update(writes.update, ["value", "period"])
+    bulk_create_with_history(writes.create, ComparatorValue)
+    if writes.update:
+        bulk_update_with_history(writes.update, ComparatorValue, ["value", "period"])
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from actions.models import (
     Sector,
     TermException,
 )
+from bury_eis.audit import bulk_create_with_history, bulk_update_with_history
 from kpis.models import KPI, KPIValue
 from spreadsheets.plan_rows import PlanRow
 
@@ -185,9 +187,9 @@ def _bulk_upsert(
             setattr(obj, f, values[f])
         changed_fields |= changed
         to_update.append(obj)
-    model.objects.bulk_create(to_create, batch_size=1000)
+    bulk_create_with_history(to_create, model, batch_size=1000)
     if to_update:
-        model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=1000)
+        bulk_update_with_history(to_update, model, sorted(changed_fields), batch_size=1000)
     summary.counts[f"{label} created"] += len(to_create)
     summary.counts[f"{label} updated"] += len(to_update)
     return existing
@@ -234,14 +236,22 @@ def _retire_missing(rows: list[PlanRow], summary: ImportSummary) -> None:
     drop_kpis = [pk for pk, _ in gone_kpis if pk not in kept]
     keep_actions = [pk for pk in gone_actions if pk in recorded]
     drop_actions = [pk for pk in gone_actions if pk not in recorded]
-    KPI.objects.filter(pk__in=keep_kpis).update(retired_at=now)
+    _retire(KPI, keep_kpis, now)
     KPI.objects.filter(pk__in=drop_kpis).delete()
-    Action.objects.filter(pk__in=keep_actions).update(retired_at=now)
+    _retire(Action, keep_actions, now)
     Action.objects.filter(pk__in=drop_actions).delete()
     summary.counts["KPIs retired"] += len(keep_kpis)
     summary.counts["KPIs deleted"] += len(drop_kpis)
     summary.counts["actions retired"] += len(keep_actions)
     summary.counts["actions deleted"] += len(drop_actions)
+
+
+def _retire(model: type[Model], pks: list[int], when: datetime) -> None:
+    rows = list(model.objects.filter(pk__in=pks))
+    for row in rows:
+        row.retired_at = when
+    if rows:
+        bulk_update_with_history(rows, model, ["retired_at"], batch_size=1000)
 
 
 def _assign_leads(rows: list[PlanRow], actions: dict[str, Action], summary: ImportSummary) -> None:
@@ -255,7 +265,7 @@ def _assign_leads(rows: list[PlanRow], actions: dict[str, Action], summary: Impo
     }
     through = Action.leads.through
     have = set(through.objects.values_list("action_id", "user_id"))
-    new = []
+    new: dict[str, list] = {}
     for code, email in sorted(wanted):
         user = users.get(email)
         if user is None:
@@ -263,6 +273,7 @@ def _assign_leads(rows: list[PlanRow], actions: dict[str, Action], summary: Impo
                 f"{code}: no user has the e-mail address {email}; lead not assigned."
             )
         elif (actions[code].pk, user.pk) not in have:
-            new.append(through(action_id=actions[code].pk, user_id=user.pk))
-    through.objects.bulk_create(new)
-    summary.counts["lead assignments created"] += len(new)
+            new.setdefault(code, []).append(user)
+    for code, leads in new.items():
+        actions[code].leads.add(*leads)  # through the relation, so the trail sees it
+    summary.counts["lead assignments created"] += sum(len(leads) for leads in new.values())

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks.base import Task
 
+from bury_eis.audit import acting_as
 from spreadsheets.models import StagedUpload
 from spreadsheets.upload_checks import PlanFileError, sha256_hex
 
@@ -162,7 +163,9 @@ def staged_upload_apply(*, kind: UploadKind, upload_id: int, file: Any = None) -
                 file = kind.read(bytes(upload.content), upload.file_name)
             if as_stored(kind.preview(file, upload)) != upload.preview:
                 raise ChangedSincePreview
-            counts, warnings = kind.apply(file, upload, upload.preview)
+            # The audit trail names whoever confirmed it (nobody, from the command line).
+            with acting_as(upload.applied_by):
+                counts, warnings = kind.apply(file, upload, upload.preview)
             upload.state, upload.counts, upload.applied_at = State.APPLIED, counts, timezone.now()
             upload.warnings = upload.warnings + [w for w in warnings if w not in upload.warnings]
             upload.content = None  # the file is not kept once applied

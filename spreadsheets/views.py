@@ -99,9 +99,7 @@ def _staged(
     Without `preview`, only its state: confirming or retrying needs no more."""
     deferred = ("content",) if preview else ("content", "preview", "problems")
     uploads = StagedUpload.objects.select_related("uploaded_by").defer(*deferred)
-    return object_or_403(
-        request, uploads, allowed, refusal, pk=pk, kind=StagedUpload.Kind.FIGURES
-    )
+    return object_or_403(request, uploads, allowed, refusal, pk=pk, kind=StagedUpload.Kind.FIGURES)
 
 
 @role_required

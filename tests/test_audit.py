@@ -1,26 +1,36 @@
-"""Every field an admin can edit in /admin/ leaves a record: who, when, before and after.
+"""The audit trail (bury_eis.audit, django-simple-history): every way a change is made
+leaves a version with who, when, and what it was before and after.
 
-CHANGES names, for each model the admin can change, a new value for every field its
-admin form offers; a field added to a model (and so to its form) without a row here
-fails `test_every_editable_admin_field_has_a_change`. Termly updates, values and their
-approval go through services that keep actions.ChangeRecord; tests/kpis/test_updates.py
-covers those ("test_every_change_is_recorded_with_who_before_and_after").
+objects() names, for each model the admin can change, a new value for every field its
+admin form offers; a field added to a model (and so to its form) without a row there
+fails `test_every_editable_admin_field_has_a_change`. The tests at the end change one
+thing through each other way in: the update page, approval, the plan import from the
+command line and through the worker, the Excel round trip, and a shell.
 """
 
-from datetime import date, datetime
+import io
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.forms import MultiWidget
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
-from actions.models import TermException
-from bury_eis.models import AuditRecord
-from kpis.models import Cohort, Comparator
+from actions.models import Action, Term, TermException
+from boards.models import Meeting
+from bury_eis.audit import record_history
+from kpis.models import Cohort, Comparator, KPIValue
+from kpis.updates import progress_update_approve, progress_update_save
+from spreadsheets.plan_export import VALUES_SHEET
+from spreadsheets.plan_imports import plan_import_confirm, plan_import_stage
+from tests.conftest import PLAN_WORKBOOK, run_tasks
 from tests.factories import (
     ActionFactory,
     BoardFactory,
@@ -231,27 +241,37 @@ def _with_changes(data: dict, changes: dict) -> dict:
     return data
 
 
+def latest_change(obj):
+    """The newest version of `obj` in the audit trail, and what changed from the one before."""
+    version = type(obj).history.filter(**{obj._meta.pk.attname: obj.pk}).latest()
+    return version, version.diff_against(version.prev_record)
+
+
+def baseline(obj) -> None:
+    """Rows made by a migration have no version yet: keep one, as the trail would have."""
+    if not type(obj).history.filter(**{obj._meta.pk.attname: obj.pk}).exists():
+        record_history(type(obj), [obj.pk])
+
+
 def test_every_admin_edit_is_recorded_with_who_when_before_and_after(client, council_admin):
     for obj, changes in objects().items():
-        before = {name: _shown(obj, name) for name in changes}
+        baseline(obj)
+        before = type(obj).history.filter(**{obj._meta.pk.attname: obj.pk}).latest()
         data = _with_changes(change_form_data(client, obj), changes)
         url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
         response = client.post(url, data)
         assert response.status_code == 302, (obj._meta.label, _errors(response))
-        records = AuditRecord.objects.filter(object_id=str(obj.pk), kind="changed")
-        records = {r.field.lower(): r for r in records if r.content_type.model_class() is type(obj)}
-        for name in changes:
-            field = obj._meta.get_field(name)
-            record = records.get(str(field.verbose_name).lower())
-            assert record is not None, f"{obj._meta.label}.{name} was not recorded"
-            assert record.changed_by == council_admin and record.changed_at is not None
-            assert record.before == before[name] and record.after != record.before, name
-
-
-def _shown(obj, name: str) -> str:
-    from bury_eis.audit import snapshot
-
-    return snapshot(type(obj)._default_manager.get(pk=obj.pk))[name]
+        version = type(obj).history.filter(**{obj._meta.pk.attname: obj.pk}).latest()
+        # Many-to-many fields are saved after the row, as a version of their own.
+        delta = version.diff_against(before)
+        assert version.history_user == council_admin and version.history_date is not None
+        assert version.history_type == "~" and version.history_date > before.history_date
+        changed = {c.field: c for c in delta.changes}
+        kept = {f.name for f in version._meta.fields}
+        kept |= {f.name for f in version._history_m2m_fields}
+        for name in (n for n in changes if n in kept):
+            assert name in changed, f"{obj._meta.label}.{name} was not recorded"
+            assert changed[name].old != changed[name].new, name
 
 
 def _errors(response) -> object:
@@ -259,6 +279,10 @@ def _errors(response) -> object:
     form = context.get("adminform")
     inlines = context.get("inline_admin_formsets") or []
     return (form.form.errors if form else None, [i.formset.errors for i in inlines])
+
+
+def versions(model, pk) -> list:
+    return list(model.history.filter(**{model._meta.pk.attname: pk}).order_by("history_id"))
 
 
 def test_inline_adds_changes_and_deletes_are_recorded(client, council_admin):
@@ -269,14 +293,23 @@ def test_inline_adds_changes_and_deletes_are_recorded(client, council_admin):
     data |= {"meetings-TOTAL_FORMS": "2", "meetings-1-date": "2026-07-14", "meetings-1-title": ""}
     url = reverse("admin:boards_board_change", args=[board.pk])
     assert client.post(url, data).status_code == 302
-    changed = AuditRecord.objects.get(object_id=str(meeting.pk), field="Title")
-    assert (changed.before, changed.after) == ("March", "March (rearranged)")
-    assert AuditRecord.objects.filter(kind="added", field="Date", after="2026-07-14").exists()
+    changed, delta = latest_change(meeting)
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [
+        ("title", "March", "March (rearranged)")
+    ]
+    assert changed.history_user == council_admin
+    added = Meeting.history.get(date=date(2026, 7, 14))
+    assert (added.history_type, added.history_user) == ("+", council_admin)
     data = change_form_data(client, board)
     index = next(i for i in range(2) if str(data[f"meetings-{i}-id"]) == str(meeting.pk))
     data[f"meetings-{index}-DELETE"] = "on"
     assert client.post(url, data).status_code == 302
-    assert AuditRecord.objects.filter(kind="deleted", object_id=str(meeting.pk)).exists()
+    deleted = versions(Meeting, meeting.pk)[-1]
+    assert (deleted.history_type, deleted.title, deleted.history_user) == (
+        "-",
+        "March (rearranged)",
+        council_admin,
+    )
 
 
 def test_granting_an_exception_is_recorded_as_an_addition(client, council_admin, open_term):
@@ -285,9 +318,9 @@ def test_granting_an_exception_is_recorded_as_an_addition(client, council_admin,
     data = {"action": action.pk, "term": open_term.pk, "reason": "Late validated figures"}
     assert client.post(url, data).status_code == 302
     exception = TermException.objects.get()
-    record = AuditRecord.objects.get(object_id=str(exception.pk), field="Reason")
-    assert (record.kind, record.after, record.changed_by) == (
-        "added",
+    [added] = versions(TermException, exception.pk)
+    assert (added.history_type, added.reason, added.history_user) == (
+        "+",
         "Late validated figures",
         council_admin,
     )
@@ -297,8 +330,12 @@ def test_deleting_in_the_admin_keeps_what_was_deleted(client, council_admin):
     term = TermFactory(academic_year="2030/31")
     url = reverse("admin:actions_term_delete", args=[term.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
-    record = AuditRecord.objects.get(object_id=str(term.pk), field="Academic year")
-    assert (record.kind, record.before, record.after) == ("deleted", "2030/31", "")
+    deleted = versions(Term, term.pk)[-1]
+    assert (deleted.history_type, deleted.academic_year, deleted.history_user) == (
+        "-",
+        "2030/31",
+        council_admin,
+    )
 
 
 def test_a_password_change_is_recorded_without_either_password(client, council_admin):
@@ -308,10 +345,14 @@ def test_a_password_change_is_recorded_without_either_password(client, council_a
     new = "kingfisher-on-the-irwell"
     response = client.post(url, {"password1": new, "password2": new, "usable_password": "true"})
     assert response.status_code == 302
-    record = AuditRecord.objects.get(object_id=str(officer.pk), field="Password")
-    assert (record.before, record.after) == ("(not recorded)", "(changed)")
+    version = versions(User, officer.pk)[-1]
+    assert (version.history_change_reason, version.history_user) == (
+        "Password changed",
+        council_admin,
+    )
+    assert "password" not in {f.name for f in version._meta.fields}
     officer.refresh_from_db()
-    every_value = str(list(AuditRecord.objects.values_list("before", "after")))
+    every_value = str(list(User.history.values()))
     assert new not in every_value and old_hash not in every_value
     assert officer.password not in every_value
 
@@ -322,5 +363,110 @@ def test_adding_a_user_never_records_the_password(client, council_admin):
     data = {"username": "jpatel", "password1": new, "password2": new, "usable_password": "true"}
     assert client.post(url, data).status_code == 302
     user = User.objects.get(username="jpatel")
-    texts = AuditRecord.objects.filter(object_id=str(user.pk)).values_list("before", "after")
-    assert all(new not in t and user.password not in t for pair in texts for t in pair)
+    every_value = str(list(User.history.filter(id=user.pk).values()))
+    assert "jpatel" in every_value
+    assert new not in every_value and user.password not in every_value
+
+
+# Every other way in --------------------------------------------------------------------------
+
+
+def test_the_update_page_records_the_lead_and_each_figure_before_and_after(
+    client, led_action, open_term, lead
+):
+    gld, families = led_action.kpis.get(ref="i"), led_action.kpis.get(ref="ii")
+    client.force_login(lead)
+    url = reverse("kpis:update_save", args=[led_action.pk, open_term.pk])
+    data = {
+        "version": "0",
+        "rating": "green",
+        "progress": "Visits done.",
+        f"kpi{gld.pk}-value": "71",
+        f"kpi{gld.pk}-data_period": "2025/26",
+        f"kpi{gld.pk}-maturity": "provisional",
+        f"kpi{families.pk}-maturity": "provisional",
+    }
+    assert client.post(url, data).status_code == 302
+    data |= {"version": "1", f"kpi{gld.pk}-value": "72.5"}
+    assert client.post(url, data).status_code == 302
+    value = KPIValue.objects.get(kpi=gld, cohort__code="all")
+    version, delta = latest_change(value)
+    assert version.history_user == lead and version.history_date is not None
+    assert [(c.old, c.new) for c in delta.changes if c.field == "value"] == [
+        (Decimal("71.0000"), Decimal("72.5000"))
+    ]
+
+
+def test_approving_records_the_approver_though_it_is_one_conditional_update(
+    led_action, open_term, lead, admin_user
+):
+    update = progress_update_save(
+        action=led_action,
+        term=open_term,
+        user=lead,
+        narrative={"rating": "green", "progress": "Done"},
+        entries=[],
+        version=0,
+        submit=True,
+    )
+    progress_update_approve(update=update, user=admin_user)
+    version, delta = latest_change(update)
+    assert version.history_user == admin_user
+    assert ("status", "submitted", "approved") in [(c.field, c.old, c.new) for c in delta.changes]
+
+
+def test_the_import_command_records_each_change_with_no_person_behind_it(plan, tmp_path):
+    action = Action.objects.get(code="1.1(a)")
+    before = action.text
+    book = load_workbook(PLAN_WORKBOOK)
+    sheet = book["Delivery plan"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[header.index("Action code")].value == "1.1(a)":
+            row[header.index("Action")].value = "Reworded by the council"
+    book.save(tmp_path / "plan.xlsx")
+    call_command("import_plan", str(tmp_path / "plan.xlsx"), stdout=io.StringIO())
+    version, delta = latest_change(action)
+    assert version.history_user is None  # the command line: nobody signed in
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [
+        ("text", before, "Reworded by the council")
+    ]
+
+
+def test_an_import_through_the_worker_records_the_admin_who_confirmed_it(admin_user):
+    staged = plan_import_stage(data=PLAN_WORKBOOK.read_bytes(), name="plan.xlsx", user=admin_user)
+    run_tasks()
+    staged.refresh_from_db()
+    assert plan_import_confirm(staged=staged, user=admin_user)
+    run_tasks()
+    action = Action.objects.get(code="1.1(a)")
+    [created] = versions(Action, action.pk)
+    assert (created.history_type, created.history_user) == ("+", admin_user)
+
+
+def test_the_excel_round_trip_records_the_lead_through_the_worker(lead, led_action, open_term):
+    from tests.spreadsheets.test_round_trip import confirm, edit, export, headline, stage
+
+    data = edit(
+        export(lead),
+        VALUES_SHEET,
+        headline(open_term, led_action),
+        {"Value": 64, "Data period": "2025/26"},
+    )
+    confirm(stage(data, lead), lead)
+    value = KPIValue.objects.get(kpi__ref="i", cohort__code="all")
+    [created] = versions(KPIValue, value.pk)
+    assert (created.history_type, created.history_user, created.value) == (
+        "+",
+        lead,
+        Decimal("64.0000"),
+    )
+
+
+def test_a_change_made_in_a_shell_is_kept_too(open_term):
+    """Nothing signed in, no request: the version says so (no user) but is kept."""
+    open_term.due_date = open_term.due_date + timedelta(days=7)
+    open_term.save()
+    version, delta = latest_change(open_term)
+    assert version.history_user is None and version.history_type == "~"
+    assert [c.field for c in delta.changes] == ["due_date"]
