@@ -89,7 +89,7 @@ def with_standing(actions: QuerySet[Action], term, previous) -> QuerySet[Action]
 def movement_case(before: str, now: str) -> Case:
     """`movement()` as SQL over two rating columns, so lists can filter and count by it.
 
-    tests/actions/test_selectors.py checks it against `movement()` for every pair.
+    tests/actions/test_lists.py checks it against `movement()` for every pair.
     """
     improved = Q()
     for rank, rating in enumerate(RANKED):

@@ -50,7 +50,6 @@ class ActionTable(TermTable):
         model = Action
         fields = ["code", "commitment", "text", "sector", "lead_description", "kpi_count"]
         sequence = ["code", "commitment", "text", "sector", "lead_description", "kpi_count", "..."]
-        template_name = "django_tables2/govuk.html"
         attrs = {"class": "govuk-table"}
         order_by = "code"
         per_page = 25

@@ -252,7 +252,8 @@ LOGGING = {
     },
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap4.html"
+# Every list table in the GOV.UK pattern (templates/django_tables2/govuk.html).
+DJANGO_TABLES2_TEMPLATE = "django_tables2/govuk.html"
 
 # Plan imports: the largest file accepted and the most rows one sheet may have
 # (the real plan is 541 rows; a hundred times it is 54,100).

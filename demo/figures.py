@@ -24,7 +24,7 @@ Conventions:
 * Summer 2026 is the open term in the demo: some termly measures have a provisional value
   entered, others are still blank.
 
-tests/boards/test_demo_figures.py checks the figures against each other, the models and the plan.
+tests/demo/test_figures.py checks the figures against each other, the models and the plan.
 """
 
 from dataclasses import dataclass, field

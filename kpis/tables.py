@@ -44,7 +44,6 @@ class KPITable(TermTable):
     class Meta:
         model = KPI
         fields = []
-        template_name = "django_tables2/govuk.html"
         attrs = {"class": "govuk-table"}
         order_by = "action"
         per_page = 25

@@ -178,9 +178,7 @@ def _max_mb() -> int:
 @admin_required
 def plan_import_template(request: HttpRequest) -> HttpResponse:
     """The empty template, with a notes sheet and drop-down lists for the coded columns."""
-    response = HttpResponse(plan_template_bytes(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="delivery-plan-template.xlsx"'
-    return response
+    return download(plan_template_bytes(), XLSX_TYPE, "delivery-plan-template.xlsx")
 
 
 # Confirming or retrying needs an upload's state, not its file or preview, which at the row
