@@ -1,13 +1,11 @@
 from django.contrib import admin
 
 from actions.models import (
-    Action,
     ChangeRecord,
     Commitment,
     ProgressUpdate,
     ReminderLog,
     Sector,
-    Term,
 )
 from bury_eis.audit import HistoryAdmin, ViewOnlyAdminMixin
 
@@ -30,20 +28,6 @@ class ProgressUpdateInline(ViewOnlyAdminMixin, admin.TabularInline):
     readonly_fields = ["updated_by", "updated_at"]
     extra = 0
     show_change_link = True
-
-
-@admin.register(Action)
-class ActionAdmin(HistoryAdmin):
-    list_display = ["code", "short_text", "commitment", "sector", "lead_description", "retired_at"]
-    list_filter = ["commitment", "sector", ("retired_at", admin.EmptyFieldListFilter)]
-    search_fields = ["code", "text", "outcome", "lead_description"]
-    list_select_related = ["commitment", "sector"]
-    autocomplete_fields = ["leads"]
-    inlines = [ProgressUpdateInline]
-
-    @admin.display(description="Action")
-    def short_text(self, obj: Action) -> str:
-        return obj.text[:80]
 
 
 @admin.register(ProgressUpdate)
@@ -83,17 +67,3 @@ class ReminderLogAdmin(HistoryAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         # A record of an e-mail that was sent; changing it would only falsify it.
         return False
-
-
-@admin.register(Term)
-class TermAdmin(HistoryAdmin):
-    list_display = [
-        "label",
-        "academic_year",
-        "season",
-        "start_date",
-        "end_date",
-        "due_date",
-        "is_locked",
-    ]
-    list_filter = ["academic_year", "season", "is_locked"]

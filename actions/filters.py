@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from actions.models import Action, Commitment, Movement, Rating, Sector
 
@@ -19,10 +19,15 @@ class LeadFilter(django_filters.ModelChoiceFilter):
 
 def leads(request=None) -> QuerySet:
     """Users who lead at least one live action; called per form, never at import time."""
+    # One live action each is enough: a subquery a user (there are few) stops at the first,
+    # where EXISTS or a join would be planned as a pass over every action and its leads.
+    live = Action.leads.through.objects.filter(
+        user_id=OuterRef("pk"), action__retired_at__isnull=True
+    ).values("action_id")[:1]
     return (
         get_user_model()
-        .objects.filter(led_actions__retired_at__isnull=True)
-        .distinct()
+        .objects.annotate(live_action=Subquery(live))
+        .filter(live_action__isnull=False)
         .order_by("first_name", "last_name", "username")
     )
 

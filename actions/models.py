@@ -192,7 +192,13 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["position", "code"]
-        indexes = [models.Index(fields=["commitment", "sector", "position"])]
+        indexes = [
+            models.Index(fields=["commitment", "sector", "position"]),
+            # Lists page through live actions in plan order without sorting them all.
+            models.Index(
+                fields=["position"], condition=Q(retired_at__isnull=True), name="live_action_order"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
@@ -277,7 +283,15 @@ class ProgressUpdate(models.Model):
                 condition=Q(status__in=UpdateStatus.values), name="update_status_valid"
             ),
         ]
-        indexes = [models.Index(fields=["term", "status"])]
+        indexes = [
+            models.Index(fields=["term", "status"]),
+            # "Is this action's update for the term approved?", asked once a KPI or action row.
+            models.Index(
+                fields=["term", "action"],
+                condition=Q(status="approved"),
+                name="approved_update_by_term",
+            ),
+        ]
         permissions = [("approve_progressupdate", "Can approve or return termly updates")]
 
     def __str__(self) -> str:

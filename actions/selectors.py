@@ -32,6 +32,7 @@ from bury_eis.roles import is_admin
 
 # Worst first, so sorting by rating puts what needs attention at the top.
 RATING_ORDER = [*RANKED, Rating.GREY]
+NO_RATING_ORDER = len(RATING_ORDER)  # no approved rating sorts after every rating
 
 
 def can_update(user: AbstractBaseUser, action: Action) -> bool:
@@ -109,7 +110,7 @@ def movement_case(before: str, now: str) -> Case:
 
 def rating_order(field: str) -> Case:
     whens = [When(**{field: r}, then=Value(i)) for i, r in enumerate(RATING_ORDER)]
-    return Case(*whens, default=Value(len(RATING_ORDER)), output_field=IntegerField())
+    return Case(*whens, default=Value(NO_RATING_ORDER), output_field=IntegerField())
 
 
 def action_list(term=None, previous=None) -> QuerySet[Action]:

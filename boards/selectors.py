@@ -1,22 +1,25 @@
 """The plan at a glance for a term: ratings by commitment and sector, movement, exceptions.
 
-Every figure is computed in the database with GROUP BY, so the dashboard costs the
-same number of queries, and returns the same few rows, at any size of plan.
+Every figure comes from summaries the services keep current (kpis.standings): the matrix
+counts (kpis.models.MatrixCount, a few hundred rows whatever the size of the plan) and the
+actions' standings (kpis.models.ActionStanding), from which the first few Red, Amber and
+not-updated actions come in order from an index. So the dashboard costs the same number
+of queries at any size of plan and little more at a hundred times it.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from actions.models import Action, Commitment, Movement, ProgressUpdate, Rating, Sector, Term
 from actions.models import UpdateStatus as Status
-from actions.selectors import RATING_ORDER, rating_order, with_standing
+from actions.selectors import NO_RATING_ORDER, RATING_ORDER
 from boards.models import Board, BoardPack
 from bury_eis.roles import is_admin
-from kpis.models import KPI, KPIStatus
-from kpis.selectors import newest_headline_values
+from kpis.models import ActionStanding, KPIStatus, MatrixCount
+from kpis.standings import STATUS_FIELDS
 
 NO_UPDATE = "none"
 # Columns of the matrix, worst first; "none" is an action with no approved update.
@@ -52,6 +55,21 @@ class Remit:
         if self.sector_ids:
             actions = actions.filter(sector_id__in=self.sector_ids)
         return actions
+
+    def standings(self, term: Term) -> QuerySet[ActionStanding]:
+        """The live actions' standings in `term` within the remit."""
+        return self._within(ActionStanding.objects.filter(term=term))
+
+    def counts(self, term: Term) -> QuerySet[MatrixCount]:
+        """The matrix counts of `term` within the remit."""
+        return self._within(MatrixCount.objects.filter(term=term))
+
+    def _within(self, rows: QuerySet) -> QuerySet:
+        if self.commitment_ids:
+            rows = rows.filter(commitment_id__in=self.commitment_ids)
+        if self.sector_ids:
+            rows = rows.filter(sector_id__in=self.sector_ids)
+        return rows
 
     def query(self) -> str:
         """The remit as action-list filters, for links from the dashboard."""
@@ -95,9 +113,11 @@ class Dashboard:
 def dashboard(
     term: Term | None, previous: Term | None, remit: Remit, limit: int | None = LIST_LIMIT
 ) -> Dashboard:
-    """Counts, movement and exceptions for `term` over `remit`, in six queries.
+    """Counts, movement and exceptions for `term` over `remit`, from the matrix counts and
+    the actions' standings, in a fixed number of queries.
 
-    `limit` caps the Red/Amber and no-update lists (None: all of them, for packs).
+    `previous` is the term before `term` (the standings count movement from it). `limit`
+    caps the Red/Amber and no-update lists (None: all of them, for packs).
     """
     commitments = Commitment.objects.all()
     sectors = Sector.objects.all()
@@ -108,81 +128,78 @@ def dashboard(
     board = Dashboard(term, previous, list(commitments), list(sectors))
     if term is None:
         return board
-    _count_ratings(board, remit)
-    _count_kpi_status(board, remit)
-    board.exceptions = list(exceptions(term, remit)[:limit])
-    board.stale = list(stale_actions(term, remit)[:limit])
+    standings = remit.standings(term)
+    _count(board, remit.counts(term))
+    board.exceptions = exceptions(term, standings, limit)
+    board.stale = stale_actions(term, standings, limit)
     return board
 
 
-def _count_ratings(board: Dashboard, remit: Remit) -> None:
-    """Fill the matrix, the totals and the movement from one GROUP BY."""
-    actions = with_standing(remit.actions(), board.term, board.previous)
-    rows = actions.values("commitment_id", "sector_id", "rating", "movement")
-    for row in rows.annotate(n=Count("pk")).order_by():
-        rating = NO_UPDATE if row["rating"] is None else row["rating"]
-        key = (row["commitment_id"], row["sector_id"])
+def _count(board: Dashboard, counts: QuerySet[MatrixCount]) -> None:
+    """Fill the matrix, totals, movement and KPI statuses from the matrix counts."""
+    for row in counts.values():
+        rating = row["rating"] or NO_UPDATE
+        commitment = row["commitment_id"]
         for counter in (
-            board.cells.setdefault(key, Counter()),
-            board.by_commitment.setdefault(row["commitment_id"], Counter()),
+            board.cells.setdefault((commitment, row["sector_id"]), Counter()),
+            board.by_commitment.setdefault(commitment, Counter()),
             board.totals,
         ):
-            counter[rating] += row["n"]
+            counter[rating] += row["actions"]
         if row["movement"] != Movement.NO_UPDATE:
-            moved = row["movement"]
-            board.movement.setdefault(row["commitment_id"], Counter())[moved] += row["n"]
-            board.movement_totals[moved] += row["n"]
-
-
-def _count_kpi_status(board: Dashboard, remit: Remit) -> None:
-    """Count each commitment's KPIs by the status of their newest figure, in two GROUP BYs.
-
-    KPIs with no approved figure yet are what is left of each commitment's total.
-    """
-    kpis = KPI.objects.filter(retired_at__isnull=True, action__in=remit.actions())
-    totals = kpis.values("action__commitment_id").annotate(n=Count("pk")).order_by()
-    newest = newest_headline_values(board.term).filter(kpi__in=kpis)
-    counted = newest.values("kpi__action__commitment_id", "status").annotate(n=Count("pk"))
-    for row in counted.order_by():
-        commitment, status = row["kpi__action__commitment_id"], row["status"]
-        board.kpi_status.setdefault(commitment, Counter())[status] += row["n"]
-        board.kpi_totals[status] += row["n"]
-    for row in totals:
-        commitment = row["action__commitment_id"]
+            board.movement.setdefault(commitment, Counter())[row["movement"]] += row["actions"]
+            board.movement_totals[row["movement"]] += row["actions"]
         statuses = board.kpi_status.setdefault(commitment, Counter())
-        none = row["n"] - sum(statuses.values())
-        if none:
-            statuses[NO_UPDATE] += none
-            board.kpi_totals[NO_UPDATE] += none
+        for status, column in STATUS_FIELDS.items():
+            statuses[status] += row[column]
+            board.kpi_totals[status] += row[column]
+        # KPIs with no approved figure yet are what is left of the action's.
+        none = row["kpis"] - sum(row[column] for column in STATUS_FIELDS.values())
+        statuses[NO_UPDATE] += none
+        board.kpi_totals[NO_UPDATE] += none
+    for found in board.kpi_status.values():
+        for status in [s for s, n in found.items() if not n]:
+            del found[status]
+    for status in [s for s, n in board.kpi_totals.items() if not n]:
+        del board.kpi_totals[status]
 
 
-def exceptions(term: Term, remit: Remit) -> QuerySet[ProgressUpdate]:
-    """Approved Red and Amber updates in `term`, Red first, with their action and leads."""
-    return (
-        ProgressUpdate.objects.filter(
-            term=term,
-            status=Status.APPROVED,
-            rating__in=[Rating.RED, Rating.AMBER],
-            action__in=remit.actions(),
+def exceptions(
+    term: Term, standings: QuerySet[ActionStanding], limit: int | None
+) -> list[ProgressUpdate]:
+    """Approved Red and Amber updates in `term`, Red first then in plan order, with their
+    action and leads: the first `limit` (all with None)."""
+    worst = standings.filter(rating__in=[Rating.RED, Rating.AMBER]).order_by(
+        "rating_order", "position"
+    )
+    order = list(worst.values_list("action_id", flat=True)[:limit])
+    updates = {
+        u.action_id: u
+        for u in ProgressUpdate.objects.filter(
+            term=term, status=Status.APPROVED, action_id__in=order
         )
         .select_related("action__commitment", "action__sector")
         .prefetch_related("action__leads")
-        .annotate(rating_order=rating_order("rating"))
-        .order_by("rating_order", "action__position")
-    )
+    }
+    return [updates[pk] for pk in order if pk in updates]
 
 
-def stale_actions(term: Term, remit: Remit) -> QuerySet[Action]:
-    """Live actions with no approved update in `term`, with leads and the update's state."""
-    approved = ProgressUpdate.objects.filter(
-        action=OuterRef("pk"), term=term, status=Status.APPROVED
+def stale_actions(
+    term: Term, standings: QuerySet[ActionStanding], limit: int | None
+) -> list[Action]:
+    """Live actions with no approved update in `term`, in plan order, with leads and the
+    update's state (`update_status`): the first `limit` (all with None)."""
+    order = list(
+        standings.filter(rating_order=NO_RATING_ORDER)
+        .order_by("position")
+        .values_list("action_id", flat=True)[:limit]
     )
     state = ProgressUpdate.objects.filter(action=OuterRef("pk"), term=term).values("status")
-    return (
-        remit.actions()
-        .filter(~Exists(approved))
+    actions = {
+        a.pk: a
+        for a in Action.objects.filter(pk__in=order)
         .annotate(update_status=Subquery(state[:1]))
         .select_related("commitment", "sector")
         .prefetch_related(Prefetch("leads"))
-        .order_by("position")
-    )
+    }
+    return [actions[pk] for pk in order if pk in actions]

@@ -19,6 +19,7 @@ from boards.models import Board
 from bury_eis.roles import ADMIN, BOARD_MEMBER, OFFICER
 from demo.figures import COHORTS, COMPARATORS, MEASURES, DemoMeasure, DemoPoint
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
+from kpis.standings import standings_refresh
 from kpis.status import kpi_status, percentage
 
 DEMO_PASSWORD = "bury-demo-2026"  # noqa: S105 - published on purpose, development mode only
@@ -105,10 +106,14 @@ def demo_seed(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
         ProgressUpdate.objects.filter(is_demo=True).delete()
         _updates(terms, users, rng)
         _measure_values(terms, users)
-    # Bulk inserts leave the planner's statistics stale until autovacuum gets to
-    # them; at --scale 100 that made list pages 30 times slower on PostgreSQL.
+        standings_refresh()
+    # Bulk inserts leave the planner's statistics (and PostgreSQL's visibility map, which
+    # index-only scans need) stale until autovacuum gets to them; at --scale 100 that made
+    # list pages 30 times slower on PostgreSQL.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # VACUUM cannot run inside a transaction (a test's, say); ANALYZE alone can.
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
     return {
         "users": len(users),
         "terms": len(terms),

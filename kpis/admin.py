@@ -1,9 +1,86 @@
+"""The admin for KPIs and their figures, and for the records whose edits change what
+dashboards count: terms, actions and KPIs keep their actions' standings current
+(kpis.standings), so they are registered here, above actions, where that service lives.
+"""
+
 from django.contrib import admin
 
-from actions.models import TermException
+from actions.admin import ProgressUpdateInline
+from actions.models import Action, Term, TermException
 from bury_eis.audit import HistoryAdmin, ViewOnlyAdminMixin
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
+from kpis.standings import standings_refresh
 from kpis.updates import term_exception_grant
+
+
+class KeepsStandings:
+    """For a ModelAdmin: after a save or delete, work out again the standings it touched.
+
+    `touched(obj)` names the actions an object counts towards (None for all of them); both
+    the stored object's and the edited one's are refreshed, so a KPI moved between actions
+    leaves neither count behind. The admin runs each change in one transaction.
+    """
+
+    def touched(self, obj) -> list[int] | None:
+        raise NotImplementedError
+
+    def _refresh(self, *objs) -> None:
+        ids: set[int] = set()
+        for obj in objs:
+            found = self.touched(obj)
+            if found is None:
+                standings_refresh()
+                return
+            ids.update(found)
+        standings_refresh(actions=ids)
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        stored = type(obj).objects.get(pk=obj.pk) if change else obj
+        super().save_model(request, obj, form, change)
+        self._refresh(stored, obj)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        self._refresh(obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        objs = list(queryset)
+        super().delete_queryset(request, queryset)
+        self._refresh(*objs)
+
+
+@admin.register(Term)
+class TermAdmin(KeepsStandings, HistoryAdmin):
+    list_display = [
+        "label",
+        "academic_year",
+        "season",
+        "start_date",
+        "end_date",
+        "due_date",
+        "is_locked",
+    ]
+    list_filter = ["academic_year", "season", "is_locked"]
+
+    def touched(self, obj: Term) -> None:
+        return None  # a term's dates decide which term comes before which, for every action
+
+
+@admin.register(Action)
+class ActionAdmin(KeepsStandings, HistoryAdmin):
+    list_display = ["code", "short_text", "commitment", "sector", "lead_description", "retired_at"]
+    list_filter = ["commitment", "sector", ("retired_at", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "text", "outcome", "lead_description"]
+    list_select_related = ["commitment", "sector"]
+    autocomplete_fields = ["leads"]
+    inlines = [ProgressUpdateInline]
+
+    def touched(self, obj: Action) -> list[int]:
+        return [obj.pk]
+
+    @admin.display(description="Action")
+    def short_text(self, obj: Action) -> str:
+        return obj.text[:80]
 
 
 @admin.register(Cohort)
@@ -29,7 +106,7 @@ class KPIValueInline(ViewOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(KPI)
-class KPIAdmin(HistoryAdmin):
+class KPIAdmin(KeepsStandings, HistoryAdmin):
     list_display = ["__str__", "short_text", "unit", "polarity", "target_kind", "target_not_agreed"]
     list_filter = [
         "action__commitment",
@@ -44,6 +121,9 @@ class KPIAdmin(HistoryAdmin):
     raw_id_fields = ["action"]
     filter_horizontal = ["breakdown_cohorts", "comparators"]
     inlines = [KPIValueInline]
+
+    def touched(self, obj: KPI) -> list[int]:
+        return [obj.action_id]
 
     @admin.display(description="Measure")
     def short_text(self, obj: KPI) -> str:

@@ -171,6 +171,14 @@ class KPI(models.Model):
                 name="tolerance_not_negative",
             ),
         ]
+        indexes = [
+            # The KPI list pages through live KPIs in plan order without sorting them all.
+            models.Index(
+                fields=["action", "position"],
+                condition=Q(retired_at__isnull=True),
+                name="live_kpi_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action.code} ({self.ref})"
@@ -268,3 +276,78 @@ class ComparatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comparator}: {self.value} ({self.period})"
+
+
+class ActionStanding(models.Model):
+    """An action's standing in a term, as dashboards and packs count it: its approved rating,
+    how that moved since the term before, and its live KPIs by the status of their newest
+    approved all-pupil figure up to the term.
+
+    A summary the services keep current (kpis.standings.standings_refresh, called by every
+    write that changes what it counts: approving, reopening, importing the plan, the
+    admin's edits to terms, actions and KPIs, the demo data), so a dashboard finds its
+    Red, Amber and not-updated actions in order from an index, and its counts in the
+    MatrixCount rows summed from these, instead of counting the whole plan's updates and
+    figures on every view. Only live actions have rows. `manage.py refresh_standings`
+    rebuilds it all.
+    """
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="standings")
+    # The action's place in the plan, kept beside it to group and order without a join.
+    commitment_id = models.BigIntegerField()
+    sector_id = models.BigIntegerField()
+    position = models.PositiveIntegerField()
+    rating = models.CharField(max_length=10, blank=True, help_text="Approved rating, if any.")
+    movement = models.CharField(max_length=10)
+    rating_order = models.PositiveSmallIntegerField(help_text="Worst first; no rating last.")
+    kpis = models.PositiveIntegerField(default=0, help_text="Live KPIs.")
+    kpis_red = models.PositiveIntegerField(default=0)
+    kpis_amber = models.PositiveIntegerField(default=0)
+    kpis_green = models.PositiveIntegerField(default=0)
+    kpis_grey = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["term", "action"], name="one_standing_per_term")
+        ]
+        indexes = [
+            models.Index(fields=["term", "rating_order", "position"], name="standing_worst_first"),
+            models.Index(fields=["term", "commitment_id", "sector_id"], name="standing_by_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_id} in {self.term_id}: {self.rating or 'no rating'}"
+
+
+class MatrixCount(models.Model):
+    """One row of the dashboard's matrix, summed from the actions' standings: how many live
+    actions of a commitment and sector had a rating and a movement in a term, and their
+    live KPIs by status.
+
+    Kept with the standings by the same service, so a dashboard reads a few hundred rows
+    whatever the size of the plan rather than summing one row per action on every view.
+    """
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
+    commitment_id = models.BigIntegerField()
+    sector_id = models.BigIntegerField()
+    rating = models.CharField(max_length=10, blank=True)
+    movement = models.CharField(max_length=10)
+    actions = models.PositiveIntegerField()
+    kpis = models.PositiveIntegerField()
+    kpis_red = models.PositiveIntegerField()
+    kpis_amber = models.PositiveIntegerField()
+    kpis_green = models.PositiveIntegerField()
+    kpis_grey = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "commitment_id", "sector_id", "rating", "movement"],
+                name="one_count_per_cell_rating_and_movement",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term_id} {self.commitment_id}/{self.sector_id}: {self.actions}"

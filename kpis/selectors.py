@@ -224,7 +224,13 @@ def kpi_list(term: Term | None, previous: Term | None) -> QuerySet[KPI]:
     figure, or "no new data", recorded in `term` itself).
     """
     latest = headline_values(term)
-    reported = KPIValue.objects.filter(value_is_approved(), kpi=OuterRef("pk"), term=term)
+    # Two probes a row, by KPI and by action, rather than one joining each value to its KPI
+    # (which PostgreSQL runs once for the whole table).
+    reported = Exists(KPIValue.objects.filter(kpi=OuterRef("pk"), term=term)) & Exists(
+        ProgressUpdate.objects.filter(
+            action=OuterRef("action"), term=term, status=UpdateStatus.APPROVED
+        )
+    )
     return (
         KPI.objects.filter(retired_at__isnull=True, action__retired_at__isnull=True)
         .select_related("action__commitment", "action__sector")
@@ -235,7 +241,7 @@ def kpi_list(term: Term | None, previous: Term | None) -> QuerySet[KPI]:
             latest_value=Subquery(latest.values("value")[:1]),
             latest_period=Subquery(latest.values("data_period")[:1]),
             latest_term_id=Subquery(latest.values("term")[:1]),
-            reported=Exists(reported) if term else Value(False),
+            reported=reported if term else Value(False),
         )
         .annotate(status_order=status_order("status"))
     )

@@ -35,6 +35,7 @@ from bury_eis.formatting import with_unit
 from kpis.figures import EntryProblem, KPIEntry, kpi_entry_problems
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
 from kpis.selectors import open_terms
+from kpis.standings import standings_refresh
 from kpis.status import kpi_status
 
 NARRATIVE_FIELDS = {
@@ -209,6 +210,7 @@ def term_exception_grant(
             update.version += 1
             update.save(update_fields=["status", "version", "updated_at"])
             _record(changes, action, term, user)
+            standings_refresh(actions=[action.pk])
     return exception
 
 
@@ -300,6 +302,7 @@ def _decide(update: ProgressUpdate, user: AbstractBaseUser, status: str, reason:
         if not claimed:
             raise UpdateConflict
         record_history(ProgressUpdate, [update.pk], user)
+        standings_refresh(actions=[update.action_id])
         label = UpdateStatus(status).label
         changes = [ChangeRecord(field="Status", before="Submitted", after=label)]
         if reason:

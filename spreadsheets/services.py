@@ -21,6 +21,7 @@ from actions.models import (
 )
 from bury_eis.audit import bulk_create_with_history, bulk_update_with_history
 from kpis.models import KPI, KPIValue
+from kpis.standings import standings_refresh
 from spreadsheets.plan_rows import PlanRow
 
 
@@ -66,6 +67,7 @@ def plan_import(*, rows: list[PlanRow], dry_run: bool = False) -> ImportSummary:
             _apply(rows, summary)
             if dry_run:
                 raise _DryRunRollback
+            standings_refresh()  # actions moved, retired or gone, KPIs added or retired
     except _DryRunRollback:
         pass
     return summary

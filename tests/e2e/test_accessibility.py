@@ -5,6 +5,7 @@ import pytest
 from actions.models import Action, ProgressUpdate
 from boards.models import BoardPack
 from boards.services import board_pack_generate, board_pack_publish
+from kpis.standings import standings_refresh
 from spreadsheets.models import StagedUpload
 from spreadsheets.plan_imports import plan_import_confirm, plan_import_stage
 from tests.conftest import PLAN_WORKBOOK, generated_pack, run_tasks
@@ -127,6 +128,7 @@ def test_the_board_pages_and_packs(page, axe, people, open_term):
     """Board dashboard, meeting, restricted pack with a trend chart, and the public pack."""
     ProgressUpdateFactory(action=people, term=open_term, rating="red", next_steps="Recover")
     KPIValueFactory(kpi=people.kpis.first(), term=open_term, value=61, data_period="2025/26")
+    standings_refresh()  # as the approval service does; the factories go round it
     admin = UserFactory(username="admin")
     board = BoardFactory(name="Education Board", slug="education-board")
     board.members.add(admin)

@@ -5,6 +5,7 @@ from django.conf import settings
 from playwright.sync_api import Page
 
 from boards.services import board_pack_publish
+from kpis.standings import standings_refresh
 from tests.conftest import generated_pack
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import (
@@ -38,6 +39,7 @@ def site(open_term) -> dict:
     kpi = KPIFactory(action=action)
     KPIValueFactory(kpi=kpi, term=open_term, value=88, status="green")
     ProgressUpdateFactory(action=action, term=open_term, rating="amber", next_steps="Recover")
+    standings_refresh()  # as the approval service does; the factories go round them
     board = BoardFactory(slug="education-board")
     board.members.add(admin)
     meeting = MeetingFactory(board=board)
