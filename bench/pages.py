@@ -6,10 +6,14 @@ a board pack for the whole plan. Runs on whatever database DATABASE_URL names,
 which must hold the plan and seed_demo data (1x, or `seed_demo --scale 100`);
 the pack it makes is rolled back.
 
-    EIS_DEV_MODE=true .venv/bin/python bench/pages.py [--runs 15] [--no-pdf]
+    EIS_DEV_MODE=true .venv/bin/python bench/pages.py [--runs 15] [--no-pdf] [--json FILE]
+
+With --json, the pages' medians and query counts are also written to FILE, for run.py to
+set the real plan's beside a hundred times it.
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -60,6 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument("--json", help="also write {page: [median ms, queries]} here")
     args = parser.parse_args()
     actions = Action.objects.filter(retired_at__isnull=True).count()
     print(
@@ -81,9 +86,13 @@ def main() -> None:
     ]
     print(f"{'page':<28}{'median ms':>10}{'x floor':>9}{'queries':>9}")
     print(f"{'login (floor)':<28}{floor:>10.1f}{1:>9.2f}{floor_queries:>9}")
+    figures = {}
     for name, url, options in pages:
         median, queries = timed(board, url, args.runs, **options)
+        figures[name] = [median, queries]
         print(f"{name:<28}{median:>10.1f}{median / floor:>9.2f}{queries:>9}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures))
     pack_timings(args.no_pdf)
 
 

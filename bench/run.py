@@ -11,9 +11,11 @@ names the scratch databases.
     .venv/bin/python bench/run.py
 """
 
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,6 +33,10 @@ from bench.scratch import (
 
 BENCH = Path(__file__).resolve().parent
 SCALES = (1, 100)
+# The goal: a page at 100x the plan costs at most this many times what it costs at 1x,
+# in the same number of queries.
+GROWTH_LIMIT = 1.5
+GROWN = ["dashboard", "action list", "KPI list", "action detail (3.4(a))"]
 
 
 def heading(text: str) -> None:
@@ -51,16 +57,41 @@ def prepared(database_url: str, scale: int) -> None:
 
 def page_benchmarks(database_url: str, prefix: str) -> None:
     vendor = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
-    for scale in SCALES:
-        with scratch_database(database_url, f"{prefix}_{scale}x") as url:
-            heading(f"Pages at {scale}x the plan, {vendor}")
-            prepared(url, scale)
-            # A PDF of 9,500 action pages says nothing the 1x PDF does not.
-            script("pages.py", url, *([] if scale == 1 else ["--no-pdf"]))
-            script("termly_update.py", url)
-            heading(f"Requests that start long jobs, and the worker, at {scale}x, {vendor}")
-            # The import at its row limit is the same file at any scale: once is enough.
-            script("jobs.py", url, *(["--import-rows", "0"] if scale == 1 else ["--no-pdf"]))
+    figures = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in SCALES:
+            with scratch_database(database_url, f"{prefix}_{scale}x") as url:
+                heading(f"Pages at {scale}x the plan, {vendor}")
+                prepared(url, scale)
+                found = Path(tmp) / f"{scale}.json"
+                # A PDF of 9,500 action pages says nothing the 1x PDF does not.
+                pdf = [] if scale == 1 else ["--no-pdf"]
+                script("pages.py", url, "--json", str(found), *pdf)
+                figures[scale] = json.loads(found.read_text())
+                script("termly_update.py", url)
+                heading(f"Requests that start long jobs, and the worker, at {scale}x, {vendor}")
+                # The import at its row limit is the same file at any scale: once is enough.
+                script("jobs.py", url, *(["--import-rows", "0"] if scale == 1 else ["--no-pdf"]))
+    growth(figures, vendor)
+
+
+def growth(figures: dict, vendor: str) -> None:
+    """Each page's cost at 100x the plan against 1x: the ratio and both query counts."""
+    small, large = SCALES
+    heading(f"Cost as the plan grows, {vendor} (goal: at most {GROWTH_LIMIT}x, same queries)")
+    print(f"{'page':<28}{'1x ms':>8}{'100x ms':>9}{'ratio':>7}{'queries':>12}  met")
+    for name in GROWN:
+        (before, before_queries), (after, after_queries) = (
+            figures[small][name],
+            figures[large][name],
+        )
+        ratio = after / before
+        met = ratio <= GROWTH_LIMIT and before_queries == after_queries
+        queries = f"{before_queries} / {after_queries}"
+        print(
+            f"{name:<28}{before:>8.1f}{after:>9.1f}{ratio:>7.2f}{queries:>12}  "
+            f"{'yes' if met else 'NO'}"
+        )
 
 
 def postgres_benchmarks(database_url: str, prefix: str) -> None:
