@@ -51,7 +51,9 @@ class TermFilterSet(django_filters.FilterSet):
         if data is not None and term is not None:
             data["term"] = str(term.pk)
         super().__init__(data, *args, **kwargs)
-        self.filters["term"].extra["choices"] = [(str(t.pk), t.label) for t in terms]
+        self.filters["term"].extra["choices"] = [
+            (str(t.pk), f"{t.label} (published)" if t.is_published else t.label) for t in terms
+        ]
 
     def keep(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset

@@ -102,6 +102,14 @@ class Term(models.Model):
     is_locked = models.BooleanField(
         default=False, help_text="A locked term's values and ratings can no longer change."
     )
+    is_published = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text=(
+            "The reporting period the board is looking at: dashboards, lists and board packs "
+            "open on it. Published by an admin on the Reporting period page."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -109,6 +117,11 @@ class Term(models.Model):
         ordering = ["start_date"]
         constraints = [
             models.UniqueConstraint(fields=["academic_year", "season"], name="unique_term"),
+            models.UniqueConstraint(
+                fields=["is_published"],
+                condition=Q(is_published=True),
+                name="one_published_term",
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__gt=models.F("start_date")), name="term_ends_after_start"
             ),

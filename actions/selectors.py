@@ -1,5 +1,7 @@
 """Reads of the plan that cross relations, each with the joins it needs up front."""
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     Case,
@@ -18,6 +20,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from actions.models import (
     RANKED,
@@ -54,14 +57,26 @@ def reporting_terms() -> list[Term]:
     return list(Term.objects.annotate(has_approved=Exists(approved)).order_by("-start_date"))
 
 
+def default_term(terms: list, today: date | None = None):
+    """The term pages open on: the published reporting period.
+
+    Until an admin publishes one, the newest term that has ended (else the first), the one
+    whose updates a board would be reviewing: what everyone sees moves with the calendar or
+    an admin's decision, never because somebody approved an update.
+    """
+    published = next((t for t in terms if t.is_published), None)
+    if published is not None:
+        return published
+    today = today or timezone.localdate()
+    return next((t for t in terms if t.end_date < today), terms[-1] if terms else None)
+
+
 def term_and_previous(terms: list, term_pk: int | None = None) -> tuple:
-    """The chosen term (default: the newest with an approved update) and the one before it.
+    """The chosen term (default: `default_term`) and the one before it.
 
     `terms` is `reporting_terms()`; an unknown `term_pk` falls back to the default.
     """
-    chosen = next((t for t in terms if t.pk == term_pk), None)
-    if chosen is None:
-        chosen = next((t for t in terms if t.has_approved), terms[0] if terms else None)
+    chosen = next((t for t in terms if t.pk == term_pk), None) or default_term(terms)
     if chosen is None:
         return None, None
     index = terms.index(chosen)

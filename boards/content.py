@@ -54,6 +54,19 @@ def dashboard_content(board: Dashboard) -> dict:
         "exception_count": board.exception_count,
         "stale": [_stale_entry(a) for a in board.stale],
         "stale_count": board.stale_count,
+        "completeness": _completeness(board.completeness),
+    }
+
+
+def _completeness(found) -> dict | None:
+    if found is None:
+        return None
+    return {
+        "sentence": found.sentence,
+        "total": found.total,
+        "approved": found.approved,
+        "awaiting": found.awaiting,
+        "no_update": found.no_update,
     }
 
 

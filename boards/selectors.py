@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from actions.models import Action, Commitment, Movement, ProgressUpdate, Rating, Sector, Term
 from actions.models import UpdateStatus as Status
@@ -81,6 +81,56 @@ class Remit:
         return "&".join(parts)
 
 
+@dataclass(frozen=True)
+class Completeness:
+    """How complete a reporting period is: of the live actions (within a remit), how many
+    have an approved update, how many are awaiting approval and how many have neither."""
+
+    term_label: str
+    total: int
+    approved: int
+    awaiting: int
+
+    @property
+    def no_update(self) -> int:
+        return self.total - self.approved - self.awaiting
+
+    @property
+    def unapproved(self) -> int:
+        return self.total - self.approved
+
+    @property
+    def sentence(self) -> str:
+        """ "62 of 95 actions approved for Summer 2026 · 18 no update · 15 awaiting approval"."""
+        noun = "action" if self.total == 1 else "actions"
+        return (
+            f"{self.approved} of {self.total} {noun} approved for {self.term_label} · "
+            f"{self.no_update} no update · {self.awaiting} awaiting approval"
+        )
+
+
+def completeness(terms: list[Term], remit: Remit) -> dict[int, Completeness]:
+    """Each term's completeness over `remit`, by term id, in two queries whatever the number
+    of terms or the size of the plan: the matrix counts, and the submitted updates."""
+    found = {t.pk: {"total": 0, "approved": 0, "awaiting": 0} for t in terms}
+    counts = remit._within(MatrixCount.objects.filter(term__in=found))
+    for term_id, rating, n in counts.values_list("term_id", "rating", "actions"):
+        found[term_id]["total"] += n
+        if rating:
+            found[term_id]["approved"] += n
+    for term_id, n in _awaiting(found, remit).items():
+        found[term_id]["awaiting"] = n
+    return {t.pk: Completeness(t.label, **found[t.pk]) for t in terms}
+
+
+def _awaiting(term_ids, remit: Remit) -> dict[int, int]:
+    """Updates submitted and not yet approved or returned, by term id."""
+    submitted = ProgressUpdate.objects.filter(
+        term__in=term_ids, status=Status.SUBMITTED, action__in=remit.actions()
+    )
+    return dict(submitted.values_list("term_id").annotate(n=Count("pk")).order_by())
+
+
 @dataclass
 class Dashboard:
     term: Term | None
@@ -96,6 +146,7 @@ class Dashboard:
     kpi_totals: Counter = field(default_factory=Counter)
     exceptions: list[ProgressUpdate] = field(default_factory=list)
     stale: list[Action] = field(default_factory=list)
+    completeness: Completeness | None = None
 
     @property
     def action_count(self) -> int:
@@ -130,6 +181,12 @@ def dashboard(
         return board
     standings = remit.standings(term)
     _count(board, remit.counts(term))
+    board.completeness = Completeness(
+        term.label,
+        total=board.action_count,
+        approved=board.action_count - board.totals[NO_UPDATE],
+        awaiting=_awaiting([term.pk], remit).get(term.pk, 0),
+    )
     board.exceptions = exceptions(term, standings, limit)
     board.stale = stale_actions(term, standings, limit)
     return board

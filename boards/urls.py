@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boards import export_views, feed_views, views
+from boards import export_views, feed_views, period_views, views
 
 app_name = "boards"
 
@@ -8,6 +8,17 @@ urlpatterns = [
     path("boards/", views.board_list, name="list"),
     path("boards/<slug:slug>/", views.board_dashboard, name="dashboard"),
     path("boards/<slug:slug>/plan.xlsx", export_views.board_export, name="board_export"),
+    path("reporting-period/", period_views.reporting_period, name="reporting_period"),
+    path(
+        "reporting-period/<int:pk>/",
+        period_views.reporting_period_check,
+        name="reporting_period_check",
+    ),
+    path(
+        "reporting-period/<int:pk>/publish/",
+        period_views.reporting_period_publish,
+        name="reporting_period_publish",
+    ),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/packs/", views.pack_generate, name="pack_generate"),
     path("packs/<int:pk>/", views.pack_detail, name="pack"),

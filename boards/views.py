@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from actions.models import RATING_MEANINGS, Rating, Term
-from actions.selectors import reporting_terms
+from actions.selectors import default_term, reporting_terms
 from actions.views import chosen_term
 from boards import selectors
 from boards.content import dashboard_content
@@ -37,7 +37,17 @@ def _dashboard_context(request: HttpRequest, remit: Remit, *, with_scale: bool =
     list_url = f"{reverse('actions:list')}?term={term.pk}" if term else ""
     if remit.query():
         list_url += "&" + remit.query()
-    context = {"d": dashboard_content(board), "terms": terms, "list_url": list_url}
+    kpi_list_url = f"{reverse('kpis:kpi_list')}?term={term.pk}" if term else ""
+    if remit.query():
+        kpi_list_url += "&" + remit.query()
+    context = {
+        "d": dashboard_content(board),
+        "terms": terms,
+        "list_url": list_url,
+        "kpi_list_url": kpi_list_url,
+        "published": next((t for t in terms if t.is_published), None),
+        "can_publish": is_admin(request.user),
+    }
     if with_scale:
         context["rating_meanings"] = [
             (Rating(code), *words) for code, words in RATING_MEANINGS.items()
@@ -111,7 +121,9 @@ def _published(token: str, packs: QuerySet = PACKS) -> BoardPack:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A meeting with its pack versions; admins generate new versions here."""
     meeting = _meeting(pk)
-    terms = [t for t in reporting_terms() if t.has_approved]
+    every = reporting_terms()
+    default = default_term(every)
+    terms = [t for t in every if t.has_approved or t == default]
     # The frozen content and PDFs can be megabytes each; the list needs none of them.
     packs = list(
         meeting.packs.select_related("term", "created_by").defer(
@@ -126,6 +138,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "packs": packs,
             "terms": terms,
+            "default_term": default,
             "can_generate": is_admin(request.user),
             **progress_context(request, pending=preparing),
         },

@@ -18,6 +18,7 @@ NAVIGATION = (
     ("My actions", "kpis:my_actions", LEADS),
     ("Excel", "spreadsheets:round_trip_start", LEADS),
     ("Approvals", "kpis:approvals", APPROVERS),
+    ("Reporting period", "boards:reporting_period", ADMINS),
     ("Import plan", "spreadsheets:plan_import_start", ADMINS),
     ("Data feed", "boards:feed_tokens", ADMINS),
     ("Administration", "admin:index", ADMINS),

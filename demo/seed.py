@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, Rating, Season, Term, UpdateStatus
+from actions.services import term_publish
 from boards.models import Board
 from bury_eis.roles import ADMIN, BOARD_MEMBER, OFFICER
 from demo.figures import COHORTS, COMPARATORS, MEASURES, DemoMeasure, DemoPoint
@@ -98,6 +99,9 @@ def demo_seed(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
     with transaction.atomic():
         users = _users()
         terms = _terms()
+        if not Term.objects.filter(is_published=True).exists():
+            # The board looks at the term that has just ended; the newest is still open.
+            term_publish(terms[-2])
         if scale > 1:
             _scale_plan(scale)
         _assign_leads(users)

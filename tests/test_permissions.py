@@ -161,6 +161,8 @@ PK_OF = {
     "spreadsheets:plan_import_retry": "staged",
     "boards:meeting": "meeting",
     "boards:pack_generate": "meeting",
+    "boards:reporting_period_check": "term",
+    "boards:reporting_period_publish": "term",
 }
 
 
@@ -316,6 +318,9 @@ MATRIX: dict[str, dict[str, tuple]] = {
     "boards:feed_tokens": {"GET": ADMINS, "POST": ADMINS},
     "boards:feed_token_new": {"GET": POST_ONLY, "POST": (LOGIN, 403, 403, 403, 400)},  # no name
     "boards:feed_token_revoke": {"GET": POST_ONLY, "POST": ADMIN_ACT},
+    "boards:reporting_period": {"GET": ADMINS, "POST": ADMINS},
+    "boards:reporting_period_check": {"GET": ADMINS, "POST": ADMINS},
+    "boards:reporting_period_publish": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     # The admin site sends anyone not staff to its own sign-in page.
     "admin:index": {
         "GET": (ADMIN_LOGIN, *ADMIN_SITE[1:]),

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Movement, Season
+from actions.services import term_publish
 from boards.selectors import NO_UPDATE, Remit, dashboard
 from kpis.standings import standings_refresh
 from tests.factories import (
@@ -157,17 +158,53 @@ def test_dashboard_links_each_count_to_the_filtered_action_list(board_client, pl
     assert ">1.1(b)<" in listed and ">1.1(a)<" not in listed
 
 
-def test_dashboard_defaults_to_the_latest_term_with_approved_updates(board_client, plan, terms):
+def test_without_a_published_period_the_dashboard_opens_on_the_newest_ended_term(
+    board_client, plan, terms
+):
+    """Autumn 2026 is still running on 1 December 2026 (today in these tests or later)."""
     TermFactory(
         academic_year="2026/27",
         season=Season.AUTUMN,
         start_date=date(2026, 9, 1),
-        end_date=date(2026, 12, 18),
-        due_date=date(2026, 12, 4),
+        end_date=date(2099, 12, 18),
+        due_date=date(2099, 12, 4),
     )
     page = board_client.get(reverse("home")).content.decode()
     assert "6 actions in Summer 2026" in page
     assert "Movement since Spring 2026" in page
+    assert "No reporting period has been published yet" in page
+
+
+def test_approving_an_update_in_another_term_leaves_the_dashboard_where_it_was(
+    board_client, plan, terms
+):
+    """The defect: one Autumn approval moved everyone's dashboard to Autumn."""
+    spring, _ = terms
+    term_publish(spring)
+    autumn = TermFactory(
+        academic_year="2026/27",
+        season=Season.AUTUMN,
+        start_date=date(2026, 9, 1),
+        end_date=date(2026, 11, 18),
+        due_date=date(2026, 11, 4),
+    )
+    before = board_client.get(reverse("home")).content.decode()
+    assert "6 actions in Spring 2026" in before
+    ProgressUpdateFactory(action=plan["1.1(a)"], term=autumn, rating="red", status="approved")
+    standings_refresh()
+    after = board_client.get(reverse("home")).content.decode()
+    assert "6 actions in Spring 2026" in after
+    for url in (reverse("actions:list"), reverse("kpis:kpi_list")):
+        listed = board_client.get(url).content.decode()
+        assert f'<option value="{spring.pk}" selected>' in listed
+
+
+def test_the_dashboard_says_how_complete_the_period_is(board_client, plan, terms):
+    """Summer: 5 approved (1.1(a), 1.1(b), 1.2(a), 2.1(a), 2.1(b)), 1.2(b) submitted."""
+    _, summer = terms
+    term_publish(summer)
+    page = board_client.get(reverse("home")).content.decode()
+    assert "5 of 6 actions approved for Summer 2026 · 0 no update · 1 awaiting approval" in page
 
 
 def test_another_term_can_be_chosen(board_client, plan, terms):
@@ -209,13 +246,13 @@ def test_dashboard_query_count_is_the_same_at_any_size(
         standings_refresh()
 
     # session, user with the data version, groups, terms, commitments, sectors, ratings,
-    # KPIs per commitment, KPI status, exceptions, their leads, stale actions, their leads, the
-    # approver permission
+    # KPIs per commitment, KPI status, updates awaiting approval, exceptions, their leads,
+    # stale actions, their leads, the approver permission
     add(3)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         board_client.get(reverse("home"))
     add(30)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         page = board_client.get(reverse("home")).content.decode()
     assert "66 actions in Summer 2026" in page
 

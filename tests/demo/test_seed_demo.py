@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from actions.models import Action, ProgressUpdate, Term, UpdateStatus
+from actions.services import term_publish
 from boards.models import Board
 from demo.figures import MEASURES
 from demo.seed import DEMO_PASSWORD, DEMO_USERS
@@ -105,3 +106,12 @@ def test_scale_copies_the_plan_with_distinct_codes(plan):
 def test_scale_must_be_sensible(plan):
     with pytest.raises(CommandError, match="between 1 and 500"):
         seed("--scale", "0")
+
+
+def test_the_board_looks_at_the_term_just_ended_and_a_reseed_keeps_the_admins_choice(plan):
+    seed()
+    assert [t.label for t in Term.objects.filter(is_published=True)] == ["Summer 2026"]
+    chosen = Term.objects.get(academic_year="2025/26", season="spring")
+    term_publish(chosen)
+    seed()
+    assert list(Term.objects.filter(is_published=True)) == [chosen]

@@ -64,6 +64,22 @@ def test_the_pages_board_members_read(page, axe, people):
         assert_accessible(axe, page)
 
 
+def test_the_reporting_period_pages(page, axe, people, open_term):
+    sign_in(page, "admin")
+    page.goto("/reporting-period/")
+    assert_accessible_at_both_widths(axe, page)
+    page.get_by_role("button", name="Continue").click()  # with its error summary
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    page.get_by_label(open_term.label).check()
+    page.get_by_role("button", name="Continue").click()
+    assert_accessible_at_both_widths(axe, page)
+    page.get_by_role("button", name=f"Publish {open_term.label}").click()
+    assert_accessible_at_both_widths(axe, page)
+    page.goto("/")
+    assert_accessible_at_both_widths(axe, page)
+
+
 def test_my_actions_and_the_termly_update_page_empty_and_with_errors(page, axe, people, open_term):
     sign_in(page, "lead")
     page.goto("/my/")

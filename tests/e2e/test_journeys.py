@@ -1,13 +1,15 @@
 """The journeys people take, in a real browser."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, ProgressUpdate, Season, Term
 from kpis.models import Cohort
+from kpis.standings import standings_refresh
 from tests.conftest import PLAN_WORKBOOK, run_tasks
 from tests.e2e.conftest import assert_accessible_at_both_widths, sign_in, sign_out
 from tests.factories import (
@@ -15,6 +17,7 @@ from tests.factories import (
     KPIValueFactory,
     MeetingFactory,
     ProgressUpdateFactory,
+    TermFactory,
     UserFactory,
 )
 
@@ -324,3 +327,56 @@ def test_without_javascript_a_progress_page_refreshes_itself_to_the_result(
         assert page.locator('meta[http-equiv="refresh"]').count() == 0
     finally:
         context.close()
+
+
+def test_an_admin_publishes_the_period_and_an_approval_elsewhere_moves_no_dashboard(
+    page, gld_action, open_term
+):
+    """The defect: one approval in the open term moved every dashboard to it."""
+    ended = TermFactory(
+        academic_year="2024/25",
+        season=Season.SUMMER,
+        start_date=open_term.start_date - timedelta(days=150),
+        end_date=open_term.start_date - timedelta(days=40),
+        due_date=open_term.start_date - timedelta(days=50),
+    )
+    ProgressUpdateFactory(action=gld_action, term=ended, status="approved", rating="red")
+    lead = gld_action.leads.get()
+    ProgressUpdateFactory(
+        action=gld_action,
+        term=open_term,
+        status="submitted",
+        rating="green",
+        created_by=lead,
+        updated_by=lead,
+        submitted_by=lead,
+    )
+    standings_refresh()
+
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Reporting period", exact=True).click()
+    page.get_by_label(ended.label).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text(f"1 of 95 actions approved for {ended.label}")).to_be_visible()
+    page.get_by_role("button", name=f"Publish {ended.label}").click()
+    expect(page.get_by_text(f"{ended.label} is now the published reporting period")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, "board")
+    heading = page.locator("#summary")
+    expect(heading).to_have_text(f"95 actions in {ended.label}")
+    sign_out(page)
+
+    sign_in(page, "admin")
+    page.get_by_role("link", name="Approvals").click()
+    page.get_by_role("link", name=re.compile(r"^Review 1\.2\(a\)")).click()
+    page.get_by_role("button", name="Approve update").click()
+    expect(page.get_by_text("Approved 1.2(a)")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, "board")
+    expect(heading).to_have_text(f"95 actions in {ended.label}")
+    expect(page.locator(".eis-completeness")).to_have_text(
+        f"1 of 95 actions approved for {ended.label} · 94 no update · 0 awaiting approval"
+    )
+    assert list(Term.objects.filter(is_published=True)) == [ended]
