@@ -145,6 +145,29 @@ def test_kpi_status_uses_the_newest_approved_value_up_to_the_term(plan, terms):
     assert board.kpi_status[c2] == {NO_UPDATE: 1}
 
 
+def test_kpi_status_counts_link_to_the_kpi_list_filtered_the_same_way(board_client, plan, terms):
+    spring, summer = terms
+    term_publish(summer)
+    on_track = KPIFactory(action=plan["1.1(a)"], ref="i", text="Green measure")
+    KPIValueFactory(kpi=on_track, term=summer, status="green")
+    carried = KPIFactory(action=plan["1.1(b)"], ref="i", text="Amber measure")
+    KPIValueFactory(kpi=carried, term=spring, status="amber")
+    KPIFactory(action=plan["1.2(a)"], ref="i", text="Unreported measure")
+    standings_refresh()
+    page = board_client.get(reverse("home")).content.decode()
+    c1 = plan["1.1(a)"].commitment_id
+    for status, listed, count in [
+        ("green", "Green measure", 1),
+        ("amber", "Amber measure", 1),
+        ("none", "Unreported measure", 1),
+    ]:
+        link = f"/kpis/?term={summer.pk}&amp;commitment={c1}&amp;status={status}"
+        assert f'<a class="govuk-link" href="{link}">{count}<span' in page
+        found = board_client.get(link.replace("&amp;", "&")).content.decode()
+        measures = ["Green measure", "Amber measure", "Unreported measure"]
+        assert [m for m in measures if m in found] == [listed]
+
+
 def test_dashboard_links_each_count_to_the_filtered_action_list(board_client, plan, terms):
     page = board_client.get(reverse("home")).content.decode()
     summer = terms[1]
