@@ -104,6 +104,7 @@ class ActionFilterSet(RemitFilterSet):
         choices=[*Rating.choices, ("none", "No approved update")],
         method="filter_rating",
         empty_label="Any rating",
+        label="Rating",
     )
     movement = django_filters.ChoiceFilter(
         choices=Movement.choices, empty_label="Any movement", label="Since the previous term"

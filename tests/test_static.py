@@ -24,3 +24,12 @@ def test_collectstatic_with_the_production_storage_succeeds(tmp_path):
 @pytest.mark.parametrize("name", ["css/app.css", "js/govuk-frontend.min.js"])
 def test_the_committed_build_output_is_there(name, settings):
     assert (settings.BASE_DIR / "static" / name).is_file()
+
+
+@pytest.mark.django_db
+def test_every_page_names_a_favicon_that_exists(client, settings):
+    """Browsers showed a blank tab icon: no page named one."""
+    page = client.get("/login/").content.decode()
+    assert '<link rel="icon" href="/static/images/favicon.svg" type="image/svg+xml">' in page
+    icon = settings.BASE_DIR / "static" / "images" / "favicon.svg"
+    assert icon.read_text().startswith("<svg")

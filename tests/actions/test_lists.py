@@ -143,3 +143,13 @@ def test_text_that_would_run_as_a_formula_is_neutralised(text):
 def test_numbers_and_plain_text_are_left_alone():
     assert neutralise(-1.5) == -1.5
     assert neutralise("Early help") == "Early help"
+
+
+@pytest.mark.parametrize("url", ["actions:list", "kpis:kpi_list"])
+def test_every_filter_has_a_label_people_can_read(board_client, url):
+    """The action list's rating filter was labelled "[invalid name]"."""
+    TermFactory()
+    page = board_client.get(reverse(url)).content.decode()
+    assert "[invalid name]" not in page
+    if url == "actions:list":
+        assert '<label class="govuk-label" for="id_rating">Rating</label>' in page
