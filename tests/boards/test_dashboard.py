@@ -14,6 +14,7 @@ from tests.factories import (
     BoardFactory,
     KPIFactory,
     KPIValueFactory,
+    MeetingFactory,
     ProgressUpdateFactory,
     TermFactory,
     UserFactory,
@@ -291,3 +292,15 @@ def test_an_unknown_or_inactive_board_is_404(board_client):
     BoardFactory(slug="old", is_active=False)
     assert board_client.get(reverse("boards:dashboard", args=["old"])).status_code == 404
     assert board_client.get(reverse("boards:dashboard", args=["none"])).status_code == 404
+
+
+def test_a_board_member_opens_a_meeting_from_the_board_page(client, terms):
+    """Only admins had a link to the meeting page, through "Generate a pack"."""
+    board = BoardFactory(slug="education-board")
+    meeting = MeetingFactory(board=board, date=date(2026, 12, 10), title="Autumn review")
+    client.force_login(UserFactory(role="Board member"))
+    page = client.get(reverse("boards:dashboard", args=["education-board"])).content.decode()
+    link = reverse("boards:meeting", args=[meeting.pk])
+    assert f'<a class="govuk-link" href="{link}">10 December 2026: Autumn review</a>' in page
+    assert "Generate a pack" not in page
+    assert client.get(link).status_code == 200
