@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from boards import views as board_views
 from bury_eis.security import session_refresh
+from bury_eis.views import start
 
 admin.site.site_header = "Bury Council – Education and Inclusion Strategy administration"
 admin.site.site_title = "EIS administration"
@@ -17,6 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("start/", start, name="start"),
     path("session/refresh/", session_refresh, name="session_refresh"),
     path("", include("actions.urls")),
     path("", include("kpis.urls")),

@@ -99,3 +99,25 @@ def test_a_role_given_in_the_admin_applies_from_the_next_page(client):
     assert labels(client) == EVERYONE
     user.groups.add(Group.objects.get(name="Officer"))
     assert labels(client) == EVERYONE + LEADS
+
+
+@pytest.mark.parametrize(
+    ("role", "lands_on"),
+    [("Officer", "/my/"), ("Board member", "/"), ("Admin", "/")],
+)
+def test_signing_in_lands_each_role_where_its_work_is(client, role, lands_on):
+    """Officers landed on the dashboard and had to find My actions."""
+    UserFactory(username="someone", role=role, password="a long test password")
+    response = client.post(
+        reverse("login"), {"username": "someone", "password": "a long test password"}
+    )
+    assert client.get(response["Location"])["Location"] == lands_on
+
+
+def test_a_sign_in_asked_for_elsewhere_still_goes_there(client):
+    UserFactory(username="someone", role="Officer", password="a long test password")
+    response = client.post(
+        reverse("login") + "?next=/kpis/",
+        {"username": "someone", "password": "a long test password", "next": "/kpis/"},
+    )
+    assert response["Location"] == "/kpis/"

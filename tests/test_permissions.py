@@ -254,6 +254,11 @@ MATRIX: dict[str, dict[str, tuple]] = {
     "home": {"GET": READERS, "POST": READERS},
     "login": {"GET": (200, MOVED, MOVED, MOVED, MOVED), "POST": (200, MOVED, MOVED, MOVED, MOVED)},
     "logout": {"GET": POST_ONLY, "POST": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)},
+    # Where signing in lands: My actions or the dashboard, by role.
+    "start": {
+        "GET": (LOGIN, MOVED, MOVED, MOVED, MOVED),
+        "POST": (LOGIN, MOVED, MOVED, MOVED, MOVED),
+    },
     # "Stay signed in" on the timeout warning: anyone signed in, whatever their role.
     "session_refresh": {"GET": POST_ONLY, "POST": (LOGIN, 204, 204, 204, 204)},
     "actions:list": {"GET": READERS, "POST": READERS},

@@ -64,6 +64,7 @@ def test_a_lead_updates_an_approver_returns_the_lead_fixes_and_it_is_approved(
     sign_out(page)
 
     sign_in(page, "lead")
+    expect(page).to_have_url(re.compile(r"/my/$"))  # officers land on My actions
     open_update(page, gld_action, open_term)
     field("numerator").fill("335")
     field("denominator").fill("456")
