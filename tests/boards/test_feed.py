@@ -503,6 +503,20 @@ def test_the_values_feed_costs_the_same_queries_at_any_size(
         assert get(client, "/feed/values.json", reader).json()["count"] == 8
 
 
+def test_public_values_cost_the_same_queries_at_any_size(
+    client, public_reader, figures, term, django_assert_num_queries
+):
+    # As for other tokens, less the roles, plus one: the page's breakdowns, all at once.
+    get(client, "/feed/values.json", public_reader)
+    with django_assert_num_queries(5) as first:
+        get(client, "/feed/values.json", public_reader)
+    for n in range(5):
+        kpi = KPIFactory(action=figures, ref=f"x{n}")
+        KPIValueFactory(kpi=kpi, term=term, value=n + 10, numerator=n + 10, denominator=100)
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert get(client, "/feed/values.json", public_reader).json()["count"] == 8
+
+
 def test_a_public_token_needs_no_role_query(
     client, public_reader, figures, django_assert_max_num_queries
 ):
