@@ -27,8 +27,10 @@ KPI's baseline and target, which the published plan states.
 """
 
 import copy
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from kpis.models import Unit
 
@@ -43,51 +45,68 @@ PER = {Unit.PERCENT: 100, Unit.RATE_PER_10000: 10_000}
 
 @dataclass(frozen=True)
 class Counts:
-    """The counts of children a figure gives away: those it is about, and its base."""
+    """The counts of children a figure gives away, each as the fewest and the most it can
+    be: those it is about (`events`), and its base. Exact when they are printed."""
 
-    events: float | None = None
-    base: float | None = None
+    events: tuple[float, float] | None = None
+    base: tuple[float, float] | None = None
 
-    def derivable(self) -> list[float]:
-        """Every count a reader can work out: events, base, and base less events."""
-        found = [n for n in (self.events, self.base) if n is not None]
+    def fewest(self) -> list[float]:
+        """The smallest each count a reader can work out may be: events, base, and base
+        less events."""
+        found = [n[0] for n in (self.events, self.base) if n is not None]
         if self.events is not None and self.base is not None:
-            found.append(self.base - self.events)
+            found.append(self.base[0] - self.events[1])
         return found
-
-    def __add__(self, other: "Counts") -> "Counts":
-        def total(a: float | None, b: float | None) -> float | None:
-            return None if a is None and b is None else (a or 0) + (b or 0)
-
-        return Counts(total(self.events, other.events), total(self.base, other.base))
 
 
 def is_small(number: float | int | None, threshold: int) -> bool:
-    # Rounded so that 8.2 % of 61 (5.002) is 5, not 4.99999 by binary fractions.
+    # Rounded so that binary fractions cannot make 5 into 4.99999.
     return number is not None and round(number, 6) < threshold
 
 
 def counts(point: dict, unit: str) -> Counts:
-    """The counts of children that `point` (kpis.trends.point shape) reveals."""
-    base = _number(_first(point.get("denominator"), point.get("cohort_size")))
-    events = _number(point.get("numerator"))
-    value = _number(point.get("value"))
+    """The counts of children that `point` (kpis.trends.point shape) reveals.
+
+    A count worked out from a percentage or a rate is a whole number within what the
+    figure, as printed, allows: 97.2 % of 181 can only be 176 (97.15 % to 97.25 % of 181
+    is 175.8 to 176.0), so it leaves 5; 6.7 % of 45 can only be 3.
+    """
+    base = _exact(_first(point.get("denominator"), point.get("cohort_size")))
+    events = _exact(point.get("numerator"))
+    value = point.get("value")
     if value is not None and unit == Unit.COUNT and events is None:
-        events = value
+        events = _exact(value)
     elif value is not None and unit in PER:
+        low, high = _printed(value)
         if events is None and base is not None:
-            events = value * base / PER[unit]
-        elif base is None and events is not None and value:
-            base = events * PER[unit] / value  # 7 pupils at 87.5 % are 7 of 8
+            events = _whole(low * base[0] / PER[unit], high * base[0] / PER[unit])
+        elif base is None and events is not None and low > 0:
+            # 7 pupils at 87.5 % are 7 of 8.
+            base = _whole(events[0] * PER[unit] / high, events[0] * PER[unit] / low)
     return Counts(events, base)
+
+
+def _exact(n) -> tuple[float, float] | None:
+    return None if n is None else (float(n), float(n))
+
+
+def _printed(value) -> tuple[float, float]:
+    """The range a figure stands for as printed: 97.3 is 97.25 to 97.35."""
+    number = Decimal(str(value)).normalize()
+    half = Decimal(5).scaleb(min(number.as_tuple().exponent, 0) - 1)
+    return float(number - half), float(number + half)
+
+
+def _whole(low: float, high: float) -> tuple[float, float]:
+    """The whole numbers from `low` to `high`; if none lies between (a figure rounded
+    otherwise than to the nearest), the nearest whole number on each side."""
+    fewest, most = math.ceil(round(low, 6)), math.floor(round(high, 6))
+    return (fewest, most) if fewest <= most else (most, fewest)
 
 
 def _first(*numbers):
     return next((n for n in numbers if n is not None), None)
-
-
-def _number(n) -> float | None:
-    return None if n is None else float(n)
 
 
 def is_disclosive(point: dict, unit: str, threshold: int, *, group: bool = False) -> bool:
@@ -96,7 +115,7 @@ def is_disclosive(point: dict, unit: str, threshold: int, *, group: bool = False
     `group` marks a breakdown group's figure, which must carry a base to be shown.
     """
     found = counts(point, unit)
-    if any(is_small(n, threshold) for n in found.derivable()):
+    if any(is_small(n, threshold) for n in found.fewest()):
         return True
     return group and unit in PER and point.get("value") is not None and found.base is None
 
@@ -132,7 +151,7 @@ def suppress_breakdown(
     total = suppress_point(total, unit, threshold)
     shown = [suppress_point(g, unit, threshold, group=True) for g in groups]
     hidden = [i for i, g in enumerate(shown) if g is not None and g["suppressed"]]
-    if not hidden or total is None or total["suppressed"] or not counts(total, unit).derivable():
+    if not hidden or total is None or total["suppressed"] or not counts(total, unit).fewest():
         return total, shown
     # Smallest groups first: withholding them loses the least (ties in the given order).
     candidates = sorted(
@@ -147,20 +166,25 @@ def suppress_breakdown(
 
 def _size(point: dict, unit: str) -> float:
     found = counts(point, unit)
-    return _first(found.base, found.events, float("inf"))
+    return _first(found.base, found.events, (float("inf"),))[0]
 
 
 def _recoverable(hidden: list[int], groups: list[dict | None], unit: str, threshold: int) -> bool:
     """Whether the total less the shown groups gives away a count under the threshold.
 
-    What subtraction recovers is the hidden groups' counts added up. A hidden group with
-    no base counts as nothing: the sum of the others is then a floor on what is recovered,
-    and a floor at or over the threshold is safe in every count.
+    Subtraction recovers the hidden groups' counts added up: their events, their bases and
+    their bases less their events. Each sum is taken over the groups that give that count;
+    a group that gives none adds nothing to it, so the sum is a floor on what is
+    recovered, and a floor at or over the threshold is safe. Nothing to add up at all
+    (every hidden group without a base) is not safe: the group could be anything.
     """
-    together = Counts()
-    for i in hidden:
-        together = together + counts(groups[i], unit)
-    recovered = together.derivable()
+    found = [counts(groups[i], unit) for i in hidden]
+    sums = [
+        [c.events[0] for c in found if c.events is not None],
+        [c.base[0] for c in found if c.base is not None],
+        [c.base[0] - c.events[1] for c in found if c.base is not None and c.events is not None],
+    ]
+    recovered = [sum(numbers) for numbers in sums if numbers]
     return not recovered or any(is_small(n, threshold) for n in recovered)
 
 

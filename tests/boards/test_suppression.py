@@ -45,7 +45,12 @@ def withheld(point: dict | None) -> bool:
         (fig(6, cohort_size=50), "percent", True),  # 6 % of 50 is 3
         (fig(94, cohort_size=50), "percent", True),  # 94 % of 50 leaves 3
         (fig(10, cohort_size=50), "percent", False),  # 5 and 45
-        (fig(8.2, cohort_size=61), "percent", False),  # 5.002: five, not four
+        (fig(8.2, cohort_size=61), "percent", False),  # 8.15-8.25 % of 61 is 5, not 4
+        (fig(6.7, cohort_size=45), "percent", True),  # 6.65-6.75 % of 45 is 3
+        (fig(97.2, cohort_size=181), "percent", False),  # only 176 of 181: 5 are not
+        (fig(97.3, cohort_size=181), "percent", True),  # no count gives it: 176 or 177
+        (fig(99.9, cohort_size=5000), "percent", True),  # 4,993 to 4,997: 3 may not be
+        (fig(97, cohort_size=181), "percent", False),  # 96.5-97.5 %: 175 or 176
         (fig(87.5, numerator=7), "percent", True),  # 7 at 87.5 % are 7 of 8
         (fig(20, cohort_size=2000), "rate_per_10000", True),  # 4 of 2,000
         (fig(25, cohort_size=2000), "rate_per_10000", False),  # 5 of 2,000
