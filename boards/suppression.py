@@ -154,8 +154,13 @@ def suppress_breakdown(
     if not hidden or total is None or total["suppressed"] or not counts(total, unit).fewest():
         return total, shown
     # Smallest groups first: withholding them loses the least (ties in the given order).
+    # A group with no count to give away (no new data this term) has nothing to withhold.
     candidates = sorted(
-        (i for i, g in enumerate(shown) if g is not None and not g["suppressed"]),
+        (
+            i
+            for i, g in enumerate(shown)
+            if g is not None and not g["suppressed"] and counts(g, unit).fewest()
+        ),
         key=lambda i: _size(groups[i], unit),
     )
     while candidates and _recoverable(hidden, groups, unit, threshold):

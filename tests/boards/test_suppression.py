@@ -148,6 +148,14 @@ def test_nothing_more_is_withheld_when_no_group_is():
     assert not any(withheld(g) for g in shown)
 
 
+def test_a_group_with_no_figure_is_not_marked_withheld():
+    total = fig(60, 60, 100)
+    groups = [fig(20, 2, 10), fig(None, no_new_data=True), fig(70, 28, 40), fig(60, 30, 50)]
+    _, shown = suppress_breakdown(total, groups, "percent", T)
+    assert [withheld(g) for g in shown] == [True, False, True, False]
+    assert shown[1]["no_new_data"]
+
+
 def test_counts_are_protected_from_subtraction_as_percentages_are():
     total = fig(30)
     groups = [fig(3), fig(12), fig(15)]
