@@ -2,8 +2,10 @@
 
 Every reader sees approved figures only (what board members see); a public token
 gets them with small numbers suppressed and restricted notes removed, by the same
-rules as a published board pack (boards/suppression.py). Rows are plain dicts with
-JSON-ready values, in the column order that the CSV and the OpenAPI description use.
+rules as a published board pack (boards/suppression.py). A withheld figure is null,
+with `suppressed` true beside it, so that every numeric column holds only numbers
+(Power BI types a column by what it holds). Rows are plain dicts with JSON-ready
+values, in the column order that the CSV and the OpenAPI description use.
 """
 
 from collections.abc import Callable
@@ -12,15 +14,14 @@ from datetime import datetime, time
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from actions.models import Action, Commitment, ProgressUpdate, Rating, Sector, Term, UpdateStatus
-from boards.suppression import RESTRICTED_ACTION_FIELDS, RESTRICTED_POINT_FIELDS, suppress_point
-from kpis.models import KPI, KPIValue
+from boards.suppression import RESTRICTED_ACTION_FIELDS, Row, suppress_rows
+from kpis.models import KPI, Cohort, ComparatorValue, KPIValue
 from kpis.selectors import value_is_approved
-from kpis.trends import SUPPRESSED
 
 DEFAULT_PAGE_SIZE = 500
 MAX_PAGE_SIZE = 5000
@@ -45,12 +46,22 @@ class FeedFilters:
 
 @dataclass(frozen=True)
 class Resource:
-    """One feed resource: its rows, the filters it takes, and how a row is written."""
+    """One feed resource: its rows, the filters it takes, and how a page of rows is written
+    (`serialise(objects, public)`: a page at once, as a figure is judged beside others)."""
 
     name: str
     filters: frozenset[str]
     rows: Callable[[FeedFilters], QuerySet]
-    serialise: Callable[[object, bool], dict]
+    serialise: Callable[[list, bool], list[dict]]
+
+
+def _each(row: Callable[[object, bool], dict]) -> Callable[[list, bool], list[dict]]:
+    """A page writer for a resource whose rows are written one by one."""
+
+    def serialise(objects: list, public: bool) -> list[dict]:
+        return [row(o, public) for o in objects]
+
+    return serialise
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -233,20 +244,53 @@ def _values(f: FeedFilters) -> QuerySet:
     return rows
 
 
-def _value_row(v: KPIValue, public: bool) -> dict:
-    figures = {
+def _figure(v: KPIValue) -> dict:
+    """A value's figures, in the shape boards.suppression judges (kpis.trends.point's)."""
+    return {
         "value": _number(v.value),
         "numerator": v.numerator,
         "denominator": v.denominator,
         "cohort_size": v.cohort_size,
+        "status": v.status,
         "note": v.note,
+        "data_period": v.data_period,
+        "suppressed": False,
     }
-    suppressed = False
-    if public:
-        shown = suppress_point(figures, v.kpi.unit, settings.SMALL_NUMBER_THRESHOLD)
-        suppressed = shown["suppressed"]
-        figures = {k: SUPPRESSED if suppressed and shown[k] is None else shown[k] for k in figures}
-        figures |= dict.fromkeys(RESTRICTED_POINT_FIELDS, "")
+
+
+def _public_figures(values: list[KPIValue]) -> dict[int, dict]:
+    """The page's figures as the public reads them, by value id.
+
+    A group is withheld or shown by what the other groups and the all-pupils figure of
+    its KPI, term and period show, wherever those fall (another page, or outside the
+    filters), so all of them are read: one query, whatever the page size.
+    """
+    wanted = {(v.kpi_id, v.term_id) for v in values}
+    breakdowns = (
+        KPIValue.objects.filter(value_is_approved())
+        .filter(kpi_id__in={k for k, _ in wanted}, term_id__in={t for _, t in wanted})
+        .select_related("kpi", "cohort")
+    )
+    rows = (
+        Row(
+            id=v.pk,
+            breakdown=(v.kpi_id, v.term_id, v.data_period),
+            is_total=v.cohort.code == Cohort.ALL_PUPILS,
+            unit=v.kpi.unit,
+            point=_figure(v),
+        )
+        for v in breakdowns
+        if (v.kpi_id, v.term_id) in wanted
+    )
+    return suppress_rows(rows, settings.SMALL_NUMBER_THRESHOLD)
+
+
+def _value_rows(values: list[KPIValue], public: bool) -> list[dict]:
+    shown = _public_figures(values) if public else {}
+    return [_value_row(v, shown.get(v.pk, _figure(v))) for v in values]
+
+
+def _value_row(v: KPIValue, figures: dict) -> dict:
     return {
         "id": v.pk,
         "kpi_id": v.kpi_id,
@@ -259,16 +303,65 @@ def _value_row(v: KPIValue, public: bool) -> dict:
         "cohort": v.cohort.code,
         "cohort_name": v.cohort.name,
         **{k: figures[k] for k in ("value", "numerator", "denominator", "cohort_size")},
-        "suppressed": suppressed,
+        "suppressed": figures["suppressed"],
         "maturity": v.maturity,
         "milestone_status": v.milestone_status,
         "no_new_data": v.no_new_data,
         "no_new_data_reason": v.no_new_data_reason,
-        "status": v.status,
+        "status": figures["status"],
         "note": figures["note"],
         "is_demo": v.is_demo,
         "updated_at": _when(v.updated_at),
         "approved_at": _when(v.approved_at),
+    }
+
+
+def _comparators(f: FeedFilters) -> QuerySet:
+    approved = ProgressUpdate.objects.filter(
+        action=OuterRef("kpi_value__kpi__action"),
+        term=OuterRef("kpi_value__term"),
+        status=UpdateStatus.APPROVED,
+    )
+    rows = (
+        ComparatorValue.objects.filter(Exists(approved))
+        .annotate(approved_at=Subquery(approved.values("decided_at")[:1]))
+        .select_related("comparator", "kpi_value__kpi__action", "kpi_value__term")
+        .select_related("kpi_value__cohort")
+        .order_by("pk")
+    )
+    if f.term is not None:
+        rows = rows.filter(kpi_value__term=f.term)
+    if f.commitment is not None:
+        rows = rows.filter(kpi_value__kpi__action__commitment__number=f.commitment)
+    if f.updated_since is not None:
+        rows = rows.filter(
+            Q(kpi_value__updated_at__gte=f.updated_since) | Q(approved_at__gte=f.updated_since)
+        )
+    return rows
+
+
+def _comparator_row(c: ComparatorValue, public: bool) -> dict:
+    # Comparator figures are published statistics: every reader gets them in full, even
+    # beside a Bury figure that a public token reads as withheld.
+    v = c.kpi_value
+    return {
+        "id": c.pk,
+        "comparator": c.comparator.code,
+        "comparator_name": c.comparator.name,
+        "value": _number(c.value),
+        "period": c.period,
+        "kpi_id": v.kpi_id,
+        "action_code": v.kpi.action.code,
+        "kpi_ref": v.kpi.ref,
+        "unit": v.kpi.unit,
+        "value_id": v.pk,
+        "term_id": v.term_id,
+        "term": v.term.label,
+        "data_period": v.data_period,
+        "cohort": v.cohort.code,
+        "is_demo": v.is_demo,
+        "updated_at": _when(v.updated_at),
+        "approved_at": _when(c.approved_at),
     }
 
 
@@ -313,12 +406,13 @@ FIGURES = frozenset({"term", "commitment", "updated_since"})
 RESOURCES: dict[str, Resource] = {
     r.name: r
     for r in (
-        Resource("terms", frozenset(), _terms, _term_row),
-        Resource("commitments", frozenset({"commitment"}), _commitments, _commitment_row),
-        Resource("sectors", frozenset(), _sectors, _sector_row),
-        Resource("actions", frozenset({"commitment"}), _actions, _action_row),
-        Resource("kpis", frozenset({"commitment"}), _kpis, _kpi_row),
-        Resource("values", FIGURES, _values, _value_row),
-        Resource("ratings", FIGURES, _ratings, _rating_row),
+        Resource("terms", frozenset(), _terms, _each(_term_row)),
+        Resource("commitments", frozenset({"commitment"}), _commitments, _each(_commitment_row)),
+        Resource("sectors", frozenset(), _sectors, _each(_sector_row)),
+        Resource("actions", frozenset({"commitment"}), _actions, _each(_action_row)),
+        Resource("kpis", frozenset({"commitment"}), _kpis, _each(_kpi_row)),
+        Resource("values", FIGURES, _values, _value_rows),
+        Resource("comparators", FIGURES, _comparators, _each(_comparator_row)),
+        Resource("ratings", FIGURES, _ratings, _each(_rating_row)),
     )
 }

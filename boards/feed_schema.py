@@ -5,7 +5,7 @@ every JSON response against them, so the description cannot drift from the feed.
 """
 
 from boards.feed import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, RESOURCES
-from kpis.trends import SUPPRESSED
+from kpis.models import KPIStatus
 
 
 def _t(kind: str, nullable: bool = False, **extra) -> dict:
@@ -15,9 +15,11 @@ def _t(kind: str, nullable: bool = False, **extra) -> dict:
 TEXT, WHOLE, FLAG = _t("string"), _t("integer"), _t("boolean")
 WHEN = _t("string", nullable=True, format="date-time")
 NUMBER = _t("number", nullable=True)
-# A public token's figure may be withheld: then it reads "[c]".
-FIGURE = {"anyOf": [_t("number", nullable=True), {"const": SUPPRESSED}]}
-COUNT = {"anyOf": [_t("integer", nullable=True), {"const": SUPPRESSED}]}
+# A figure withheld from a public token is null, with `suppressed` true beside it: a
+# numeric column holds numbers (or nothing), never a marker, so Power BI can type it.
+WITHHELD = "Null when not recorded, or when withheld from a public token (see suppressed)"
+FIGURE = _t("number", nullable=True, description=WITHHELD)
+COUNT = _t("integer", nullable=True, minimum=0, description=WITHHELD)
 
 ROWS: dict[str, dict[str, dict]] = {
     "terms": {
@@ -78,15 +80,47 @@ ROWS: dict[str, dict[str, dict]] = {
         "numerator": COUNT,
         "denominator": COUNT,
         "cohort_size": COUNT,
-        "suppressed": _t("boolean", description=f"Figures withheld as {SUPPRESSED}"),
+        "suppressed": _t(
+            "boolean",
+            description="True when a public token may not read this figure: value, numerator, "
+            "denominator, cohort_size and status are then null. Always false for other tokens",
+        ),
         "maturity": _t("string", enum=["provisional", "revised", "validated"]),
         "milestone_status": TEXT,
         "no_new_data": FLAG,
         "no_new_data_reason": TEXT,
-        "status": _t("string", enum=["green", "amber", "red", "grey"]),
+        "status": _t(
+            "string",
+            nullable=True,
+            enum=[*KPIStatus.values, None],
+            description="Null when the figure is withheld",
+        ),
         "note": _t("string", description="Empty for public tokens"),
         "is_demo": FLAG,
         "updated_at": WHEN,
+        "approved_at": WHEN,
+    },
+    "comparators": {
+        "id": WHOLE,
+        "comparator": _t("string", description="Comparator code, e.g. england"),
+        "comparator_name": _t("string", description="e.g. England, Greater Manchester"),
+        "value": _t("number", description="The comparator's figure, in the KPI's unit"),
+        "period": _t("string", description="The period the comparator's figure describes"),
+        "kpi_id": WHOLE,
+        "action_code": TEXT,
+        "kpi_ref": TEXT,
+        "unit": TEXT,
+        "value_id": _t("integer", description="The Bury figure it sits beside (/feed/values)"),
+        "term_id": WHOLE,
+        "term": _t("string", description="The reporting term of the Bury figure"),
+        "data_period": _t("string", description="The period the Bury figure describes"),
+        "cohort": _t("string", description="Group code of the Bury figure, e.g. all"),
+        "is_demo": FLAG,
+        "updated_at": _t(
+            "string",
+            format="date-time",
+            description="When the Bury figure (and its comparators) last changed",
+        ),
         "approved_at": WHEN,
     },
     "ratings": {
@@ -212,8 +246,12 @@ def openapi() -> dict:
         "info": {
             "title": "Bury Education and Inclusion Strategy: data feed",
             "version": "1",
-            "description": "Read-only. Approved figures only; public tokens get small numbers "
-            f"shown as {SUPPRESSED} and restricted notes removed. Every error, at any address "
+            "description": "Read-only. Approved figures only. Public tokens get restricted "
+            "notes removed and any figure that would reveal fewer than the small-number "
+            "threshold of children, directly or by subtraction, withheld: its numbers and "
+            "status are null and `suppressed` is true, so numeric columns hold only numbers "
+            "or null (empty in CSV). Comparator figures are published statistics and are "
+            "never withheld. Every error, at any address "
             "under /feed/ (404 for one not listed here, 405 for a method other than GET), is "
             'JSON: {"error": what went wrong, "parameter": the query parameter at fault, '
             "or null}.",

@@ -96,7 +96,7 @@ def _page(request: HttpRequest, resource: str, token: FeedToken) -> dict:
         "page_size": size,
         "next": _link(request, page.next_page_number() if page.has_next() else None),
         "previous": _link(request, page.previous_page_number() if page.has_previous() else None),
-        "results": [spec.serialise(row, token.is_public) for row in page.object_list],
+        "results": spec.serialise(list(page.object_list), token.is_public),
     }
 
 

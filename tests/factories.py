@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from actions.models import Action, Commitment, ProgressUpdate, Season, Sector, Term
 from boards.models import Board, Meeting
-from kpis.models import KPI, Cohort, KPIValue
+from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -90,6 +90,16 @@ class KPIValueFactory(factory.django.DjangoModelFactory):
     cohort = factory.LazyFunction(lambda: Cohort.objects.get(code="all"))
     data_period = "2024/25 academic year"
     value = 91
+
+
+class ComparatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ComparatorValue
+
+    kpi_value = factory.SubFactory(KPIValueFactory)
+    comparator = factory.LazyFunction(lambda: Comparator.objects.get(code="england"))
+    value = 67.2
+    period = "2022/23 academic year"
 
 
 class ProgressUpdateFactory(factory.django.DjangoModelFactory):

@@ -18,6 +18,7 @@ from boards.models import FeedToken
 from tests.factories import (
     ActionFactory,
     CommitmentFactory,
+    ComparatorValueFactory,
     KPIFactory,
     KPIValueFactory,
     ProgressUpdateFactory,
@@ -57,12 +58,14 @@ def figures(term):
     count = KPIFactory(action=approved, ref="i", text="Permanent exclusions", unit="count")
     KPIValueFactory(kpi=count, term=term, value=2, note="Two pupils at one school")
     small = KPIFactory(action=approved, ref="ii", text="Pupils with a plan")
-    KPIValueFactory(kpi=small, term=term, value=75, numerator=3, denominator=4)
+    withheld = KPIValueFactory(kpi=small, term=term, value=75, numerator=3, denominator=4)
+    ComparatorValueFactory(kpi_value=withheld, value=71.5, period="2022/23 academic year")
     big = KPIFactory(action=approved, ref="iii", text="-Attendance")
     KPIValueFactory(kpi=big, term=term, value=90, numerator=900, denominator=1000)
     draft = ActionFactory(code="2.1(a)", commitment=CommitmentFactory(number=2))
     ProgressUpdateFactory(action=draft, term=term, status="draft")
-    KPIValueFactory(kpi=KPIFactory(action=draft, text="Draft figure"), term=term, value=50)
+    unapproved = KPIValueFactory(kpi=KPIFactory(action=draft, text="Draft figure"), term=term)
+    ComparatorValueFactory(kpi_value=unapproved, value=50)
     return approved
 
 
@@ -249,19 +252,62 @@ def test_an_admin_token_also_reads_approved_figures_only(client, admin_user, fig
     assert "2.1(a)" not in {v["action_code"] for v in body["results"]}
 
 
-def test_a_public_token_gets_small_numbers_suppressed_and_restricted_notes_removed(
+def test_a_public_token_gets_small_numbers_withheld_as_null_and_restricted_notes_removed(
     client, public_reader, figures
 ):
     body = get(client, "/feed/values.json", public_reader).json()
     conforms(body, "values")
     by_ref = {v["kpi_ref"]: v for v in body["results"]}
-    assert by_ref["i"]["value"] == "[c]" and by_ref["i"]["suppressed"]
+    figures_of = ("value", "numerator", "denominator", "cohort_size", "status")
+    for ref in ("i", "ii"):
+        assert by_ref[ref]["suppressed"] is True
+        assert [by_ref[ref][k] for k in figures_of] == [None] * 5
     assert by_ref["i"]["note"] == ""
-    assert (by_ref["ii"]["value"], by_ref["ii"]["numerator"]) == ("[c]", "[c]")
     assert (by_ref["iii"]["value"], by_ref["iii"]["denominator"]) == (90, 1000)
-    assert not by_ref["iii"]["suppressed"]
+    assert by_ref["iii"]["status"] and by_ref["iii"]["suppressed"] is False
     ratings = get(client, "/feed/ratings.json", public_reader).json()["results"]
     assert ratings[0]["risks"] == "" and ratings[0]["next_steps"]
+
+
+def test_other_tokens_read_every_figure_in_full(client, reader, figures):
+    body = get(client, "/feed/values.json", reader).json()
+    by_ref = {v["kpi_ref"]: v for v in body["results"]}
+    assert (by_ref["ii"]["numerator"], by_ref["ii"]["denominator"]) == (3, 4)
+    assert by_ref["i"]["note"] == "Two pupils at one school"
+    assert not any(v["suppressed"] for v in body["results"])
+
+
+def _kinds(schema: dict) -> set[str]:
+    kind = schema.get("type", [])
+    return {kind} if isinstance(kind, str) else set(kind)
+
+
+NUMERIC = {
+    resource: [
+        name for name, schema in properties.items() if {"number", "integer"} & _kinds(schema)
+    ]
+    for resource, properties in ROWS.items()
+}
+
+
+@pytest.mark.parametrize("resource", list(ROWS))
+def test_numeric_columns_of_a_public_csv_hold_only_numbers_or_nothing(
+    client, public_reader, figures, resource
+):
+    content = get(client, f"/feed/{resource}.csv", public_reader).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    for row in rows:
+        for name in NUMERIC[resource]:
+            assert row[name] == "" or float(row[name]) == float(row[name]), (name, row[name])
+    if resource == "values":
+        assert {r["value"] for r in rows} == {"", "90.0"}
+        assert {r["suppressed"] for r in rows} == {"True", "False"}
+
+
+def test_the_schema_has_no_marker_in_a_numeric_column():
+    for properties in ROWS.values():
+        for schema in properties.values():
+            assert "anyOf" not in schema and "const" not in schema
 
 
 def test_csv_has_the_described_columns_and_neutralises_formulas(client, reader, figures):
@@ -277,23 +323,108 @@ def test_csv_has_the_described_columns_and_neutralises_formulas(client, reader, 
     assert response["X-Total-Count"] == "1"
 
 
-def test_a_public_csv_shows_suppressed_figures_as_c(client, public_reader, figures):
-    content = get(client, "/feed/values.csv", public_reader).content.decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(content)))
-    assert {r["value"] for r in rows} == {"[c]", "90.0"}
+# Comparators ----------------------------------------------------------------------------
 
 
-# Filters and paging ---------------------------------------------------------------------
+def test_comparators_give_each_figure_with_its_own_period_beside_the_kpi_figure(
+    client, reader, figures
+):
+    body = get(client, "/feed/comparators.json", reader).json()
+    conforms(body, "comparators")
+    (row,) = body["results"]  # the draft update's comparator is not approved
+    assert (row["comparator"], row["comparator_name"], row["value"]) == (
+        "england",
+        "England",
+        71.5,
+    )
+    assert row["period"] == "2022/23 academic year"
+    assert (row["kpi_ref"], row["action_code"], row["data_period"], row["cohort"]) == (
+        "ii",
+        "1.1(a)",
+        "2024/25 academic year",
+        "all",
+    )
+    values = get(client, "/feed/values.json", reader).json()["results"]
+    assert row["value_id"] in {v["id"] for v in values if v["kpi_ref"] == "ii"}
 
 
-def test_it_filters_by_term(client, reader, figures, term):
-    later = TermFactory(
+def test_a_public_token_reads_comparators_in_full_beside_a_withheld_figure(
+    client, public_reader, figures
+):
+    body = get(client, "/feed/comparators.json", public_reader).json()
+    conforms(body, "comparators")
+    assert [(r["kpi_ref"], r["value"]) for r in body["results"]] == [("ii", 71.5)]
+
+
+def test_comparators_as_csv_have_the_described_columns(client, reader, figures):
+    response = get(client, "/feed/comparators.csv", reader)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == columns("comparators")
+    assert rows[1][columns("comparators").index("period")] == "2022/23 academic year"
+
+
+def test_comparators_filter_by_term_commitment_and_updated_since(client, reader, figures, term):
+    later = _later_term(term)
+    url = "/feed/comparators.json"
+    assert get(client, url, reader, term=term.pk).json()["count"] == 1
+    assert get(client, url, reader, term=later.pk).json()["count"] == 0
+    assert get(client, url, reader, commitment=1).json()["count"] == 1
+    assert get(client, url, reader, commitment=3).json()["count"] == 0
+    from actions.models import ProgressUpdate
+    from kpis.models import KPIValue
+
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    assert get(client, url, reader, updated_since=since).json()["count"] == 1
+    KPIValue.objects.update(updated_at=timezone.now() - timedelta(days=30))
+    ProgressUpdate.objects.update(decided_at=timezone.now() - timedelta(days=30))
+    assert get(client, url, reader, updated_since=since).json()["count"] == 0
+
+
+def test_comparators_need_a_token(client, figures):
+    assert client.get("/feed/comparators.json").status_code == 401
+
+
+def test_comparators_page(client, reader, figures, term):
+    from kpis.models import Comparator
+
+    value = KPIValueFactory(kpi=KPIFactory(action=figures, ref="iv"), term=term)
+    for code in ("north_west", "greater_manchester"):
+        ComparatorValueFactory(kpi_value=value, comparator=Comparator.objects.get(code=code))
+    first = get(client, "/feed/comparators.json", reader, page_size=2).json()
+    assert (first["count"], first["pages"], len(first["results"])) == (3, 2, 2)
+    assert "page=2" in first["next"]
+
+
+def test_the_comparators_feed_costs_the_same_queries_at_any_size(
+    client, reader, figures, term, django_assert_num_queries
+):
+    url = "/feed/comparators.json"
+    get(client, url, reader)
+    # The token with its user, last used, the user's roles, the count and the page.
+    with django_assert_num_queries(5) as first:
+        get(client, url, reader)
+    for n in range(4):
+        value = KPIValueFactory(kpi=KPIFactory(action=figures, ref=f"x{n}"), term=term)
+        ComparatorValueFactory(kpi_value=value)
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert get(client, url, reader).json()["count"] == 5
+
+
+def _later_term(term):
+    return TermFactory(
         academic_year="2025/26",
         season="spring",
         start_date=term.end_date + timedelta(days=14),
         end_date=term.end_date + timedelta(days=100),
         due_date=term.end_date + timedelta(days=90),
     )
+
+
+# Filters and paging ---------------------------------------------------------------------
+
+
+def test_it_filters_by_term(client, reader, figures, term):
+    later = _later_term(term)
     assert get(client, "/feed/values.json", reader, term=term.pk).json()["count"] == 3
     assert get(client, "/feed/values.json", reader, term=later.pk).json()["count"] == 0
 
@@ -370,6 +501,20 @@ def test_the_values_feed_costs_the_same_queries_at_any_size(
         KPIValueFactory(kpi=KPIFactory(action=figures, ref=f"x{n}"), term=term, value=n + 10)
     with django_assert_num_queries(len(first.captured_queries)):
         assert get(client, "/feed/values.json", reader).json()["count"] == 8
+
+
+def test_public_values_cost_the_same_queries_at_any_size(
+    client, public_reader, figures, term, django_assert_num_queries
+):
+    # As for other tokens, less the roles, plus one: the page's breakdowns, all at once.
+    get(client, "/feed/values.json", public_reader)
+    with django_assert_num_queries(5) as first:
+        get(client, "/feed/values.json", public_reader)
+    for n in range(5):
+        kpi = KPIFactory(action=figures, ref=f"x{n}")
+        KPIValueFactory(kpi=kpi, term=term, value=n + 10, numerator=n + 10, denominator=100)
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert get(client, "/feed/values.json", public_reader).json()["count"] == 8
 
 
 def test_a_public_token_needs_no_role_query(
