@@ -65,7 +65,7 @@ def test_the_login_page_is_open_and_signs_in(client):
         reverse("login"), {"username": "priya", "password": "correct-horse-battery"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("start")  # then My actions, by role
 
 
 def test_a_wrong_password_is_shown_in_an_error_summary(client):
