@@ -254,7 +254,7 @@ def with_comparators(measured):
 def comparators_cell(page: str, ref: str) -> str:
     """The Comparators cell of the row of KPI `ref`."""
     row = re.search(rf"KPI \({ref}\)</span></a>.*?</tr>", page, re.S)[0]
-    return re.findall(r'<td[^>]*>(.*?)</td>', row, re.S)[6]
+    return re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[6]
 
 
 def test_each_comparators_newest_figure_is_listed_with_its_own_period(
