@@ -16,6 +16,9 @@ from bury_eis.formatting import with_unit
 from kpis.models import ComparatorValue, KPIValue
 
 NO_PERIOD = "period not recorded"
+# Exports give each comparator three columns, the same ones on every row.
+SLOT_PARTS = ("", " value", " period")
+SLOT_HEADER = re.compile(r"Comparator (\d+)( value| period)?")
 # "2022/23", "2022-23", "2022 – 2023": one academic or financial year, however typed.
 _SPAN = re.compile(r"\b(\d{4})\s*[/–-]\s*(\d{4}|\d{2})\b")
 _NOISE = re.compile(r"\b(academic|financial)\s+year\b")
@@ -77,3 +80,15 @@ def newest_from_points(points: Iterable[dict | None]) -> list[Comparison]:
             if name not in found and value is not None:
                 found[name] = Comparison(name, value, periods.get(name, ""))
     return list(found.values())
+
+
+def slot_headers(count: int) -> list[str]:
+    """Headers of `count` comparators' columns: "Comparator 1", "Comparator 1 value",
+    "Comparator 1 period", "Comparator 2"…"""
+    return [f"Comparator {n}{part}" for n in range(1, count + 1) for part in SLOT_PARTS]
+
+
+def slot_names(found: Iterable[Comparison]) -> list[str]:
+    """The comparators an export names, one slot each, in the comparators' own order."""
+    positions = {c.name: c.position for c in found}
+    return sorted(positions, key=lambda name: (positions[name], name))

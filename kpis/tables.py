@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from actions.models import movement
 from actions.tables import TermTable, lead_names
 from bury_eis.formatting import with_unit
-from kpis.comparisons import Comparison, newest_from_values
+from kpis.comparisons import Comparison, newest_from_values, slot_headers, slot_names
 from kpis.models import KPI, KPIStatus
 from kpis.trends import target_text
 
@@ -124,8 +124,8 @@ class KPITable(TermTable):
         rows = super().as_values([*(exclude_columns or ()), "comparators"])
         header = next(rows)
         records = [row.record for row in self.rows]
-        names = _comparator_names(records)
-        yield [*header, *_comparator_headers(max(len(names), 1))]
+        names = slot_names(c for record in records for c in comparisons(record))
+        yield [*header, *slot_headers(max(len(names), 1))]
         for record, row in zip(records, rows, strict=True):
             by_name = {c.name: c for c in comparisons(record)}
             cells = [_comparator_cells(by_name.get(name)) for name in names]
@@ -150,20 +150,6 @@ class KPITable(TermTable):
 def comparisons(record: KPI) -> list[Comparison]:
     """The KPI's comparator figures as the list shows them (kpis.selectors.kpi_list)."""
     return newest_from_values(record.compared)
-
-
-def _comparator_names(records: list[KPI]) -> list[str]:
-    """Every comparator named on any row, in the comparators' own order."""
-    found = {c.name: c.position for record in records for c in comparisons(record)}
-    return sorted(found, key=lambda name: (found[name], name))
-
-
-def _comparator_headers(count: int) -> list[str]:
-    return [
-        heading
-        for n in range(1, count + 1)
-        for heading in (f"Comparator {n}", f"Comparator {n} value", f"Comparator {n} period")
-    ]
 
 
 def _comparator_cells(item: Comparison | None) -> tuple[str, str, str]:
