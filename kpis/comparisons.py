@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bury_eis.formatting import with_unit
-from kpis.models import ComparatorValue, KPIValue
+from kpis.models import KPIValue
 
 NO_PERIOD = "period not recorded"
 # Exports give each comparator three columns, the same ones on every row.
@@ -56,30 +56,33 @@ def same_period(one: str, other: str) -> bool:
     return bool(one.strip()) and _normal(one) == _normal(other)
 
 
-def newest_from_values(values: Iterable[KPIValue]) -> list[Comparison]:
-    """Each comparator's newest figure among `values` (newest first, with `comparisons`
-    and their comparators loaded), in the comparators' own order."""
-    found: dict[int, Comparison] = {}
-    for value in values:
-        for c in value.comparisons.all():
-            found.setdefault(c.comparator_id, _of(c))
-    return sorted(found.values(), key=lambda c: (c.position, c.name))
+def newest(found: Iterable[Comparison]) -> list[Comparison]:
+    """Each comparator's first figure in `found` (given newest first), in the comparators'
+    own order: the one rule for which comparator figure stands beside a measure."""
+    first: dict[str, Comparison] = {}
+    for item in found:
+        if item.value is not None:
+            first.setdefault(item.name, item)
+    return sorted(first.values(), key=lambda c: c.position)
 
 
-def _of(c: ComparatorValue) -> Comparison:
-    return Comparison(c.comparator.name, c.value, c.period, c.comparator.position)
+def of_value(value: KPIValue) -> list[Comparison]:
+    """The comparator figures recorded beside `value` (its `comparisons` and their
+    comparators loaded)."""
+    return newest(
+        Comparison(c.comparator.name, c.value, c.period, c.comparator.position)
+        for c in value.comparisons.all()
+    )
 
 
 def newest_from_points(points: Iterable[dict | None]) -> list[Comparison]:
     """Each comparator's newest figure among a trend's points (kpis.trends.point, oldest
     first), in the order the newest point names them."""
-    found: dict[str, Comparison] = {}
-    for point in reversed(list(points)):
-        periods = (point or {}).get("comparator_periods", {})
-        for name, value in (point or {}).get("comparators", {}).items():
-            if name not in found and value is not None:
-                found[name] = Comparison(name, value, periods.get(name, ""))
-    return list(found.values())
+    return newest(
+        Comparison(name, figure, (point or {}).get("comparator_periods", {}).get(name, ""))
+        for point in reversed(list(points))
+        for name, figure in (point or {}).get("comparators", {}).items()
+    )
 
 
 def slot_headers(count: int) -> list[str]:

@@ -211,18 +211,22 @@ def newest_headline_values(up_to: Term) -> QuerySet[KPIValue]:
 
 
 def compared_values(up_to: Term | None) -> QuerySet[KPIValue]:
-    """Headline figures up to `up_to` that have comparator figures beside them, newest
-    first, with those loaded: kpis.comparisons.newest_from_values picks each comparator's
-    newest from them. With no term there is nothing to show."""
+    """Headline figures up to `up_to` with comparator figures beside them, newest first:
+    one row per comparator figure, which it adds as `compared_name`, `compared_value`,
+    `compared_period` and `compared_position`. One query, whether or not any figure has a
+    comparator. With no term there is nothing to show."""
     if up_to is None:
         return KPIValue.objects.none()
     return (
         _headline_figures(up_to)
-        .filter(Exists(ComparatorValue.objects.filter(kpi_value=OuterRef("pk"))))
-        .order_by(*NEWEST_FIRST)
-        .prefetch_related(
-            Prefetch("comparisons", queryset=ComparatorValue.objects.select_related("comparator"))
+        .annotate(
+            compared_name=F("comparisons__comparator__name"),
+            compared_value=F("comparisons__value"),
+            compared_period=F("comparisons__period"),
+            compared_position=F("comparisons__comparator__position"),
         )
+        .filter(compared_value__isnull=False)
+        .order_by(*NEWEST_FIRST, "compared_position")
     )
 
 
@@ -238,8 +242,8 @@ def kpi_list(term: Term | None, previous: Term | None) -> QuerySet[KPI]:
     figure up to each term), `status_order` (worst first, no figure last),
     `latest_value`, `latest_period`, `latest_term_id` and `reported` (an approved
     figure, or "no new data", recorded in `term` itself), and `compared` (the headline
-    figures with comparator figures beside them, see `compared_values`): two queries
-    for a page of rows, however many rows or figures.
+    figures with comparator figures beside them, see `compared_values`): one query for
+    a page of rows, however many rows or figures.
     """
     latest = headline_values(term)
     # Two probes a row, by KPI and by action, rather than one joining each value to its KPI

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from actions.models import movement
 from actions.tables import TermTable, lead_names
 from bury_eis.formatting import with_unit
-from kpis.comparisons import Comparison, newest_from_values, slot_headers, slot_names
+from kpis.comparisons import Comparison, newest, slot_headers, slot_names
 from kpis.models import KPI, KPIStatus
 from kpis.trends import target_text
 
@@ -149,7 +149,10 @@ class KPITable(TermTable):
 
 def comparisons(record: KPI) -> list[Comparison]:
     """The KPI's comparator figures as the list shows them (kpis.selectors.kpi_list)."""
-    return newest_from_values(record.compared)
+    return newest(
+        Comparison(v.compared_name, v.compared_value, v.compared_period, v.compared_position)
+        for v in record.compared
+    )
 
 
 def _comparator_cells(item: Comparison | None) -> tuple[str, str, str]:

@@ -29,7 +29,7 @@ from actions.models import Action, ProgressUpdate, Rating, Term, UpdateStatus
 from actions.selectors import can_update
 from bury_eis.exports import neutralise
 from bury_eis.roles import is_admin
-from kpis.comparisons import Comparison, newest_from_values, slot_headers, slot_names
+from kpis.comparisons import Comparison, of_value, slot_headers, slot_names
 from kpis.models import (
     KPI,
     Cohort,
@@ -177,7 +177,7 @@ def _values_sheet(sheet: Worksheet, kpis: list[KPI], terms: list[Term], user) ->
             Prefetch("comparisons", queryset=ComparatorValue.objects.select_related("comparator"))
         )
     }
-    compared = {key: newest_from_values([v]) for key, v in stored.items()}
+    compared = {key: of_value(v) for key, v in stored.items()}
     names = slot_names(c for found in compared.values() for c in found)
     statuses = _statuses(ProgressUpdate.objects.filter(action_id__in={k.action_id for k in kpis}))
     theirs = {k.action_id for k in kpis if can_update(user, k.action)}
