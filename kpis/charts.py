@@ -21,6 +21,7 @@ _INSET = 16  # keeps the first and last markers clear of the axes
 _INK, _GRID, _TARGET, _BASELINE = "#0b0c0c", "#b1b4b6", "#00703c", "#505a5f"
 _FROM_ZERO = {"count", "percent", "rate_per_10000", "money", "days", "weeks"}
 _CAPTIONS = {"count": "Number", "rate_per_10000": "Per 10,000", "days": "Days", "weeks": "Weeks"}
+_LEGEND_CHARS = 80  # what fits across the plot at the legend's font size
 _TERM = re.compile(r"^([A-Za-z]{3})[A-Za-z]*\s+\d{2}(\d{2})$")
 
 
@@ -251,7 +252,8 @@ def _legend(series: tuple[Series, ...]) -> tuple[list[str], int]:
     """A key above the plot (sample line, marker, name), wrapping onto more rows if needed."""
     parts, x, row = [], _LEFT, 1
     for line in series:
-        width = 30 + 6.5 * len(line.label) + 18
+        label = _fitted(line.label)
+        width = 30 + 6.5 * len(label) + 18
         if x > _LEFT and x + width > _WIDTH - 8:
             x, row = _LEFT, row + 1
         y, style = 16 * row, _style(line.kind)
@@ -259,11 +261,17 @@ def _legend(series: tuple[Series, ...]) -> tuple[list[str], int]:
             '<g class="eis-chart__legend-item">',
             _line("eis-chart__legend-line", (x, y - 4, x + 24, y - 4), style.colour, 2, style.dash),
             _marker(style, x + 12, y - 4),
-            _text("eis-chart__legend-label", x + 30, y, "start", _INK, line.label),
+            _text("eis-chart__legend-label", x + 30, y, "start", _INK, label),
             "</g>",
         ]
         x += width
     return parts, row
+
+
+def _fitted(label: str) -> str:
+    """A legend label short enough for one row of the key; the description and the table
+    beside the chart give it in full."""
+    return label if len(label) <= _LEGEND_CHARS else label[: _LEGEND_CHARS - 1].rstrip() + "…"
 
 
 def _marker(style: _Style, x: float, y: float) -> str:

@@ -232,3 +232,12 @@ def test_the_action_pages_chart_and_table_show_comparator_periods(board_client, 
     assert ">England (2022/23)</text>" in page
     assert ">North West (2021/22)</text>" in page
     assert "England: 67.2% (2022/23) in Autumn 2025." in page
+
+
+def test_a_long_period_is_shortened_in_the_legend_but_given_in_full_in_the_description():
+    period = "2022/23, children looked after continuously for twelve months or more, all ages"
+    svg = draw(Series("Statistical neighbours", (60.0, None, None), "comparator", (period, "", "")))
+    label = legend(svg)[1]
+    assert len(label) <= 80 and label.endswith("…")
+    assert label.startswith("Statistical neighbours (2022/23, children looked after")
+    assert f"Statistical neighbours: 60% ({period}) in Autumn 2024." in description(svg)
