@@ -21,16 +21,39 @@ _INSET = 16  # keeps the first and last markers clear of the axes
 _INK, _GRID, _TARGET, _BASELINE = "#0b0c0c", "#b1b4b6", "#00703c", "#505a5f"
 _FROM_ZERO = {"count", "percent", "rate_per_10000", "money", "days", "weeks"}
 _CAPTIONS = {"count": "Number", "rate_per_10000": "Per 10,000", "days": "Days", "weeks": "Weeks"}
+_LEGEND_CHARS = 80  # what fits across the plot at the legend's font size
 _TERM = re.compile(r"^([A-Za-z]{3})[A-Za-z]*\s+\d{2}(\d{2})$")
 
 
 @dataclass(frozen=True)
 class Series:
-    """One line: its legend name, a figure (or None) per x label, and how it is drawn."""
+    """One line: its legend name, a figure (or None) per x label, and how it is drawn.
+
+    `periods`, where given, names the period each figure describes (one per x label, ""
+    where unknown). A comparator's figures lag the term they were reported in, so its
+    legend and description carry them: "England (2022/23)".
+    """
 
     name: str
     points: tuple[float | None, ...]
     kind: str = "main"  # "main", "comparator" or "cohort"
+    periods: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The legend's name: with the span of periods the figures describe, if given."""
+        if not self.periods:
+            return self.name
+        shown = [p for p, v in zip(self.periods, self.points, strict=True) if v is not None and p]
+        if not shown:
+            return self.name
+        span = shown[0] if len(set(shown)) == 1 else f"{shown[0]} to {shown[-1]}"
+        return f"{self.name} ({span})"
+
+    def at(self, index: int) -> str:
+        """The figure's period at `index` in brackets, or nothing if none is given."""
+        period = self.periods[index] if self.periods else ""
+        return f" ({period})" if period else ""
 
 
 @dataclass(frozen=True)
@@ -128,7 +151,9 @@ def _checked(line: Series, count: int) -> Series:
     """The series with float points, refusing one that does not have a point per label."""
     if len(line.points) != count:
         raise ValueError(f"Series {line.name!r} has {len(line.points)} points for {count} labels")
-    return Series(line.name, tuple(_float(v) for v in line.points), line.kind)
+    if line.periods and len(line.periods) != count:
+        raise ValueError(f"Series {line.name!r} has {len(line.periods)} periods for {count} labels")
+    return Series(line.name, tuple(_float(v) for v in line.points), line.kind, line.periods)
 
 
 def _svg(chart_id: str, title: str, desc: str, height: int, parts: list[str]) -> SafeString:
@@ -169,14 +194,15 @@ def _describe(
     """Say in words what the chart shows: each line's first and last figure, then the targets."""
     sentences = []
     for line in series:
-        known = [(x_labels[i], v) for i, v in enumerate(line.points) if v is not None]
+        known = [(i, v) for i, v in enumerate(line.points) if v is not None]
         if not known:
             sentences.append(f"{line.name}: no figures.")
             continue
-        (first_label, first), (last_label, last) = known[0], known[-1]
-        text = f"{line.name}: {with_unit(_tidy(first), unit)} in {first_label}"
+        (first_at, first), (last_at, last) = known[0], known[-1]
+        text = f"{line.name}: {with_unit(_tidy(first), unit)}{line.at(first_at)}"
+        text += f" in {x_labels[first_at]}"
         if len(known) > 1:
-            text += f" to {with_unit(_tidy(last), unit)} in {last_label}"
+            text += f" to {with_unit(_tidy(last), unit)}{line.at(last_at)} in {x_labels[last_at]}"
         sentences.append(text + ".")
     sentences += [note.rstrip(".") + "." for note in notes if note]
     return " ".join(sentences)
@@ -226,7 +252,8 @@ def _legend(series: tuple[Series, ...]) -> tuple[list[str], int]:
     """A key above the plot (sample line, marker, name), wrapping onto more rows if needed."""
     parts, x, row = [], _LEFT, 1
     for line in series:
-        width = 30 + 6.5 * len(line.name) + 18
+        label = _fitted(line.label)
+        width = 30 + 6.5 * len(label) + 18
         if x > _LEFT and x + width > _WIDTH - 8:
             x, row = _LEFT, row + 1
         y, style = 16 * row, _style(line.kind)
@@ -234,11 +261,17 @@ def _legend(series: tuple[Series, ...]) -> tuple[list[str], int]:
             '<g class="eis-chart__legend-item">',
             _line("eis-chart__legend-line", (x, y - 4, x + 24, y - 4), style.colour, 2, style.dash),
             _marker(style, x + 12, y - 4),
-            _text("eis-chart__legend-label", x + 30, y, "start", _INK, line.name),
+            _text("eis-chart__legend-label", x + 30, y, "start", _INK, label),
             "</g>",
         ]
         x += width
     return parts, row
+
+
+def _fitted(label: str) -> str:
+    """A legend label short enough for one row of the key; the description and the table
+    beside the chart give it in full."""
+    return label if len(label) <= _LEGEND_CHARS else label[: _LEGEND_CHARS - 1].rstrip() + "…"
 
 
 def _marker(style: _Style, x: float, y: float) -> str:

@@ -210,6 +210,26 @@ def newest_headline_values(up_to: Term) -> QuerySet[KPIValue]:
     return _headline_figures(up_to).annotate(rank=newest).filter(rank=1)
 
 
+def compared_values(up_to: Term | None) -> QuerySet[KPIValue]:
+    """Headline figures up to `up_to` with comparator figures beside them, newest first:
+    one row per comparator figure, which it adds as `compared_name`, `compared_value`,
+    `compared_period` and `compared_position`. One query, whether or not any figure has a
+    comparator. With no term there is nothing to show."""
+    if up_to is None:
+        return KPIValue.objects.none()
+    return (
+        _headline_figures(up_to)
+        .annotate(
+            compared_name=F("comparisons__comparator__name"),
+            compared_value=F("comparisons__value"),
+            compared_period=F("comparisons__period"),
+            compared_position=F("comparisons__comparator__position"),
+        )
+        .filter(compared_value__isnull=False)
+        .order_by(*NEWEST_FIRST, "compared_position")
+    )
+
+
 def latest_kpi_status(term: Term | None) -> Subquery:
     """Status of the outer KPI's newest approved all-pupil figure reported up to `term`."""
     return Subquery(headline_values(term).values("status")[:1])
@@ -221,7 +241,9 @@ def kpi_list(term: Term | None, previous: Term | None) -> QuerySet[KPI]:
     Adds `status` and `previous_status` (from the newest approved all-pupil
     figure up to each term), `status_order` (worst first, no figure last),
     `latest_value`, `latest_period`, `latest_term_id` and `reported` (an approved
-    figure, or "no new data", recorded in `term` itself).
+    figure, or "no new data", recorded in `term` itself), and `compared` (the headline
+    figures with comparator figures beside them, see `compared_values`): one query for
+    a page of rows, however many rows or figures.
     """
     latest = headline_values(term)
     # Two probes a row, by KPI and by action, rather than one joining each value to its KPI
@@ -234,7 +256,10 @@ def kpi_list(term: Term | None, previous: Term | None) -> QuerySet[KPI]:
     return (
         KPI.objects.filter(retired_at__isnull=True, action__retired_at__isnull=True)
         .select_related("action__commitment", "action__sector")
-        .prefetch_related("action__leads")
+        .prefetch_related(
+            "action__leads",
+            Prefetch("values", queryset=compared_values(term), to_attr="compared"),
+        )
         .annotate(
             status=Subquery(latest.values("status")[:1]),
             previous_status=latest_kpi_status(previous),

@@ -1,11 +1,14 @@
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from actions.models import movement
 from actions.tables import TermTable, lead_names
 from bury_eis.formatting import with_unit
+from kpis.comparisons import Comparison, newest, slot_headers, slot_names
 from kpis.models import KPI, KPIStatus
 from kpis.trends import target_text
 
@@ -24,7 +27,12 @@ def status_word(status: str | None) -> str:
 
 
 class KPITable(TermTable):
-    """KPIs as at a term: each measure's newest approved all-pupil figure and its status."""
+    """KPIs as at a term: each measure's newest approved all-pupil figure and its status,
+    and each comparator's newest figure beside it with the period that figure describes.
+
+    Exports give each comparator three columns (name, value, period), the same comparator
+    in the same columns on every row.
+    """
 
     action = tables.Column(verbose_name="Action", order_by=("action__position", "position"))
     ref = tables.Column(verbose_name="Ref", orderable=False)
@@ -37,6 +45,7 @@ class KPITable(TermTable):
     latest_value = tables.Column(verbose_name="Latest figure", empty_values=())
     latest_period = tables.Column(verbose_name="Period", visible=False, empty_values=())
     latest_term_id = tables.Column(verbose_name="Reported in", visible=False, empty_values=())
+    comparators = tables.Column(verbose_name="Comparators", empty_values=(), orderable=False)
     status = tables.Column(verbose_name="Status", empty_values=(), order_by=("status_order",))
     previous_status = tables.Column(verbose_name="Previous status", visible=False, empty_values=())
     movement = tables.Column(verbose_name="Since previous term", empty_values=(), orderable=False)
@@ -101,6 +110,27 @@ class KPITable(TermTable):
         term = self.terms.get(value)
         return term.label if term else ""
 
+    def render_comparators(self, record: KPI) -> str:
+        items = [c.text(record.unit) for c in comparisons(record)]
+        if not items:
+            return "–"
+        return format_html(
+            '<ul class="govuk-list govuk-body-s eis-comparisons">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((item,) for item in items)),
+        )
+
+    def as_values(self, exclude_columns=None):
+        """The rows for a spreadsheet, each comparator's figure as name, value and period."""
+        rows = super().as_values([*(exclude_columns or ()), "comparators"])
+        header = next(rows)
+        records = [row.record for row in self.rows]
+        names = slot_names(c for record in records for c in comparisons(record))
+        yield [*header, *slot_headers(max(len(names), 1))]
+        for record, row in zip(records, rows, strict=True):
+            by_name = {c.name: c for c in comparisons(record)}
+            cells = [_comparator_cells(by_name.get(name)) for name in names]
+            yield [*row, *(cell for triple in cells for cell in triple)]
+
     def render_status(self, value: str | None) -> str:
         return status_tag(value)
 
@@ -115,3 +145,18 @@ class KPITable(TermTable):
 
     def value_movement(self, record: KPI) -> str:
         return self.render_movement(record)
+
+
+def comparisons(record: KPI) -> list[Comparison]:
+    """The KPI's comparator figures as the list shows them (kpis.selectors.kpi_list)."""
+    return newest(
+        Comparison(v.compared_name, v.compared_value, v.compared_period, v.compared_position)
+        for v in record.compared
+    )
+
+
+def _comparator_cells(item: Comparison | None) -> tuple[str, str, str]:
+    if item is None:
+        return "", "", ""
+    value = "" if item.value is None else f"{Decimal(item.value).normalize():f}"
+    return item.name, value, item.period

@@ -21,6 +21,7 @@ from actions.selectors import can_update, leads_an_action
 from actions.views import term_list
 from bury_eis.access import approver_required, object_or_403, requires, role_required
 from kpis import selectors
+from kpis.comparisons import newest_from_points
 from kpis.filters import KPIFilterSet
 from kpis.forms import KPIForm, NarrativeForm, kpi_initial
 from kpis.models import Cohort
@@ -59,7 +60,8 @@ def kpi_list(request: HttpRequest) -> HttpResponse:
 
 @role_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An action with its rating timeline and each KPI's approved figures as a trend."""
+    """An action with its rating timeline and each KPI's approved figures as a trend, and
+    beside its latest figure each comparator's newest, with the period it describes."""
     try:
         action = action_selectors.action_detail(pk)
     except Action.DoesNotExist:
@@ -79,7 +81,15 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions/action_detail.html",
         {
             "action": action,
-            "kpis": [{"kpi": k, "trend": k.trend, "latest": latest(k.trend)} for k in kpis],
+            "kpis": [
+                {
+                    "kpi": k,
+                    "trend": k.trend,
+                    "latest": latest(k.trend),
+                    "comparisons": newest_from_points(k.trend["points"]),
+                }
+                for k in kpis
+            ],
             "updates": list(action.updates.all()),
             "history": history,
         },

@@ -4,8 +4,11 @@ The "Delivery plan" sheet is the import template (spreadsheets/plan_template), s
 imported again as a plan. "Values" (KPI × term × group) and "Ratings" (action × term)
 carry what is recorded, with a blank row for every KPI and group in each open term,
 so a lead can fill in this term offline and upload the workbook (spreadsheets/round_trip).
-Header rows and the columns that say which KPI, term and group a row is are locked;
-the figures and narrative are not. Every text cell is neutralised against formulas.
+Beside each figure in Values, each comparator's figure recorded with it and the period that
+describes ("Comparator 1", "Comparator 1 value", "Comparator 1 period"…), read-only: the
+upload saves no change to them. Header rows and the columns that say which KPI, term and
+group a row is are locked; the figures and narrative are not. Every text cell is
+neutralised against formulas.
 """
 
 import io
@@ -15,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from openpyxl.styles import Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import MultiCellRange
@@ -26,7 +29,16 @@ from actions.models import Action, ProgressUpdate, Rating, Term, UpdateStatus
 from actions.selectors import can_update
 from bury_eis.exports import neutralise
 from bury_eis.roles import is_admin
-from kpis.models import KPI, Cohort, KPIValue, Maturity, MilestoneStatus, Unit
+from kpis.comparisons import Comparison, of_value, slot_headers, slot_names
+from kpis.models import (
+    KPI,
+    Cohort,
+    ComparatorValue,
+    KPIValue,
+    Maturity,
+    MilestoneStatus,
+    Unit,
+)
 from kpis.selectors import open_terms, value_is_approved
 from spreadsheets.plan_template import TEMPLATE_COLUMNS, plan_template_workbook
 
@@ -159,8 +171,14 @@ def _values_sheet(sheet: Worksheet, kpis: list[KPI], terms: list[Term], user) ->
     all_pupils = Cohort.objects.get(code=Cohort.ALL_PUPILS)
     stored = {
         (v.kpi_id, v.term_id, v.cohort_id): v
-        for v in latest_values(kpis).filter(visible_values(user))
+        for v in latest_values(kpis)
+        .filter(visible_values(user))
+        .prefetch_related(
+            Prefetch("comparisons", queryset=ComparatorValue.objects.select_related("comparator"))
+        )
     }
+    compared = {key: of_value(v) for key, v in stored.items()}
+    names = slot_names(c for found in compared.values() for c in found)
     statuses = _statuses(ProgressUpdate.objects.filter(action_id__in={k.action_id for k in kpis}))
     theirs = {k.action_id for k in kpis if can_update(user, k.action)}
     keys = set(stored)
@@ -181,12 +199,12 @@ def _values_sheet(sheet: Worksheet, kpis: list[KPI], terms: list[Term], user) ->
             cohort_of[k[2]].position,
         ),
     )
-    sheet.append(VALUE_COLUMNS)
-    for kpi_pk, term_pk, cohort_pk in order:
-        kpi, term = by_kpi[kpi_pk], term_of[term_pk]
-        value = stored.get((kpi_pk, term_pk, cohort_pk))
-        status = _status_shown(statuses, kpi.action_id, term_pk, kpi.action_id in theirs)
-        sheet.append(_value_row(kpi, term, cohort_of[cohort_pk], value, status))
+    sheet.append([*VALUE_COLUMNS, *slot_headers(max(len(names), 1))])
+    for key in order:
+        kpi, term = by_kpi[key[0]], term_of[key[1]]
+        status = _status_shown(statuses, kpi.action_id, key[1], kpi.action_id in theirs)
+        row = _value_row(kpi, term, cohort_of[key[2]], stored.get(key), status)
+        sheet.append(row + comparator_cells(compared.get(key, []), names))
     _protect(
         sheet,
         editable=set(VALUE_FIELDS),
@@ -212,6 +230,17 @@ def value_cells(value: KPIValue | None) -> dict[str, object]:
         "Milestone": value.get_milestone_status_display() if value.milestone_status else None,
         "Note": value.note,
     }
+
+
+def comparator_cells(found: list[Comparison], names: list[str]) -> list:
+    """A Values row's comparator columns: name, value and period in each comparator's slot."""
+    by_name = {c.name: c for c in found}
+    cells: list = []
+    for name in names or [""]:
+        item = by_name.get(name)
+        triple = (item.name, number(item.value), item.period) if item else (None, None, None)
+        cells += [neutralise(v) for v in triple]
+    return cells
 
 
 def _value_row(kpi: KPI, term: Term, cohort: Cohort, value, status: str) -> list:
@@ -397,6 +426,13 @@ def _about_sheet(sheet: Worksheet, scope: ExportScope, terms: list[Term], counts
             "Fill in the unlocked cells of Values and Ratings for an open term, save "
             "the workbook and upload it on the Excel page. You will see every change before "
             "anything is saved; confirmed changes are saved as drafts, as on the update page.",
+        ],
+        [
+            "Comparators",
+            "Values shows each comparator's figure recorded beside a figure, with the period "
+            "it describes, which can differ from the period of the figure: Comparator 1, its "
+            "value and period, then Comparator 2 and so on. They are read-only here: the "
+            "upload saves no change to them. Enter comparator figures on the update page.",
         ],
         ["Delivery plan", "The plan in the import template's layout; Notes explains each column."],
     ]

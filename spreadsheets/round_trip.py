@@ -11,6 +11,9 @@ compared with what is stored, and a change that could not be made on the update 
 locked term, a submitted update, a figure that breaks the rules of kpis.figures) is a
 problem too. Nothing can be confirmed until the file has no problems; confirmed changes
 are saved as drafts, all or nothing, through `progress_update_save`.
+
+The comparator columns of Values are read-only: what is in them is never saved, and a
+row where they no longer say what was exported gets a warning naming the cell.
 """
 
 from dataclasses import dataclass
@@ -23,7 +26,8 @@ from django.db import transaction
 from actions.models import Action, ProgressUpdate, Rating, Term, TermException, UpdateStatus
 from actions.selectors import can_update
 from bury_eis.formatting import with_unit
-from kpis.figures import entry_fields, kpi_entry_problems
+from kpis.comparisons import SLOT_HEADER, SLOT_PARTS
+from kpis.figures import FigureError, entry_fields, kpi_entry_problems, parse_figure
 from kpis.models import KPI, Cohort, Comparator, KPIValue, Maturity, MilestoneStatus
 from kpis.updates import NARRATIVE_FIELDS, KPIEntry, narrative_problems, progress_update_save
 from spreadsheets.plan_export import latest_values
@@ -51,6 +55,10 @@ RATING_COLUMNS = {
 COLUMN_OF = {f: c for c, f in {**VALUE_COLUMNS, **RATING_COLUMNS}.items()}
 FIGURES = ("value", "numerator", "denominator", "cohort_size")
 VALUE_COLUMNS_LABEL = {f: c.lower() for c, f in VALUE_COLUMNS.items()}
+COMPARATORS_READ_ONLY = (
+    "comparator figures are read-only in this workbook, so this change was not saved. "
+    "Enter comparator figures on the update page."
+)
 
 
 @dataclass
@@ -301,7 +309,9 @@ def _value_row(
     if keys is None or _duplicate(cells, ("v", *(k.pk for k in keys[1:])), seen):
         return
     action, kpi, term, cohort = keys
-    before = _stored_value(plan.shown_value(action, kpi, term, cohort))
+    shown = plan.shown_value(action, kpi, term, cohort)
+    _comparator_edits(cells, shown, plan)
+    before = _stored_value(shown)
     after = _cell_values(cells, before, kpi, cohort, plan)
     changed = [f for f in VALUE_COLUMNS.values() if _differs(before[f], after[f])]
     if not plan.may_update(action):
@@ -331,6 +341,44 @@ def _value_row(
         label = f"({kpi.ref}){who} {VALUE_COLUMNS_LABEL[name]}"
         before_text, after_text = _shown(kpi, name, before[name]), _shown(kpi, name, after[name])
         group["changes"].append(_change(row, label, name, before_text, after_text or "removed"))
+
+
+def _comparator_edits(cells: Cells, shown: KPIValue | None, plan: _Plan) -> None:
+    """Warn, naming the first cell that differs, if a row's read-only comparator columns no
+    longer say what was exported for `shown`. Nothing in them is saved either way."""
+    slots = sorted({int(m[1]) for h in cells.row.cells if (m := SLOT_HEADER.fullmatch(h))})
+    stored = {
+        _fold(plan.comparator_names[c.comparator_id]): c
+        for c in (shown.comparisons.all() if shown else [])
+    }
+    seen, empty, column = set(), [], None
+    for n in slots:
+        name_at, value_at, period_at = (f"Comparator {n}{part}" for part in SLOT_PARTS)
+        name, period = cells.text(name_at), cells.text(period_at)
+        if not name and cells.raw(value_at) is None and not period:
+            empty.append(name_at)
+            continue
+        item = stored.get(_fold(name))
+        if item is None or _fold(name) in seen:
+            column = name_at if name else value_at
+        elif not _same_figure(cells.raw(value_at), item.value):
+            column = value_at
+        elif period != item.period.strip():
+            column = period_at
+        if column:
+            break
+        seen.add(_fold(name))
+    if slots and column is None and set(stored) - seen:
+        column = (empty or [f"Comparator {slots[0]}"])[0]  # a figure was cleared
+    if column:
+        cells.warnings.append(f"{cells.row.where(column)}: {COMPARATORS_READ_ONLY}")
+
+
+def _same_figure(raw: object, stored: Decimal) -> bool:
+    try:
+        return parse_figure(raw) == stored
+    except FigureError:
+        return False
 
 
 def _rating_row(

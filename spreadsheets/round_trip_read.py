@@ -1,8 +1,9 @@
 """Reads an edited plan-and-figures workbook (spreadsheets/plan_export) back into typed cells.
 
 The same safety checks as the plan import run on the raw bytes first. Columns are
-found by header in the "Values" and "Ratings" sheets; every cell that cannot be
-read is reported by sheet, row and column, and nothing is written here.
+found by header in the "Values" and "Ratings" sheets (with the read-only comparator
+columns of Values, so the round trip can say when they were edited); every cell that
+cannot be read is reported by sheet, row and column, and nothing is written here.
 """
 
 import io
@@ -17,6 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from bury_eis.exports import FORMULA_STARTS
+from kpis.comparisons import SLOT_HEADER
 from kpis.figures import FigureError, figure_problem, parse_figure
 from kpis.models import KPI
 from spreadsheets.plan_export import (
@@ -106,6 +108,8 @@ def _sheet_rows(book, title: str, expected: list[str], keys: tuple[str, ...]) ->
         names = ", ".join(f'"{m}"' for m in missing)
         raise PlanFileError([f'Sheet "{title}", row 1: missing column(s) {names}.'])
     columns = {name: found[_key(name)] for name in expected if _key(name) in found}
+    if title == VALUES_SHEET:
+        columns |= {h: i for i, h in enumerate(header) if SLOT_HEADER.fullmatch(str(h or ""))}
     result = []
     for number, values in enumerate(rows, start=2):
         cells = {n: values[i] if i < len(values) else None for n, i in columns.items()}

@@ -5,6 +5,7 @@ from django.utils.safestring import SafeString
 
 from bury_eis.formatting import with_unit
 from kpis.charts import Series, line_chart_svg
+from kpis.comparisons import Comparison, same_period
 from kpis.models import TargetKind
 from kpis.trajectory import trajectory, year_of
 from kpis.trends import SUPPRESSED, gaps, has_figures
@@ -17,6 +18,26 @@ _DATED_KINDS = {TargetKind.ABSOLUTE, TargetKind.CUMULATIVE, TargetKind.CHANGE}
 
 def _values(points: list) -> tuple[float | None, ...]:
     return tuple(p["value"] if p else None for p in points)
+
+
+def _comparator_period(point: dict | None, name: str) -> str:
+    # Packs frozen before periods were kept have none: shown as not recorded, never guessed.
+    return (point or {}).get("comparator_periods", {}).get(name, "")
+
+
+def _comparator_cell(headline: dict | None, name: str, unit: str) -> dict:
+    """A comparator's figure in one term's row: with its own period, and whether that is
+    not the period of Bury's figure beside it."""
+    value = (headline or {}).get("comparators", {}).get(name)
+    if value is None:
+        return {"text": "–", "differs": False}
+    period = _comparator_period(headline, name)
+    own = (headline or {}).get("data_period") or ""
+    return {
+        "text": Comparison(name, value, period).figure(unit),
+        "differs": bool(own and period) and not same_period(period, own),
+        "bury_period": own,
+    }
 
 
 def _comparator_names(trend: dict) -> list[str]:
@@ -35,7 +56,8 @@ def trend_chart(trend: dict, chart_id: str) -> SafeString:
     series += [Series(c["name"], _values(c["points"]), "cohort") for c in trend["cohorts"]]
     for name in _comparator_names(trend):
         points = tuple((p or {}).get("comparators", {}).get(name) for p in trend["points"])
-        series.append(Series(name, points, "comparator"))
+        periods = tuple(_comparator_period(p, name) for p in trend["points"])
+        series.append(Series(name, points, "comparator", periods))
     unit = trend["unit"]
     return line_chart_svg(
         chart_id=chart_id,
@@ -90,10 +112,7 @@ def trend_table(trend: dict) -> dict:
                 "period": (headline or {}).get("data_period", ""),
                 "note": (headline or {}).get("note", ""),
                 "cohorts": [shown(p, trend["unit"]) for p in cohorts],
-                "comparators": [
-                    with_unit((headline or {}).get("comparators", {}).get(n), trend["unit"])
-                    for n in comparators
-                ],
+                "comparators": [_comparator_cell(headline, n, trend["unit"]) for n in comparators],
             }
         )
     return {
@@ -156,3 +175,9 @@ def with_figures(trends: list[dict]) -> list[dict]:
 @register.filter
 def without_figures(trends: list[dict]) -> list[dict]:
     return [t for t in trends if not has_figures(t)]
+
+
+@register.filter
+def comparison(item: Comparison, unit: str) -> str:
+    """A comparator's figure with its name and period, e.g. "England 67.2% (2022/23)"."""
+    return item.text(unit)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from actions.models import Movement, Season
+from kpis.models import Comparator, ComparatorValue, KPIValue
 from kpis.selectors import kpi_list
 from tests.factories import (
     ActionFactory,
@@ -36,6 +37,16 @@ def terms():
 def reported(kpi, term, value, status, update_status="approved", period="2025/26"):
     ProgressUpdateFactory(action=kpi.action, term=term, status=update_status)
     KPIValueFactory(kpi=kpi, term=term, value=value, status=status, data_period=period)
+
+
+def compared(kpi, term, code, value, period):
+    """A comparator's figure beside the KPI's all-pupil figure reported in `term`."""
+    return ComparatorValue.objects.create(
+        kpi_value=KPIValue.objects.get(kpi=kpi, term=term, cohort__code="all"),
+        comparator=Comparator.objects.get(code=code),
+        value=value,
+        period=period,
+    )
 
 
 @pytest.fixture
@@ -198,16 +209,25 @@ def test_exports_are_not_paginated(board_client, measured):
 
 
 @pytest.mark.parametrize("size", [3, 12])
-def test_query_count_does_not_grow_with_kpis(board_client, django_assert_num_queries, size):
+@pytest.mark.parametrize("comparators", [True, False])
+def test_query_count_does_not_grow_with_kpis(
+    board_client, django_assert_num_queries, size, comparators
+):
     _, summer = terms()
     for n in range(size):
         kpi = KPIFactory(ref=f"k{n}", action=ActionFactory(code=f"1.1({n})"))
         reported(kpi, summer, 50 + n, "amber")
+        if comparators:
+            compared(kpi, summer, "england", 60 + n, "2024/25")
+            compared(kpi, summer, "north_west", 58 + n, "2023/24")
     # session, user with the data version, groups, terms, commitments + sectors + leads
-    # for the filter form, count, rows, leads, the approver permission for the navigation
-    with django_assert_num_queries(11):
+    # for the filter form, count, rows, leads, comparator figures (the same query whether
+    # or not there are any), the approver permission for the navigation
+    with django_assert_num_queries(12):
         response = board_client.get(reverse("kpis:kpi_list"))
-    assert len(refs(response.content.decode())) == size
+    page = response.content.decode()
+    assert len(refs(page)) == size
+    assert page.count("England") == (size if comparators else 0)
 
 
 def test_anonymous_is_sent_to_sign_in(client):
@@ -223,3 +243,93 @@ def test_an_officer_reads_it_too(officer_client, measured):
 def test_an_account_without_a_role_is_refused(client):
     client.force_login(UserFactory(username="norole"))
     assert client.get(reverse("kpis:kpi_list")).status_code == 403
+
+
+@pytest.fixture
+def with_comparators(measured):
+    """KPI (i) has England beside both its figures and North West beside its Spring one;
+    (iv) has England beside a figure whose update is still a draft."""
+    one, _, _, four = measured["kpis"]
+    compared(one, measured["spring"], "england", 58, "2023/24")
+    compared(one, measured["spring"], "north_west", 55.5, "2022/23")
+    compared(one, measured["summer"], "england", 61.25, "2024/25")
+    compared(four, measured["summer"], "england", 70, "2024/25")
+    return measured
+
+
+def comparators_cell(page: str, ref: str) -> str:
+    """The Comparators cell of the row of KPI `ref`."""
+    row = re.search(rf"KPI \({ref}\)</span></a>.*?</tr>", page, re.S)[0]
+    return re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[6]
+
+
+def test_each_comparators_newest_figure_is_listed_with_its_own_period(
+    board_client, with_comparators
+):
+    page = board_client.get(reverse("kpis:kpi_list")).content.decode()
+    assert re.search(r'<th scope="col" class="govuk-table__header">\s*Comparators\s*</th>', page)
+    cell = comparators_cell(page, "i")
+    assert "<li>England 61.25% (2024/25)</li>" in cell
+    assert "<li>North West 55.5% (2022/23)</li>" in cell
+    assert cell.index("England") < cell.index("North West")
+    assert "England 58%" not in page  # an older England figure is not the newest
+    assert comparators_cell(page, "ii").strip() == "–"
+
+
+def test_an_earlier_term_lists_the_comparator_figures_up_to_then(board_client, with_comparators):
+    page = board_client.get(
+        reverse("kpis:kpi_list"), {"term": with_comparators["spring"].pk}
+    ).content.decode()
+    cell = comparators_cell(page, "i")
+    assert "England 58% (2023/24)" in cell and "61.25" not in page
+
+
+def test_comparator_figures_beside_an_unapproved_figure_are_not_listed(
+    board_client, with_comparators
+):
+    page = board_client.get(reverse("kpis:kpi_list")).content.decode()
+    assert comparators_cell(page, "iv").strip() == "–"
+    assert "70%" not in page
+
+
+def test_csv_export_gives_each_comparator_a_name_value_and_period_column(
+    board_client, with_comparators
+):
+    response = board_client.get(reverse("kpis:kpi_list"), {"export": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert "Comparators" not in rows[0]
+    by_ref = {r["Ref"]: r for r in rows}
+    cells = [
+        (by_ref[ref][f"Comparator {n}"], by_ref[ref][f"Comparator {n} value"])
+        for ref in ("i", "ii")
+        for n in (1, 2)
+    ]
+    assert cells == [("England", "61.25"), ("North West", "55.5"), ("", ""), ("", "")]
+    assert (by_ref["i"]["Comparator 1 period"], by_ref["i"]["Comparator 2 period"]) == (
+        "2024/25",
+        "2022/23",
+    )
+    assert "Comparator 3" not in rows[0]
+
+
+def test_the_same_comparator_keeps_its_columns_on_every_row(board_client, with_comparators):
+    two = with_comparators["kpis"][1]
+    compared(two, with_comparators["summer"], "north_west", 80, "2025/26")
+    response = board_client.get(reverse("kpis:kpi_list"), {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    at = {name: header.index(name) for name in header}
+    by_ref = {row[at["Ref"]]: row for row in rows}
+    ii = by_ref["ii"]
+    assert ii[at["Comparator 1"]] is None  # no England figure beside (ii)
+    assert [ii[at[f"Comparator 2{part}"]] for part in ("", " value", " period")] == [
+        "North West",
+        "80",
+        "2025/26",
+    ]
+
+
+def test_the_export_has_empty_comparator_columns_when_there_are_none(board_client, measured):
+    response = board_client.get(reverse("kpis:kpi_list"), {"export": "csv"})
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert header[-3:] == ["Comparator 1", "Comparator 1 value", "Comparator 1 period"]

@@ -251,7 +251,13 @@ def test_the_export_has_the_template_values_and_ratings_sheets(
         "% achieving GLD",
     ]
     values = workbook[VALUES_SHEET]
-    assert [c.value for c in values[1]] == VALUE_COLUMNS
+    # Then the read-only comparator columns (tests/spreadsheets/test_round_trip_comparators).
+    assert [c.value for c in values[1]] == [
+        *VALUE_COLUMNS,
+        "Comparator 1",
+        "Comparator 1 value",
+        "Comparator 1 period",
+    ]
     groups = [(r[1].value, r[5].value) for r in values.iter_rows(min_row=2)]
     assert groups == [("i", "All pupils"), ("i", "Disadvantaged"), ("ii", "All pupils")]
 
