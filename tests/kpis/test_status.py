@@ -179,3 +179,17 @@ def test_the_command_puts_right_a_status_changed_round_the_services(led_action, 
     call_command("refresh_standings", stdout=io.StringIO())
     value.refresh_from_db()
     assert (value.status, value.status_reason) == ("green", "At or better than the target of 74%")
+
+
+def test_the_kpi_list_and_the_action_page_say_why_a_status_is_what_it_is(
+    client, board_member, led_action, open_term, lead, admin_user
+):
+    gld = led_action.kpis.get(ref="i")
+    save(led_action, open_term, lead, [KPIEntry(kpi=gld, value=D("73"), data_period="2025/26")])
+    save(led_action, open_term, lead, [], approver=admin_user)
+    client.force_login(board_member)
+    why = "1 percentage point short of the target of 74%, within the tolerance of 2"
+    listed = client.get(reverse("kpis:kpi_list"), {"term": open_term.pk}).content.decode()
+    assert why in listed
+    page = client.get(reverse("kpis:action", args=[led_action.pk])).content.decode()
+    assert why in page
