@@ -198,6 +198,38 @@ CASES = [
         [F("2024/25 academic year", "70.0")],
         "green",
     ),
+    Case(
+        "Resourced-provision places, cumulative: 83 open in February 2024 (ends 29 Feb) to 130 "
+        "by 2024/25 (31 Aug 2025), 18 months; Autumn 2024 (usual end 31 Dec 2024) is 10 months "
+        "in, so 83 + 47 x 10/18 = 109.11 expected; 110 -> Green",
+        {
+            "target_kind": "cumulative",
+            "unit": "count",
+            "baseline_value": "83",
+            "baseline_period": "February 2024",
+            "target_value": "130",
+            "target_period": "2024/25 academic year",
+        },
+        [F("Autumn 2024", "110")],
+        "green",
+        "109.11 expected by 31 December 2024",
+        ends={},  # no Term for Autumn 2024 here, so its usual end
+    ),
+    Case(
+        "The same with 100 places: 9.11 short, no tolerance -> Red",
+        {
+            "target_kind": "cumulative",
+            "unit": "count",
+            "baseline_value": "83",
+            "baseline_period": "February 2024",
+            "target_value": "130",
+            "target_period": "2024/25 academic year",
+        },
+        [F("Autumn 2024", "100")],
+        "red",
+        "9.11 short",
+        ends={},
+    ),
     # ---- Thresholds ------------------------------------------------------------------------
     Case(
         "Early-years Ofsted 96.9 against a 96 threshold: 96.9 >= 96 -> Green (was Grey)",
