@@ -193,3 +193,38 @@ def test_the_kpi_list_and_the_action_page_say_why_a_status_is_what_it_is(
     assert why in listed
     page = client.get(reverse("kpis:action", args=[led_action.pk])).content.decode()
     assert why in page
+
+
+def test_a_term_end_moved_in_the_admin_judges_its_figures_again(client, council_admin, lead):
+    from datetime import date
+
+    from kpis.status import restatus
+    from tests.factories import KPIFactory, KPIValueFactory, TermFactory
+
+    spring = TermFactory(
+        academic_year="2025/26",
+        season="spring",
+        start_date=date(2026, 1, 5),
+        end_date=date(2026, 3, 27),
+        due_date=date(2026, 3, 13),
+    )
+    milestone = KPIFactory(
+        unit="milestone",
+        target_kind="milestone",
+        target_not_agreed=False,
+        target_period="31 March 2026",
+    )
+    value = KPIValueFactory(
+        kpi=milestone, term=spring, value=None, milestone_status="in_progress", data_period=""
+    )
+    restatus([milestone.pk])
+    value.refresh_from_db()
+    assert (value.status, value.status_reason) == (
+        "amber",
+        "In progress, not yet done, due by 31 March 2026",
+    )
+    data = change_form_data(client, spring) | {"end_date": "2026-04-10"}
+    response = client.post(reverse("admin:actions_term_change", args=[spring.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    value.refresh_from_db()
+    assert (value.status, value.status_reason) == ("red", "Overdue: due by 31 March 2026")
