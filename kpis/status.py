@@ -119,9 +119,12 @@ class _Context:
         """The end of the period a figure describes, else of the term it was reported in."""
         return self.end(figure.period) or figure.term_end or self.end(figure.term)
 
-    def series(self, cohort: str, up_to: date) -> list[tuple[date, Decimal]]:
+    def series(
+        self, cohort: str, up_to: date, *, with_baseline: bool = True
+    ) -> list[tuple[date, Decimal]]:
         """(period end, figure) of a group, oldest first, one per period – the newest
-        reported – up to `up_to`; the baseline counts as the first if no figure covers it."""
+        reported – up to `up_to`; the baseline counts as the first if no figure covers it
+        (unless the baseline is of something else, as a gap's is)."""
         newest: dict[date, Figure] = {}
         for figure in self.figures:
             when = self.when(figure)
@@ -133,7 +136,8 @@ class _Context:
         points = {when: figure.value for when, figure in newest.items()}
         base_end = self.baseline_end()
         if (
-            cohort == self.subject()
+            with_baseline
+            and cohort == self.subject()
             and self.kpi.baseline_value is not None
             and base_end is not None
             and base_end <= up_to
@@ -399,7 +403,7 @@ def _gap_reference(ctx: _Context) -> str:
 def _group_gaps(ctx: _Context, up_to: date) -> list[tuple[date, Decimal]]:
     """(period end, group figure − reference figure) for each period with both."""
     kpi = ctx.kpi
-    own = dict(ctx.series(kpi.target_cohort.code, up_to))
+    own = dict(ctx.series(kpi.target_cohort.code, up_to, with_baseline=False))
     if kpi.target_comparator_id:
         code = kpi.target_comparator.code
         reference = {}

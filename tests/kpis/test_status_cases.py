@@ -543,6 +543,15 @@ CASES = [
         "green",
         "No gap",
     ),
+    Case(
+        "A gap's baseline (18 points, 2022/23) is a gap, not the group's figure: with only the "
+        "all-pupil 2022/23 figure (60.0) before it, 2023/24's gap has nothing earlier to "
+        "compare with -> Grey (not 'narrowed from 42')",
+        KS2_GAP | {"baseline_value": "18.0", "baseline_period": "2022/23 academic year"},
+        [F("2022/23 academic year", "60.0"), *KS2[:2]],
+        "grey",
+        "No earlier gap to compare with",
+    ),
     # ---- Per-group targets -----------------------------------------------------------------
     Case(
         "The headline row of a per-group target carries the group's verdict: FSM 53.0 vs "
