@@ -132,6 +132,20 @@ def test_a_comparator_target_judges_against_its_figure(led_action, open_term, le
     )
 
 
+def test_a_comparator_renamed_in_the_admin_is_named_in_the_reasons_at_once(
+    client, council_admin, led_action, open_term, lead
+):
+    from kpis.models import Comparator
+
+    test_a_comparator_target_judges_against_its_figure(led_action, open_term, lead)
+    england = Comparator.objects.get(code="england")
+    data = change_form_data(client, england) | {"name": "England (state-funded schools)"}
+    response = client.post(reverse("admin:kpis_comparator_change", args=[england.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    reason = KPIValue.objects.get(kpi__action=led_action).status_reason
+    assert "short of England (state-funded schools) 67.7% (2023/24)" in reason
+
+
 def test_a_reimport_that_changes_a_target_changes_statuses_and_the_dashboard_at_once(
     open_term, lead, admin_user, tmp_path
 ):
