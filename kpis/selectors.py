@@ -234,9 +234,8 @@ def kpi_list(term: Term | None, previous: Term | None) -> QuerySet[KPI]:
     )
     return (
         KPI.objects.filter(retired_at__isnull=True, action__retired_at__isnull=True)
-        .select_related(
-            "action__commitment", "action__sector", "target_comparator", "target_cohort"
-        )
+        .select_related("target_comparator", "target_cohort")  # for the target's words
+        .select_related("action__commitment", "action__sector")
         .prefetch_related("action__leads")
         .annotate(
             status=Subquery(latest.values("status")[:1]),

@@ -166,11 +166,11 @@ def with_figures(trends: list[dict]) -> list[dict]:
 
 
 @register.filter
-def without_figures(trends: list[dict]) -> list[dict]:
-    return [t for t in trends if not has_figures(t)]
-
-
-@register.filter
 def target_text(kpi) -> str:
     """A KPI's target as the status engine judges it (kpis.trends.target_text)."""
     return _target_text(kpi)
+
+
+@register.filter
+def without_figures(trends: list[dict]) -> list[dict]:
+    return [t for t in trends if not has_figures(t)]
