@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch
 
-from actions.models import Term
+from actions.models import ProgressUpdate, Term, UpdateStatus
 from bury_eis.formatting import with_unit
 from kpis.models import (
     KPI,
@@ -84,7 +84,9 @@ class Verdict:
 @dataclass(frozen=True)
 class Figure:
     """One recorded figure as the engine sees it, taken from a KPIValue (or written by hand
-    in tests). `order` breaks ties between figures reported in the same term: later wins."""
+    in tests). `order` breaks ties between figures reported in the same term: later wins.
+    A figure whose term's update is not approved (`approved` False) is judged, but other
+    terms' figures are never judged against it: a draft moves no approved status."""
 
     cohort: str
     period: str
@@ -95,16 +97,24 @@ class Figure:
     milestone: str = ""
     # comparator code -> (figure, the period it describes)
     comparators: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
+    approved: bool = True
+    no_new_data: bool = False
 
 
 @dataclass
 class _Context:
-    """A KPI with all its figures, for judging any one of them."""
+    """A KPI with the figures a figure reported in `term` may be judged with: its own term's,
+    and other terms' approved ones."""
 
     kpi: KPI
-    figures: list[Figure]
+    all_figures: list[Figure]
     ends: dict[str, date]
+    term: str = ""
     _period_ends: dict[str, date | None] = field(default_factory=dict)
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [f for f in self.all_figures if f.approved or f.term == self.term]
 
     def end(self, label: str) -> date | None:
         if label not in self._period_ends:
@@ -477,7 +487,7 @@ def judge(
 
     `ends` maps term labels to their end dates (kpis.periods.term_ends).
     """
-    ctx = _Context(kpi, list(figures), ends or {})
+    ctx = _Context(kpi, list(figures), ends or {}, figure.term)
     if figure.milestone or kpi.target_kind == TargetKind.MILESTONE:
         return _milestone(ctx, figure)
     if kpi.target_kind == TargetKind.TO_BE_AGREED or (
@@ -495,7 +505,7 @@ def judge(
             if judged is None:
                 return Verdict(GREY, f"No figure for {group.name} this period")
     if judged.value is None:
-        return Verdict(GREY, NO_FIGURE)
+        return Verdict(GREY, "No new data this period" if judged.no_new_data else NO_FIGURE)
     if ctx.when(judged) is None:
         return Verdict(GREY, f'The period "{judged.period}" has no date to judge it by')
     verdict = JUDGES[kpi.target_kind](ctx, judged)
@@ -520,7 +530,7 @@ def _same_period(ctx: _Context, figure: Figure, cohort: str) -> Figure | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def figure_of(value: KPIValue) -> Figure:
+def figure_of(value: KPIValue, approved: bool = True) -> Figure:
     """A stored value as the engine reads it; `value` has term, cohort and comparisons."""
     return Figure(
         cohort=value.cohort.code,
@@ -531,6 +541,8 @@ def figure_of(value: KPIValue) -> Figure:
         order=(value.updated_at or datetime.min, value.pk or 0),
         milestone=value.milestone_status,
         comparators={c.comparator.code: (c.value, c.period) for c in value.comparisons.all()},
+        approved=approved,
+        no_new_data=value.no_new_data,
     )
 
 
@@ -555,10 +567,16 @@ def restatus(kpis: Iterable[int] | None = None) -> int:
         measures = measures.filter(pk__in=list(kpis))
     else:  # a KPI with no figures has nothing to judge
         measures = measures.filter(pk__in=KPIValue.objects.values("kpi_id"))
+    measures = list(measures)
+    approved = set(
+        ProgressUpdate.objects.filter(
+            status=UpdateStatus.APPROVED, action_id__in={k.action_id for k in measures}
+        ).values_list("action_id", "term_id")
+    )
     changed = []
     for kpi in measures:
         values = list(kpi.values.all())
-        figures = [figure_of(v) for v in values]
+        figures = [figure_of(v, (kpi.action_id, v.term_id) in approved) for v in values]
         for value, figure in zip(values, figures, strict=True):
             verdict = judge(kpi, figure, figures, ends)
             if (value.status, value.status_reason) != (verdict.status, verdict.reason):

@@ -210,6 +210,7 @@ def term_exception_grant(
             update.version += 1
             update.save(update_fields=["status", "version", "updated_at"])
             _record(changes, action, term, user)
+            restatus(action.kpis.values_list("pk", flat=True))  # its figures are drafts again
             standings_refresh(actions=[action.pk])
     return exception
 
@@ -302,6 +303,8 @@ def _decide(update: ProgressUpdate, user: AbstractBaseUser, status: str, reason:
         if not claimed:
             raise UpdateConflict
         record_history(ProgressUpdate, [update.pk], user)
+        # Other terms' figures are judged against approved figures only.
+        restatus(KPI.objects.filter(action_id=update.action_id).values_list("pk", flat=True))
         standings_refresh(actions=[update.action_id])
         label = UpdateStatus(status).label
         changes = [ChangeRecord(field="Status", before="Submitted", after=label)]

@@ -242,3 +242,42 @@ def test_a_term_end_moved_in_the_admin_judges_its_figures_again(client, council_
     assert response.status_code == 302, response.context["adminform"].form.errors
     value.refresh_from_db()
     assert (value.status, value.status_reason) == ("red", "Overdue: due by 31 March 2026")
+
+
+def test_figures_are_judged_against_approved_figures_only_and_approval_judges_again(
+    led_action, open_term, lead, admin_user
+):
+    from datetime import timedelta
+
+    from tests.factories import TermFactory
+
+    start = open_term.start_date - timedelta(days=120)
+    earlier = TermFactory(
+        academic_year=open_term.academic_year,
+        season="summer",
+        start_date=start,
+        end_date=start + timedelta(days=80),
+        due_date=start + timedelta(days=70),
+    )
+    suspensions = led_action.kpis.get(ref="i")
+    suspensions.target_kind, suspensions.polarity = "trend", "lower_better"
+    suspensions.target_value, suspensions.tolerance = None, None
+    suspensions.save()
+    save(
+        led_action,
+        earlier,
+        lead,
+        [KPIEntry(kpi=suspensions, value=D("11.8"), data_period="2023/24 academic year")],
+    )
+    entry = KPIEntry(kpi=suspensions, value=D("13.1"), data_period="2024/25 academic year")
+    save(led_action, open_term, lead, [entry], approver=admin_user)
+    later = KPIValue.objects.get(kpi=suspensions, term=open_term)
+    assert (later.status, later.status_reason) == (
+        "grey",
+        "No earlier figure to judge a trend against",
+    )
+    save(led_action, earlier, lead, [], approver=admin_user)
+    later.refresh_from_db()
+    assert later.status == "red"
+    assert later.status_reason == "Worse by 1.3 percentage points since 31 August 2024"
+    assert kpi_totals(open_term)["red"] == 1

@@ -8,7 +8,7 @@ the arithmetic that gives its status. Trajectories count months between period e
 academic year ends on 31 August, a financial year on 31 March, a term on its end date.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal as D
 
@@ -429,6 +429,18 @@ CASES = [
         ],
         "red",
         "Worse by 1.3 percentage points",
+    ),
+    Case(
+        "A draft is never judged against: 2023/24's 11.8 is in an update not yet approved, so "
+        "2024/25's 13.1 goes back to the approved 11.4 (Autumn 2024): 1.7 worse -> Red",
+        SUSPENSIONS,
+        [
+            F("2023/24 academic year", "11.4", term="Autumn 2024"),
+            replace(F("2023/24 academic year", "11.8", term="Summer 2025"), approved=False),
+            F("2024/25 academic year", "13.1", term="Autumn 2025"),
+        ],
+        "red",
+        "Worse by 1.7 percentage points",
     ),
     Case(
         "Resourced-provision attendance over the last 3 figures with a minimum change of 1: "
