@@ -638,6 +638,13 @@ CASES = [
         "No target agreed",
     ),
     Case(
+        "'No new data this term' is said as such -> Grey",
+        CLA_ATTENDANCE,
+        [replace(F("Autumn 2025"), no_new_data=True)],
+        "grey",
+        "No new data this period",
+    ),
+    Case(
         "No figure this period -> Grey",
         CLA_ATTENDANCE,
         [F("Autumn 2025")],
