@@ -21,7 +21,7 @@ from bury_eis.roles import ADMIN, BOARD_MEMBER, OFFICER
 from demo.figures import COHORTS, COMPARATORS, MEASURES, DemoMeasure, DemoPoint
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
 from kpis.standings import standings_refresh
-from kpis.status import kpi_status, percentage
+from kpis.status import percentage, restatus
 
 DEMO_PASSWORD = "bury-demo-2026"  # noqa: S105 - published on purpose, development mode only
 DEMO_DOMAIN = "example.org"
@@ -110,6 +110,7 @@ def demo_seed(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
         ProgressUpdate.objects.filter(is_demo=True).delete()
         _updates(terms, users, rng)
         _measure_values(terms, users)
+        restatus()
         standings_refresh()
     # Bulk inserts leave the planner's statistics (and PostgreSQL's visibility map, which
     # index-only scans need) stale until autovacuum gets to them; at --scale 100 that made
@@ -335,7 +336,7 @@ def _measure_values(terms: list[Term], users: dict) -> None:
     values, comparisons = [], []
     for measure in MEASURES:
         for kpi in kpis.get((measure.action_code, measure.kpi_ref), []):
-            _apply_measure(kpi, measure)
+            _apply_measure(kpi, measure, comparators)
             for point in measure.points:
                 rows = _point_values(
                     kpi, point, by_label[point.term], cohorts, lead_of.get(kpi.action_id)
@@ -384,7 +385,7 @@ def _kpis_for_measures() -> dict[tuple[str, str], list[KPI]]:
     return found
 
 
-def _apply_measure(kpi: KPI, measure: DemoMeasure) -> None:
+def _apply_measure(kpi: KPI, measure: DemoMeasure, comparators: dict) -> None:
     kpi.unit = measure.unit
     kpi.polarity = measure.polarity
     kpi.baseline_value = measure.baseline
@@ -396,6 +397,14 @@ def _apply_measure(kpi: KPI, measure: DemoMeasure) -> None:
     kpi.tolerance = measure.tolerance
     kpi.data_source = f"Demo figures: {measure.data_source}"
     kpi.frequency = measure.frequency
+    if measure.target_kind == "comparator":
+        # The comparator the target names is the one whose figures the demo records beside it;
+        # "in line with national ... or better" is judged as in line, the rest at or better.
+        named = {code for point in measure.points for code in point.comparators}
+        if len(named) == 1:
+            kpi.target_comparator = comparators[named.pop()]
+            in_line = "in line" in measure.target_period.lower()
+            kpi.comparator_basis = "in_line" if in_line else "at_or_better"
     kpi.save()
 
 
@@ -424,11 +433,10 @@ def _point_values(
             denominator=point.denominator,
             cohort_size=point.cohort_size,
             milestone_status=milestone,
-            status=kpi_status(kpi, value, milestone),
         )
     ]
     rows += [
-        KPIValue(**common, cohort=cohorts[code], value=v, status=kpi_status(kpi, v))
+        KPIValue(**common, cohort=cohorts[code], value=v)
         for code, v in point.cohorts.items()
         if code != "all"
     ]

@@ -1,6 +1,7 @@
 """The admin for KPIs and their figures, and for the records whose edits change what
-dashboards count: terms, actions and KPIs keep their actions' standings current
-(kpis.standings), so they are registered here, above actions, where that service lives.
+dashboards count: terms, actions, KPIs, cohorts and comparators work out again the statuses
+of the figures they touch (kpis.status.restatus) and keep their actions' standings current
+(kpis.standings), so they are registered here, above actions, where those services live.
 """
 
 from django.contrib import admin
@@ -10,11 +11,13 @@ from actions.models import Action, Term, TermException
 from bury_eis.audit import HistoryAdmin, ViewOnlyAdminMixin
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
 from kpis.standings import standings_refresh
+from kpis.status import restatus
 from kpis.updates import term_exception_grant
 
 
 class KeepsStandings:
-    """For a ModelAdmin: after a save or delete, work out again the standings it touched.
+    """For a ModelAdmin: after a save or delete, work out again the statuses of the figures
+    it touched and the standings that count them.
 
     `touched(obj)` names the actions an object counts towards (None for all of them); both
     the stored object's and the edited one's are refreshed, so a KPI moved between actions
@@ -29,9 +32,11 @@ class KeepsStandings:
         for obj in objs:
             found = self.touched(obj)
             if found is None:
+                restatus()
                 standings_refresh()
                 return
             ids.update(found)
+        restatus(KPI.objects.filter(action_id__in=ids).values_list("pk", flat=True))
         standings_refresh(actions=ids)
 
     def save_model(self, request, obj, form, change: bool) -> None:
@@ -83,24 +88,48 @@ class ActionAdmin(KeepsStandings, HistoryAdmin):
         return obj.text[:80]
 
 
+class NamedInReasons(KeepsStandings):
+    """Cohorts and comparators: their codes find figures and their names are in statuses'
+    reasons ("No Greater Manchester figure for 2023/24"), so KPIs whose targets name them
+    are judged again."""
+
+    field = ""
+
+    def touched(self, obj) -> list[int]:
+        if obj.pk is None:
+            return []
+        return list(KPI.objects.filter(**{self.field: obj.pk}).values_list("action_id", flat=True))
+
+
 @admin.register(Cohort)
-class CohortAdmin(HistoryAdmin):
+class CohortAdmin(NamedInReasons, HistoryAdmin):
     list_display = ["name", "code", "position"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+    field = "target_cohort"
 
 
 @admin.register(Comparator)
-class ComparatorAdmin(HistoryAdmin):
+class ComparatorAdmin(NamedInReasons, HistoryAdmin):
     list_display = ["name", "code", "position"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+    field = "target_comparator"
 
 
 class KPIValueInline(ViewOnlyAdminMixin, admin.TabularInline):
     model = KPIValue
-    fields = ["term", "data_period", "cohort", "value", "numerator", "denominator", "status"]
-    readonly_fields = ["status"]
+    fields = [
+        "term",
+        "data_period",
+        "cohort",
+        "value",
+        "numerator",
+        "denominator",
+        "status",
+        "status_reason",
+    ]
+    readonly_fields = ["status", "status_reason"]
     extra = 0
     show_change_link = True
 
@@ -151,7 +180,7 @@ class KPIValueAdmin(ViewOnlyAdminMixin, HistoryAdmin):
     search_fields = ["kpi__action__code", "kpi__text", "data_period"]
     list_select_related = ["kpi__action", "term", "cohort"]
     raw_id_fields = ["kpi"]
-    readonly_fields = ["status", "created_at", "updated_at"]
+    readonly_fields = ["status", "status_reason", "created_at", "updated_at"]
     inlines = [ComparatorValueInline]
 
 

@@ -33,12 +33,20 @@ class TargetKind(models.TextChoices):
     ABSOLUTE = "absolute", "Reach a value (e.g. 74% by 2028)"
     CHANGE = "change", "Change by an amount (e.g. +9 percentage points)"
     THRESHOLD = "threshold", "Stay beyond a threshold (e.g. consistently above 90%)"
+    RANGE = "range", "Stay within a band (e.g. between 90% and 95%)"
     COMPARATOR = "comparator", "Relative to a comparator (e.g. better than national)"
     GAP = "gap", "Close a gap (e.g. gap to national narrows)"
     TREND = "trend", "Trend (e.g. year-on-year reduction)"
     CUMULATIVE = "cumulative", "Cumulative count (e.g. 50 units by 2030)"
     MILESTONE = "milestone", "Milestone delivered"
     TO_BE_AGREED = "to_be_agreed", "To be agreed"
+
+
+class ComparatorBasis(models.TextChoices):
+    """How a comparator target is met (kpis.status)."""
+
+    AT_OR_BETTER = "at_or_better", "At or better than the comparator"
+    IN_LINE = "in_line", "In line with the comparator (within the tolerance)"
 
 
 class Frequency(models.TextChoices):
@@ -134,6 +142,44 @@ class KPI(models.Model):
     target_comparator = models.ForeignKey(
         Comparator, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    comparator_basis = models.CharField(
+        max_length=20,
+        choices=ComparatorBasis.choices,
+        blank=True,
+        help_text="For a comparator target: at or better than the comparator, or in line with "
+        "it (within the tolerance). Blank means at or better.",
+    )
+    target_cohort = models.ForeignKey(
+        Cohort,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The group the target is for (e.g. EHCP pupils), judged on that group's "
+        "figure; for a gap target, the group whose gap should close. Blank: all pupils.",
+    )
+    trend_periods = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For a trend target: how many figures the trend is judged over (at least "
+        "2). Blank means 2: this figure and the one before.",
+    )
+    trend_min_change = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="For a trend target: the least change, in the better direction, that counts "
+        "as on track.",
+    )
+    gap_narrowing = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="For a gap target: how much the gap should narrow each period, in the "
+        "measure's unit.",
+    )
     target_not_agreed = models.BooleanField(default=True)
     tolerance = models.DecimalField(
         max_digits=14,
@@ -170,6 +216,22 @@ class KPI(models.Model):
                 condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0),
                 name="tolerance_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(trend_periods__isnull=True) | Q(trend_periods__gte=2),
+                name="trend_over_two_or_more_figures",
+            ),
+            models.CheckConstraint(
+                condition=Q(trend_min_change__isnull=True) | Q(trend_min_change__gte=0),
+                name="trend_min_change_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(gap_narrowing__isnull=True) | Q(gap_narrowing__gt=0),
+                name="gap_narrowing_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(comparator_basis="") | Q(target_comparator__isnull=False),
+                name="comparator_basis_names_a_comparator",
+            ),
         ]
         indexes = [
             # The KPI list pages through live KPIs in plan order without sorting them all.
@@ -192,8 +254,9 @@ class KPIValue(models.Model):
     """A figure for a KPI, recorded in a reporting term, describing `data_period`.
 
     Where numerator and denominator are known the percentage is computed from
-    them by the service that records it, never typed twice. `status` is the
-    value's standing against target at the time it was recorded.
+    them by the service that records it, never typed twice. `status` and `status_reason`
+    are the value's standing against target and why, worked out by kpis.status.restatus
+    whenever the figures, the target or the terms change – never typed.
     """
 
     kpi = models.ForeignKey(KPI, on_delete=models.PROTECT, related_name="values")
@@ -213,6 +276,7 @@ class KPIValue(models.Model):
     no_new_data = models.BooleanField(default=False)
     no_new_data_reason = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=6, choices=KPIStatus.choices, default=KPIStatus.GREY)
+    status_reason = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True, max_length=NARRATIVE_MAX_LENGTH)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

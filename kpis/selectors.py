@@ -104,6 +104,7 @@ def update_page_kpis(action: Action, term: Term, history_terms: int = 4) -> list
     )
     return list(
         KPI.objects.filter(action=action, retired_at__isnull=True)
+        .select_related("target_comparator", "target_cohort")
         .order_by("position")
         .prefetch_related(
             "breakdown_cohorts",
@@ -238,8 +239,8 @@ def latest_kpi_status(term: Term | None) -> Subquery:
 def kpi_list(term: Term | None, previous: Term | None) -> QuerySet[KPI]:
     """Live KPIs of live actions, each with its standing as at `term` against `previous`.
 
-    Adds `status` and `previous_status` (from the newest approved all-pupil
-    figure up to each term), `status_order` (worst first, no figure last),
+    Adds `status`, `status_reason` and `previous_status` (from the newest approved
+    all-pupil figure up to each term), `status_order` (worst first, no figure last),
     `latest_value`, `latest_period`, `latest_term_id` and `reported` (an approved
     figure, or "no new data", recorded in `term` itself), and `compared` (the headline
     figures with comparator figures beside them, see `compared_values`): one query for
@@ -255,6 +256,7 @@ def kpi_list(term: Term | None, previous: Term | None) -> QuerySet[KPI]:
     )
     return (
         KPI.objects.filter(retired_at__isnull=True, action__retired_at__isnull=True)
+        .select_related("target_comparator", "target_cohort")  # for the target's words
         .select_related("action__commitment", "action__sector")
         .prefetch_related(
             "action__leads",
@@ -262,6 +264,7 @@ def kpi_list(term: Term | None, previous: Term | None) -> QuerySet[KPI]:
         )
         .annotate(
             status=Subquery(latest.values("status")[:1]),
+            status_reason=Subquery(latest.values("status_reason")[:1]),
             previous_status=latest_kpi_status(previous),
             latest_value=Subquery(latest.values("value")[:1]),
             latest_period=Subquery(latest.values("data_period")[:1]),
@@ -285,6 +288,7 @@ def kpis_with_trends(actions: QuerySet[Action], terms: list[Term], up_to: Term |
     """Live KPIs of `actions` with `trend` (kpis.trends.kpi_trend) set, in four queries."""
     kpis = list(
         KPI.objects.filter(action__in=actions, retired_at__isnull=True)
+        .select_related("target_comparator", "target_cohort")
         .order_by("action__position", "position")
         .prefetch_related(Prefetch("values", queryset=approved_values(up_to), to_attr="shown"))
     )

@@ -2,10 +2,11 @@
 counts summed from them (kpis.models.MatrixCount) current.
 
 Every write that changes what a dashboard counts calls `standings_refresh` for the actions
-it touched, in the same transaction: approving or returning an update, reopening one with
-a term exception, importing the plan, the demo data, and the admin's edits to terms,
-actions and KPIs. A change made any other way (raw SQL) is put right by
-`manage.py refresh_standings`.
+it touched, in the same transaction, after working out again the statuses of the figures
+it touched (kpis.status.restatus), which the standings count: approving or returning an
+update, reopening one with a term exception, importing the plan, the demo data, and the
+admin's edits to terms, actions, KPIs, cohorts and comparators. A change made any other
+way (raw SQL) is put right by `manage.py refresh_standings`.
 """
 
 from collections import Counter

@@ -47,6 +47,7 @@ class KPITable(TermTable):
     latest_term_id = tables.Column(verbose_name="Reported in", visible=False, empty_values=())
     comparators = tables.Column(verbose_name="Comparators", empty_values=(), orderable=False)
     status = tables.Column(verbose_name="Status", empty_values=(), order_by=("status_order",))
+    status_reason = tables.Column(verbose_name="Why", visible=False, empty_values=())
     previous_status = tables.Column(verbose_name="Previous status", visible=False, empty_values=())
     movement = tables.Column(verbose_name="Since previous term", empty_values=(), orderable=False)
 
@@ -131,8 +132,14 @@ class KPITable(TermTable):
             cells = [_comparator_cells(by_name.get(name)) for name in names]
             yield [*row, *(cell for triple in cells for cell in triple)]
 
-    def render_status(self, value: str | None) -> str:
-        return status_tag(value)
+    def render_status(self, record: KPI) -> str:
+        if not record.status_reason:
+            return status_tag(record.status)
+        return format_html(
+            '{}<br><span class="govuk-body-s">{}</span>',
+            status_tag(record.status),
+            record.status_reason,
+        )
 
     def value_status(self, value: str | None) -> str:
         return status_word(value)

@@ -5,17 +5,13 @@ through the baseline and every figure since is the simplest answer they can chec
 the chart. It takes plain numbers, not models, so frozen packs give the same sentence later.
 """
 
-import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from bury_eis.formatting import with_unit
+from kpis.periods import end_text, period_end
 
-_ACADEMIC = re.compile(r"\b(\d{4})\s*[/–-]\s*(\d{4}|\d{2})\b")
-_TERM = re.compile(r"\b(autumn|spring|summer)(?:\s+term)?\s+(\d{4})\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(\d{4})\b")
-# Where in the calendar year each term's figures fall, so termly figures sort in time order.
-_TERM_PART = {"spring": 0.25, "summer": 0.5, "autumn": 0.75}
 _DIRECTIONAL = ("higher_better", "lower_better")
 
 
@@ -28,21 +24,22 @@ class Trajectory:
     sentence: str
 
 
-def year_of(text: str) -> float | None:
-    """The year a label means, as a number a trend can be fitted against.
-
-    "2022/23" is the academic year's summer (2023.0), when its results land; "Autumn 2024"
-    is 2024.75 and "Spring 2025" 2025.25; "by 2028" is 2028.0. None if there is no year.
+def year_of(
+    text: str, *, term_ends: dict[str, date] | None = None, like: date | None = None
+) -> float | None:
+    """The day a period label ends (kpis.periods.period_end), as a year with its fraction, for
+    fitting a trend: "2022/23" ends on 31 August 2023, so comes after "Summer 2023" and before
+    "Autumn 2023"; "2025/26" after "Spring 2026". None if the label names no period.
     """
-    for match in _ACADEMIC.finditer(text):
-        start, end = int(match[1]), match[2]
-        if int(end) == (start + 1) % 10 ** len(end):
-            return float(start + 1)
-    term = _TERM.search(text)
-    if term:
-        return int(term[2]) + _TERM_PART[term[1].lower()]
-    year = _YEAR.search(text)
-    return float(year[1]) if year else None
+    end = period_end(text, term_ends=term_ends, like=like)
+    return None if end is None else as_year(end)
+
+
+def as_year(day: date) -> float:
+    """1 January 2024 is 2024.0; each day after it adds its share of the year."""
+    start = date(day.year, 1, 1)
+    days = (date(day.year + 1, 1, 1) - start).days
+    return round(day.year + (day - start).days / days, 9)
 
 
 def trajectory(
@@ -54,15 +51,23 @@ def trajectory(
     target_value: float | None,
     polarity: str,
     unit: str,
+    names: dict[float, str] | None = None,
 ) -> Trajectory:
-    """Judge whether the trend since the baseline reaches the target by its date."""
+    """Judge whether the trend since the baseline reaches the target by its date.
+
+    `names` gives the label a year came from ("2023/24"), for the sentence.
+    """
+    names = names or {}
     if target_year is None or target_value is None:
         return Trajectory(None, None, "No dated numeric target to judge against.")
     if polarity not in _DIRECTIONAL:
         return Trajectory(None, None, "No direction of better, so the trend is not judged.")
-    data = [(float(year), float(value)) for year, value in points]
+    # One figure a period: where two describe the same one, the later given (the newer
+    # reported, as callers pass them oldest first) wins, and the baseline only fills a gap.
+    by_year = {float(year): float(value) for year, value in points}
     if baseline_year is not None and baseline_value is not None:
-        data.append((float(baseline_year), float(baseline_value)))
+        by_year.setdefault(float(baseline_year), float(baseline_value))
+    data = list(by_year.items())
     if not data:
         return Trajectory(None, None, "Not enough figures since the baseline to judge the trend.")
     data.sort()  # a fixed order, so the sums (and so the result) never depend on input order
@@ -70,17 +75,19 @@ def trajectory(
     projected = _projection(data, target_year)
     latest_year, latest = max(data, key=lambda point: point[0])
     if latest_year >= target_year:
-        return _judged_on_latest(latest_year, latest, target_year, target_value, polarity, unit)
+        return _judged_on_latest(
+            latest_year, latest, target_year, target_value, polarity, unit, names
+        )
     if _meets(latest, target_value, polarity):
         sentence = (
             f"Already at or beyond the target: {_shown(latest, target_value, unit)} in "
-            f"{_year_text(latest_year)}, against a target of {_shown(target_value, None, unit)} "
-            f"by {_year_text(target_year)}."
+            f"{_year_text(latest_year, names)}, against a target of "
+            f"{_shown(target_value, None, unit)} by {_year_text(target_year, names)}."
         )
         return Trajectory(True, projected, sentence)
     if projected is None:
         return Trajectory(None, None, "Not enough figures since the baseline to judge the trend.")
-    return _judged_on_trend(data[0][0], projected, target_year, target_value, polarity, unit)
+    return _judged_on_trend(data[0][0], projected, target_year, target_value, polarity, unit, names)
 
 
 def _projection(data: list[tuple[float, float]], year: float) -> float | None:
@@ -96,10 +103,18 @@ def _projection(data: list[tuple[float, float]], year: float) -> float | None:
 
 
 def _judged_on_trend(
-    since: float, projected: float, year: float, target: float, polarity: str, unit: str
+    since: float,
+    projected: float,
+    year: float,
+    target: float,
+    polarity: str,
+    unit: str,
+    names: dict[float, str],
 ) -> Trajectory:
-    trend = f"the trend since {_year_text(since)} reaches {_shown(projected, target, unit)} by "
-    trend += _year_text(year)
+    trend = (
+        f"the trend since {_year_text(since, names)} reaches {_shown(projected, target, unit)} by "
+    )
+    trend += _year_text(year, names)
     if _meets(projected, target, polarity):
         sentence = f"On course: {trend}, against a target of {_shown(target, None, unit)}."
         return Trajectory(True, projected, sentence)
@@ -109,7 +124,13 @@ def _judged_on_trend(
 
 
 def _judged_on_latest(
-    latest_year: float, latest: float, year: float, target: float, polarity: str, unit: str
+    latest_year: float,
+    latest: float,
+    year: float,
+    target: float,
+    polarity: str,
+    unit: str,
+    names: dict[float, str],
 ) -> Trajectory:
     """Once the target date has come there is nothing to project: the latest figure answers."""
     met = _meets(latest, target, polarity)
@@ -117,8 +138,8 @@ def _judged_on_latest(
     when = "has passed" if latest_year > year else "has come"
     sentence = (
         f"The target date {when}: the latest figure, {_shown(latest, target, unit)} in "
-        f"{_year_text(latest_year)}, {verdict} the {_shown(target, None, unit)} target for "
-        f"{_year_text(year)}."
+        f"{_year_text(latest_year, names)}, {verdict} the {_shown(target, None, unit)} target for "
+        f"{_year_text(year, names)}."
     )
     return Trajectory(met, None, sentence)
 
@@ -150,10 +171,14 @@ def _rounded(value: float, places: int) -> Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def _year_text(year: float) -> str:
-    """2028 for a whole year, else the term it stands for (Autumn 2024), as year_of reads it."""
+def _year_text(year: float, names: dict[float, str]) -> str:
+    """The label the year came from (2023/24), else 2028 for a whole year or the last day of
+    one, else the day it stands for (31 August 2024)."""
+    if year in names:
+        return names[year]
     whole = int(year // 1)
-    for term, part in _TERM_PART.items():
-        if abs(year - whole - part) < 1e-6:
-            return f"{term.capitalize()} {whole}"
-    return str(whole) if abs(year - whole) < 1e-6 else f"{year:g}"
+    if abs(year - whole) < 1e-6:
+        return str(whole)
+    days = (date(whole + 1, 1, 1) - date(whole, 1, 1)).days
+    day = date(whole, 1, 1) + timedelta(days=round((year - whole) * days))
+    return str(whole) if (day.month, day.day) == (12, 31) else end_text(day)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from actions.models import Term
 from bury_eis.formatting import with_unit
-from kpis.models import KPI, Cohort, KPIValue, Polarity, Unit
+from kpis.models import KPI, Cohort, ComparatorBasis, KPIValue, Polarity, TargetKind, Unit
 from kpis.status import effective_target
 
 ALL = Cohort.ALL_PUPILS
@@ -32,6 +32,7 @@ def point(value: KPIValue) -> dict:
         "milestone": value.get_milestone_status_display() if value.milestone_status else "",
         "no_new_data": value.no_new_data,
         "status": value.status,
+        "status_reason": value.status_reason,
         "note": value.note,
         "comparators": {c.comparator.name: _num(c.value) for c in value.comparisons.all()},
         "comparator_periods": {c.comparator.name: c.period for c in value.comparisons.all()},
@@ -77,16 +78,56 @@ def kpi_trend(kpi: KPI, values: list[KPIValue], terms: list[Term]) -> dict:
 
 
 def target_text(kpi: KPI) -> str:
-    """The target as the plan states it, e.g. "74% by 2028" or "Target not yet agreed"."""
-    if kpi.target_not_agreed:
+    """The target as the status engine judges it (kpis.status), e.g. "74% (by 2027/28)",
+    "6.7% (1.5 percentage points up on the 5.2% baseline)", "At or better than Greater
+    Manchester", or "Target not yet agreed". A change target shows the number it resolves
+    to, the same number the chart's target line is drawn at."""
+    if kpi.target_not_agreed and kpi.target_kind not in _JUDGED_AGAINST_OTHERS:
         return "Target not yet agreed"
-    if kpi.target_value is None:
-        text = kpi.get_target_kind_display()
-    else:
-        text = with_unit(kpi.target_value, kpi.unit)
-        if kpi.target_upper_value is not None:
-            text += " to " + with_unit(kpi.target_upper_value, kpi.unit)
+    text = _target_words(kpi)
+    if kpi.target_cohort_id and kpi.target_kind != TargetKind.GAP:
+        text += f", for {kpi.target_cohort.name}"
     return f"{text} ({kpi.target_period})" if kpi.target_period else text
+
+
+# Kinds judged against other figures, which need no number of their own.
+_JUDGED_AGAINST_OTHERS = {TargetKind.TREND, TargetKind.COMPARATOR, TargetKind.GAP}
+
+
+def _target_words(kpi: KPI) -> str:
+    kind, unit = kpi.target_kind, kpi.unit
+    if kind == TargetKind.COMPARATOR and kpi.target_comparator_id:
+        basis = (
+            "In line with"
+            if kpi.comparator_basis == ComparatorBasis.IN_LINE
+            else ("At or better than")
+        )
+        return f"{basis} {kpi.target_comparator.name}"
+    if kind == TargetKind.TREND:
+        text = f"Better over the last {kpi.trend_periods or 2} figures"
+        if kpi.trend_min_change:
+            text += f", by at least {with_unit(kpi.trend_min_change, unit)}"
+        return text
+    if kind == TargetKind.GAP and kpi.target_cohort_id:
+        to = kpi.target_comparator.name if kpi.target_comparator_id else "all pupils"
+        text = f"Gap for {kpi.target_cohort.name} to {to} narrows"
+        if kpi.gap_narrowing:
+            text += f" by {with_unit(kpi.gap_narrowing, unit)} each period"
+        return text
+    if kpi.target_value is None:
+        return kpi.get_target_kind_display()
+    target = effective_target(kpi)
+    if kind == TargetKind.CHANGE and target is not None:
+        way = "down" if target < kpi.baseline_value else "up"
+        change = with_unit(kpi.target_value, unit)
+        if unit == Unit.PERCENT:
+            change = f"{kpi.target_value.normalize():f} percentage points"
+        baseline = with_unit(kpi.baseline_value, unit)
+        return f"{with_unit(target, unit)} ({change} {way} on the {baseline} baseline)"
+    text = with_unit(kpi.target_value, unit)
+    if kpi.target_upper_value is not None:
+        text += " to " + with_unit(kpi.target_upper_value, unit)
+    return text
 
 
 def has_figures(trend: dict) -> bool:

@@ -36,7 +36,7 @@ from kpis.figures import EntryProblem, KPIEntry, kpi_entry_problems
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
 from kpis.selectors import open_terms
 from kpis.standings import standings_refresh
-from kpis.status import kpi_status
+from kpis.status import restatus
 
 NARRATIVE_FIELDS = {
     "rating": "Rating",
@@ -210,6 +210,7 @@ def term_exception_grant(
             update.version += 1
             update.save(update_fields=["status", "version", "updated_at"])
             _record(changes, action, term, user)
+            restatus(action.kpis.values_list("pk", flat=True))  # its figures are drafts again
             standings_refresh(actions=[action.pk])
     return exception
 
@@ -302,6 +303,8 @@ def _decide(update: ProgressUpdate, user: AbstractBaseUser, status: str, reason:
         if not claimed:
             raise UpdateConflict
         record_history(ProgressUpdate, [update.pk], user)
+        # Other terms' figures are judged against approved figures only.
+        restatus(KPI.objects.filter(action_id=update.action_id).values_list("pk", flat=True))
         standings_refresh(actions=[update.action_id])
         label = UpdateStatus(status).label
         changes = [ChangeRecord(field="Status", before="Submitted", after=label)]
@@ -364,9 +367,13 @@ def _apply_values(term: Term, entries: list[KPIEntry], user, changes: list) -> N
     KPIValue.objects.filter(pk__in=[v.pk for v in writes.delete]).delete()
     bulk_create_with_history(writes.create, KPIValue)
     if writes.update:
-        fields = [*VALUE_FIELDS, "status", "entered_by", "updated_at"]
+        fields = [*VALUE_FIELDS, "entered_by", "updated_at"]
         bulk_update_with_history(writes.update, KPIValue, fields)
     _apply_comparisons(headlines, changes)
+    # A figure changes the standing of the KPI's other figures too (trends, gaps, groups);
+    # where an approved one moved, the dashboards' counts move with it.
+    if restatus([e.kpi.pk for e in entries]):
+        standings_refresh(actions={e.kpi.action_id for e in entries})
 
 
 def _headline_fields(entry: KPIEntry) -> dict:
@@ -382,7 +389,6 @@ def _headline_fields(entry: KPIEntry) -> dict:
         "no_new_data": entry.no_new_data,
         "no_new_data_reason": entry.no_new_data_reason if entry.no_new_data else "",
         "note": entry.note,
-        "status": kpi_status(entry.kpi, value, entry.milestone_status),
     }
 
 
@@ -391,7 +397,6 @@ def _cohort_fields(entry: KPIEntry, value: Decimal) -> dict:
         "value": value,
         "data_period": entry.data_period,
         "maturity": entry.maturity,
-        "status": kpi_status(entry.kpi, value),
     }
 
 

@@ -107,7 +107,9 @@ def plan_export_bytes(scope: ExportScope, today: date) -> bytes:
     """The workbook for `scope` as .xlsx bytes (see the module docstring)."""
     kpis = list(
         KPI.objects.filter(action__in=scope.actions, retired_at__isnull=True)
-        .select_related("action__commitment", "action__sector")
+        .select_related(
+            "action__commitment", "action__sector", "target_comparator", "target_cohort"
+        )
         .prefetch_related("action__leads", "breakdown_cohorts")
         .order_by("action__position", "position", "pk")
     )
@@ -149,6 +151,13 @@ def _plan_rows(kpis: list[KPI], user: AbstractBaseUser) -> Iterable[list]:
             "Target kind": kpi.target_kind,
             "Target not agreed": "yes" if kpi.target_not_agreed else "no",
             "Tolerance": number(kpi.tolerance),
+            "Upper target": number(kpi.target_upper_value),
+            "Target comparator": kpi.target_comparator.name if kpi.target_comparator else "",
+            "Comparator basis": kpi.comparator_basis,
+            "Target group": kpi.target_cohort.name if kpi.target_cohort else "",
+            "Gap narrowing": number(kpi.gap_narrowing),
+            "Trend figures": kpi.trend_periods,
+            "Trend minimum change": number(kpi.trend_min_change),
             "Lead e-mails": "; ".join(u.email for u in action.leads.all() if u.email)
             if with_emails
             else "",

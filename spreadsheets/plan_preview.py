@@ -24,6 +24,13 @@ KPI_FIELDS = {
     "target_kind": "Target kind",
     "target_not_agreed": "Target not agreed",
     "tolerance": "Tolerance",
+    "target_upper_value": "Upper target",
+    "target_comparator_id": "Target comparator",
+    "comparator_basis": "Comparator basis",
+    "target_cohort_id": "Target group",
+    "gap_narrowing": "Gap narrowing",
+    "trend_periods": "Trend figures",
+    "trend_min_change": "Trend minimum change",
     "data_source": "Data source",
     "frequency": "Frequency",
 }
@@ -159,7 +166,7 @@ def _kpi_entries(action: Action, rows: list[PlanRow], kpis: dict, recorded, valu
         if kpi is None:
             entries.append({"ref": row.ref, "text": row.kpi, "state": "created", "changes": []})
             continue
-        wanted = kpi_values_from_row(row, position)
+        wanted = kpi_values_from_row(row, position, kpi)
         changes = [
             _change(label, getattr(kpi, f), wanted[f])
             for f, label in KPI_FIELDS.items()

@@ -5,7 +5,8 @@ INCLUSIVE") and its statement, a heading per sector, a repeated "Action | Lead |
 Milestone" header row, and one row per action whose KPI cell holds "Outcome: ..." and
 numbered measures "(i) ...". The result is the template reader's PlanRow list, so the
 importer treats both files alike; what the published plan does not say (unit, targets,
-lead e-mails...) is left empty.
+lead e-mails...) is left empty, except a target the KPI's own words state plainly
+(spreadsheets.plan_targets).
 
 Problems that stop the file being read as a plan raise PlanFileError; everything else is
 returned as warnings. Both name the sheet and row. Text is matched in a folded form but
@@ -27,6 +28,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from spreadsheets.plan_rows import PlanRow
+from spreadsheets.plan_targets import stated_target
 from spreadsheets.plan_text import (
     SECTOR_NAMES,
     ActionCode,
@@ -452,4 +454,5 @@ def _plan_row(action: _Action, cell: KPICell, measure: Measure) -> PlanRow:
         lead_emails=(),
         data_source="",
         frequency="",
+        stated=stated_target(measure.text),
     )

@@ -1,7 +1,7 @@
 """A plan file's rows as the importer reads them, whatever the file's layout (the import
 template or the plan as published): one KPI row with its action's and commitment's details."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 
@@ -33,3 +33,13 @@ class PlanRow:
     lead_emails: tuple[str, ...]
     data_source: str
     frequency: str
+    target_upper: Decimal | None = None
+    target_comparator: str = ""  # a Comparator's code
+    comparator_basis: str = ""
+    target_group: str = ""  # a Cohort's code
+    gap_narrowing: Decimal | None = None
+    trend_periods: int | None = None
+    trend_min_change: Decimal | None = None
+    # What the KPI's own words state plainly (spreadsheets.plan_targets), used only for a
+    # KPI with no unit or target of its own yet.
+    stated: dict = field(default_factory=dict, compare=False)

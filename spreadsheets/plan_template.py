@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpis.models import Frequency, Polarity, TargetKind, Unit
+from kpis.models import ComparatorBasis, Frequency, Polarity, TargetKind, Unit
 
 SHEET_NAME = "Delivery plan"
 NOTES_SHEET_NAME = "Notes"
@@ -41,13 +41,39 @@ NOTES: dict[str, str] = {
     "Polarity": "Which direction is good. Pick one code from the list.",
     "Baseline": "The starting value of the measure, as a number in the chosen unit.",
     "Baseline period": "When the baseline was measured, e.g. 2024/25 or Summer 2025.",
-    "Target": "The value the measure should reach, as a number in the chosen unit.",
-    "Target period": "When the target should be reached, e.g. 2026/27.",
-    "Target kind": "How the target is expressed. Pick one code from the list.",
+    "Target": "The value the measure should reach, as a number in the chosen unit. For a "
+    "change target, the change itself (e.g. 9 for an increase of 9 percentage points); for a "
+    "range, the bottom of the band.",
+    "Target period": "The target date: when the target should be reached, read as the day the "
+    "period ends. An academic year (2027/28) ends on 31 August 2028, a financial year (2025-26 "
+    "or FY 2025/26) on 31 March 2026, a term (Summer 2026) on its last day, a year (2028) on "
+    "31 December unless the baseline is an academic or financial year, when it is that kind of "
+    "year. Before the date a figure is judged against the straight line from the baseline to "
+    'the target. Words with no date ("Each year") are kept as written.',
+    "Target kind": "How the target is expressed. Pick one code from the list: absolute, "
+    "change, cumulative (reach a number, by the target date if given), threshold (stay beyond "
+    "it), range (stay between Target and Upper target), comparator (against Target comparator), "
+    "gap (Target group's gap closes), trend (moves the better way), milestone, to_be_agreed.",
     "Target not agreed": "yes while the council has not agreed a target for this measure; "
     "else no. Leave blank to decide from whether a Target is given.",
     "Tolerance": "How far short of target still counts as Amber rather than Red, in the "
     "chosen unit.",
+    "Upper target": "For a range: the top of the band, at least the Target. Blank otherwise.",
+    "Target comparator": "For a comparator target, the comparator it names; for a gap target, "
+    "the comparator the gap is to (blank: the gap to all pupils). Its name or code, e.g. "
+    "England, Greater Manchester, North West, Statistical neighbours.",
+    "Comparator basis": "For a comparator target: at_or_better (at or better than the "
+    "comparator; short by no more than the Tolerance is Amber) or in_line (within the "
+    "Tolerance either side, or better, is Green). Blank means at_or_better.",
+    "Target group": "The group the target is for, judged on that group's figure, by name or "
+    "code, e.g. Disadvantaged, EHCP; for a gap target, the group whose gap should close. Blank "
+    "means all pupils.",
+    "Gap narrowing": "For a gap target: how much the gap should narrow each period, a number "
+    "above 0 in the chosen unit.",
+    "Trend figures": "For a trend target: how many figures the trend is judged over, a whole "
+    "number of 2 or more. Blank means 2: each figure against the one before.",
+    "Trend minimum change": "For a trend target: the least change in the better direction "
+    "that counts as on track, in the chosen unit. Blank means any change for the better.",
     "Lead e-mails": "E-mail addresses of the officers who update this action, separated by "
     "semicolons. They must already have accounts.",
     "Data source": "Where the figures come from (system, survey, return or dataset).",
@@ -69,6 +95,7 @@ ALLOWED_CODES: dict[str, list[str]] = {
     "Polarity": list(Polarity.values),
     "Target kind": list(TargetKind.values),
     "Target not agreed": ["yes", "no"],
+    "Comparator basis": list(ComparatorBasis.values),
     "Frequency": list(Frequency.values),
 }
 COLUMN_WIDTHS: dict[str, int] = {

@@ -19,9 +19,18 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpis.models import Frequency, Polarity, TargetKind, Unit
+from kpis.models import (
+    Cohort,
+    Comparator,
+    ComparatorBasis,
+    Frequency,
+    Polarity,
+    TargetKind,
+    Unit,
+)
 from spreadsheets.plan_published import is_published_layout, published_read
 from spreadsheets.plan_rows import PlanRow
+from spreadsheets.plan_targets import stated_target
 from spreadsheets.plan_template import REQUIRED_COLUMNS, SHEET_NAME, TEMPLATE_COLUMNS
 from spreadsheets.plan_text import fold, numbering_gap, roman, roman_number
 from spreadsheets.upload_checks import (
@@ -146,6 +155,7 @@ def counted_rows(sheet: ReadOnlyWorksheet) -> Iterator[tuple]:
 def _template_read(sheet: ReadOnlyWorksheet) -> tuple[list[PlanRow], list[str]]:
     rows = counted_rows(sheet)
     columns = _columns(sheet.title, next(rows, None))
+    columns["_named"] = _Named()
     problems: list[str] = []
     warnings: list[str] = []
     result = [
@@ -161,6 +171,24 @@ def _template_read(sheet: ReadOnlyWorksheet) -> tuple[list[PlanRow], list[str]]:
     if problems:
         raise PlanFileError(problems)
     return result, warnings
+
+
+class _Named:
+    """Comparators' and groups' codes and names by folded name or code, read from the
+    database the first time a cell names one (most plans name none)."""
+
+    models = {"Target comparator": Comparator, "Target group": Cohort}
+
+    def __init__(self) -> None:
+        self.found: dict[str, dict[str, tuple[str, str]]] = {}
+
+    def __getitem__(self, column: str) -> dict[str, tuple[str, str]]:
+        if column not in self.found:
+            rows = self.models[column].objects.values_list("code", "name")
+            self.found[column] = {
+                _key(v): (code, name) for code, name in rows for v in (code, name)
+            }
+        return self.found[column]
 
 
 def _columns(sheet: str, header: tuple | None) -> dict[str, int]:
@@ -230,6 +258,27 @@ class _Cells:
             return ""
         return by_word[_key(value)]
 
+    def named(self, column: str) -> str:
+        """The code of the comparator or group a cell names, by name or code."""
+        value = fold(self.text(column))
+        if not value:
+            return ""
+        known = self.columns["_named"][column]
+        if _key(value) not in known:
+            names = ", ".join(sorted({name for _, name in known.values()}))
+            self.fail(column, f'"{value}" is not one the service knows. Enter one of: {names}.')
+            return ""
+        return known[_key(value)][0]
+
+    def whole(self, column: str, least: int) -> int | None:
+        value = fold(self.text(column))
+        if not value:
+            return None
+        if not re.fullmatch(r"\d+(\.0+)?", value) or int(float(value)) < least:
+            self.fail(column, f'"{value}" must be a whole number, {least} or more.')
+            return None
+        return int(float(value))
+
 
 def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, warnings: list):
     cells = _Cells(sheet, number, values, columns, problems, warnings)
@@ -260,7 +309,7 @@ def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, 
         lead=cells.text("Lead"),
         outcome=cells.text("Outcome"),
         ref=ref,
-        kpi=cells.text("KPI", required=True),
+        kpi=(kpi := cells.text("KPI", required=True)),
         unit=cells.choice("Unit", Unit),
         polarity=cells.choice("Polarity", Polarity),
         baseline=cells.decimal("Baseline"),
@@ -275,8 +324,36 @@ def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, 
         ),
         data_source=cells.text("Data source"),
         frequency=cells.choice("Frequency", Frequency),
+        **_shape(cells, target),
+        stated=stated_target(kpi),
     )
     return row if len(problems) == before else None
+
+
+def _shape(cells: _Cells, target: Decimal | None) -> dict:
+    """The columns that say how the target is judged (kpis.status), checked together."""
+    upper = cells.decimal("Upper target")
+    if upper is not None and target is not None and upper < target:
+        cells.fail("Upper target", f"must be at least the Target ({target:f}).")
+    comparator = cells.named("Target comparator")
+    basis = cells.choice("Comparator basis", ComparatorBasis)
+    if basis and not comparator and not cells.text("Target comparator"):
+        cells.fail("Comparator basis", 'needs a "Target comparator" to compare with.')
+    narrowing = cells.decimal("Gap narrowing")
+    if narrowing is not None and narrowing <= 0:
+        cells.fail("Gap narrowing", f'"{narrowing:f}" must be more than 0.')
+    least = cells.decimal("Trend minimum change")
+    if least is not None and least < 0:
+        cells.fail("Trend minimum change", f'"{least:f}" must be 0 or more.')
+    return {
+        "target_upper": upper,
+        "target_comparator": comparator,
+        "comparator_basis": basis,
+        "target_group": cells.named("Target group"),
+        "gap_narrowing": narrowing,
+        "trend_periods": cells.whole("Trend figures", 2),
+        "trend_min_change": least,
+    }
 
 
 def _not_agreed(cells: _Cells, target: Decimal | None) -> bool | None:

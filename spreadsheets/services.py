@@ -20,8 +20,9 @@ from actions.models import (
     TermException,
 )
 from bury_eis.audit import bulk_create_with_history, bulk_update_with_history
-from kpis.models import KPI, KPIValue
+from kpis.models import KPI, Cohort, Comparator, KPIValue, TargetKind
 from kpis.standings import standings_refresh
+from kpis.status import restatus
 from spreadsheets.plan_rows import PlanRow
 
 
@@ -67,6 +68,7 @@ def plan_import(*, rows: list[PlanRow], dry_run: bool = False) -> ImportSummary:
             _apply(rows, summary)
             if dry_run:
                 raise _DryRunRollback
+            restatus()  # targets, units or directions may have changed
             standings_refresh()  # actions moved, retired or gone, KPIs added or retired
     except _DryRunRollback:
         pass
@@ -129,18 +131,37 @@ def _upsert_kpis(rows: list[PlanRow], actions: dict[str, Action], summary: Impor
     existing = {(k.action_id, k.ref): k for k in KPI.objects.all()}
     wanted = {}
     per_action: Counter = Counter()
+    named = _named()
     for row in rows:
         action_id = actions[row.code].pk
         per_action[action_id] += 1
-        wanted[action_id, row.ref] = kpi_values_from_row(row, per_action[action_id])
+        current = existing.get((action_id, row.ref))
+        wanted[action_id, row.ref] = kpi_values_from_row(row, per_action[action_id], current, named)
     _bulk_upsert(
         KPI, existing, wanted, summary, "KPIs", lambda key: {"action_id": key[0], "ref": key[1]}
     )
 
 
-def kpi_values_from_row(row: PlanRow, position: int) -> dict:
+_NEEDS_NO_NUMBER = {TargetKind.TREND, TargetKind.COMPARATOR, TargetKind.GAP, TargetKind.MILESTONE}
+
+
+def _named() -> dict[str, dict[str, int]]:
+    return {
+        "cohort": dict(Cohort.objects.values_list("code", "pk")),
+        "comparator": dict(Comparator.objects.values_list("code", "pk")),
+    }
+
+
+def kpi_values_from_row(
+    row: PlanRow, position: int, current: KPI | None = None, named: dict | None = None
+) -> dict:
     """The KPI fields this row sets. A blank optional cell sets nothing, so a re-import
-    never wipes a unit, baseline or target that was recorded since."""
+    never wipes a unit, baseline or target that was recorded since.
+
+    A target the KPI's own words state plainly (row.stated) is taken only for a KPI with no
+    unit, direction or target yet, from the file or recorded since: it never overrides one.
+    """
+    named = named or _named()
     optional = {
         "unit": row.unit,
         "polarity": row.polarity,
@@ -153,12 +174,39 @@ def kpi_values_from_row(row: PlanRow, position: int) -> dict:
         "data_source": row.data_source,
         "frequency": row.frequency,
         "target_not_agreed": row.target_not_agreed,
+        "target_upper_value": row.target_upper,
+        "target_comparator_id": named["comparator"].get(row.target_comparator),
+        "comparator_basis": row.comparator_basis,
+        "target_cohort_id": named["cohort"].get(row.target_group),
+        "gap_narrowing": row.gap_narrowing,
+        "trend_periods": row.trend_periods,
+        "trend_min_change": row.trend_min_change,
     }
     values = {"text": row.kpi, "position": position, "retired_at": None}
     values |= {field: value for field, value in optional.items() if value not in ("", None)}
+    if row.target_kind in _NEEDS_NO_NUMBER and row.target_not_agreed is None:
+        # A kind judged against other figures (a trend, a comparator) is a target agreed.
+        values.setdefault("target_not_agreed", False)
     if row.target_not_agreed:
         values["target_value"] = None  # "not agreed" written in the file clears a target
+    if row.stated and not _has_target(row, values, current):
+        values |= {f: v for f, v in row.stated.items() if f not in values}
     return values
+
+
+def _has_target(row: PlanRow, values: dict, current: KPI | None) -> bool:
+    """Whether the file or the KPI as recorded says anything about the target already."""
+    said = ("unit", "polarity", "target_value", "target_kind", "target_not_agreed")
+    if row.target_not_agreed or any(f in values for f in said[:4]):
+        return True
+    if current is None:
+        return False
+    return bool(
+        current.unit
+        or current.polarity != "none"
+        or current.target_value is not None
+        or current.target_kind != "to_be_agreed"
+    )
 
 
 def _bulk_upsert(

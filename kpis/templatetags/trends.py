@@ -7,13 +7,15 @@ from bury_eis.formatting import with_unit
 from kpis.charts import Series, line_chart_svg
 from kpis.comparisons import Comparison, same_period
 from kpis.models import TargetKind
+from kpis.periods import period_end
 from kpis.trajectory import trajectory, year_of
 from kpis.trends import SUPPRESSED, gaps, has_figures
+from kpis.trends import target_text as _target_text
 
 register = template.Library()
 
 # Targets met by reaching a number by a date: only these have a trajectory to judge.
-_DATED_KINDS = {TargetKind.ABSOLUTE, TargetKind.CUMULATIVE, TargetKind.CHANGE}
+_DATED_KINDS = {TargetKind.ABSOLUTE, TargetKind.CUMULATIVE, TargetKind.CHANGE, TargetKind.GAP}
 
 
 def _values(points: list) -> tuple[float | None, ...]:
@@ -141,28 +143,38 @@ def shown(point: dict | None, unit: str) -> str:
 
 @register.simple_tag
 def trend_verdict(trend: dict) -> str:
-    """Whether the trend since the baseline reaches a dated target in time, in words."""
-    target_year = year_of(trend["target_period"] or "")
+    """Whether the trend since the baseline reaches a dated target in time, in words.
+
+    Figures are placed at the day their period ends (kpis.periods); the terms come oldest
+    first, so where two describe one period the newer reported wins.
+    """
+    baseline_end = period_end(trend["baseline_period"] or "")
+    target_year = year_of(trend["target_period"] or "", like=baseline_end)
     if trend["target"] is None or target_year is None:
         return ""
     if trend.get("target_kind") not in _DATED_KINDS:
         return ""
     if any(p and p.get("suppressed") for p in trend["points"]):
         return "Not judged here: some figures are suppressed in the public version."
-    dated = []
+    dated, names = [], {}
     for label, p in zip(trend["terms"], trend["points"], strict=True):
         if p and p["value"] is not None:
-            year = year_of(p.get("data_period") or "") or year_of(label)
+            period = p.get("data_period") or ""
+            year = year_of(period) or year_of(label)
             if year is not None:
                 dated.append((year, p["value"]))
+                if period in ("", label):  # a term's own figure is named by its term
+                    names[year] = label
+    baseline_year = year_of(trend["baseline_period"] or "")
     return trajectory(
-        baseline_year=year_of(trend["baseline_period"] or ""),
+        baseline_year=baseline_year,
         baseline_value=trend["baseline"],
         points=tuple(dated),
         target_year=target_year,
         target_value=trend["target"],
         polarity=trend["polarity"],
         unit=trend["unit"],
+        names=names,
     ).sentence
 
 
@@ -170,6 +182,12 @@ def trend_verdict(trend: dict) -> str:
 def with_figures(trends: list[dict]) -> list[dict]:
     """The trends that have at least one figure (or "[c]") to chart."""
     return [t for t in trends if has_figures(t)]
+
+
+@register.filter
+def target_text(kpi) -> str:
+    """A KPI's target as the status engine judges it (kpis.trends.target_text)."""
+    return _target_text(kpi)
 
 
 @register.filter

@@ -1,8 +1,10 @@
 """Whether a dated target is on course: least-squares trend, verdicts and board sentences."""
 
+from datetime import date
+
 import pytest
 
-from kpis.trajectory import Trajectory, trajectory, year_of
+from kpis.trajectory import Trajectory, as_year, trajectory, year_of
 
 
 def judge(**overrides) -> Trajectory:
@@ -213,13 +215,22 @@ def test_it_shows_more_places_when_one_would_hide_a_shortfall():
     assert "reaches 73.96% by 2028, short of the 74% target" in result.sentence
 
 
-def test_termly_figures_are_named_by_their_term():
-    result = judge(
-        baseline_year=year_of("Autumn 2024"),
-        points=((year_of("Spring 2025"), 66.0), (year_of("Summer 2025"), 67.0)),
+def test_figures_are_named_by_the_labels_they_came_from_else_by_their_day():
+    autumn, spring, summer = (year_of(t) for t in ("Autumn 2024", "Spring 2025", "Summer 2025"))
+    named = judge(
+        baseline_year=autumn,
+        points=((spring, 66.0), (summer, 67.0)),
+        names={autumn: "Autumn 2024"},
     )
+    assert "since Autumn 2024" in named.sentence
+    dated = judge(baseline_year=year_of("2022/23"), target_year=year_of("by 2028"))
+    assert "since 31 August 2023" in dated.sentence and "by 2028" in dated.sentence
 
-    assert "since Autumn 2024" in result.sentence
+
+def test_where_two_figures_share_a_period_the_later_given_wins():
+    # 2025 reported as 69 and then revised to 73: the latest figure is 73, not the lower 69.
+    result = judge(points=((2024.0, 67.0), (2025.0, 69.0), (2025.0, 73.0)), target_year=2025.0)
+    assert "the latest figure, 73% in 2025" in result.sentence
 
 
 def test_it_accepts_decimals_as_well_as_floats():
@@ -231,35 +242,44 @@ def test_it_accepts_decimals_as_well_as_floats():
 
 
 @pytest.mark.parametrize(
-    ("text", "year"),
+    ("text", "day"),
     [
-        ("2023", 2023.0),
-        ("2022/23", 2023.0),
-        ("2022-23", 2023.0),
-        ("2022–23", 2023.0),
-        ("2022/2023", 2023.0),
-        ("2099/00", 2100.0),
-        ("by 2028", 2028.0),
-        ("by end of 2030", 2030.0),
-        ("Target 74% by 2028", 2028.0),
-        ("Baseline 65% (2023)", 2023.0),
-        ("Autumn 2024", 2024.75),
-        ("Spring 2025", 2025.25),
-        ("summer term 2025", 2025.5),
-        ("2024-09-01", 2024.0),
-        ("", None),
-        ("by the end of the strategy", None),
-        ("74%", None),
+        ("2023", date(2023, 12, 31)),
+        ("2022/23", date(2023, 8, 31)),
+        ("2022-23", date(2023, 3, 31)),
+        ("2022–23", date(2023, 3, 31)),
+        ("2022/2023", date(2023, 8, 31)),
+        ("2099/00", date(2100, 8, 31)),
+        ("by 2028", date(2028, 12, 31)),
+        ("by end of 2030", date(2030, 12, 31)),
+        ("Target 74% by 2028", date(2028, 12, 31)),
+        ("Baseline 65% (2023)", date(2023, 12, 31)),
+        ("Autumn 2024", date(2024, 12, 31)),
+        ("Spring 2025", date(2025, 3, 31)),
+        ("summer term 2025", date(2025, 7, 31)),
     ],
 )
-def test_year_of_reads_the_year_a_label_means(text, year):
-    assert year_of(text) == year
+def test_year_of_places_a_label_at_the_day_its_period_ends(text, day):
+    assert year_of(text) == as_year(day)
 
 
-def test_terms_of_one_academic_year_come_in_time_order():
-    terms = ["Autumn 2024", "Spring 2025", "Summer 2025", "Autumn 2025"]
+@pytest.mark.parametrize("text", ["", "by the end of the strategy", "74%"])
+def test_year_of_is_none_for_a_label_with_no_period(text):
+    assert year_of(text) is None
 
-    years = [year_of(term) for term in terms]
 
+def test_periods_come_in_the_order_they_end():
+    labels = [
+        "2024-25",  # financial year: 31 March 2025
+        "Summer 2025",
+        "2024/25 academic year",  # 31 August 2025: after Summer 2025
+        "Autumn 2025",
+        "Spring 2026",
+        "2025-26 financial year",
+        "Summer 2026",
+        "2025/26",
+    ]
+    # Spring 2026's usual end, 31 March, is the financial year's; its Term's own end comes first.
+    years = [year_of(label, term_ends={"Spring 2026": date(2026, 3, 27)}) for label in labels]
     assert years == sorted(years)
     assert len(set(years)) == len(years)

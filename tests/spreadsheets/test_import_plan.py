@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 from pathlib import Path
 from string import ascii_lowercase
 
@@ -241,3 +242,132 @@ def test_the_committed_workbook_has_the_template_headers():
         "Action",
         "Lead",
     ]
+
+
+SHAPE = [
+    *HEADER,
+    "Target kind",
+    "Target",
+    "Upper target",
+    "Target comparator",
+    "Comparator basis",
+    "Target group",
+    "Gap narrowing",
+    "Trend figures",
+    "Trend minimum change",
+]
+
+
+def test_the_target_shape_columns_fill_the_kpi(tmp_path):
+    rows = [
+        [*ROW, "range", 5, 10, "", "", "", "", "", ""],
+        [*ROW[:6], "ii", "GLD", "comparator", "", "", "Greater Manchester", "in_line"],
+        [*ROW[:6], "iii", "KS2 gap", "gap", "", "", "england", "", "Disadvantaged", 0.5],
+        [*ROW[:6], "iv", "Suspensions", "trend", "", "", "", "", "", "", 3, 0.5],
+    ]
+    run(workbook(tmp_path, rows, header=SHAPE))
+    band, comparator, gap, trend = KPI.objects.order_by("ref")
+    assert (band.target_kind, band.target_value, band.target_upper_value) == ("range", 5, 10)
+    assert (comparator.target_comparator.code, comparator.comparator_basis) == (
+        "greater_manchester",
+        "in_line",
+    )
+    assert (gap.target_cohort.code, gap.target_comparator.code, gap.gap_narrowing) == (
+        "disadvantaged",
+        "england",
+        Decimal("0.5"),
+    )
+    assert (trend.trend_periods, trend.trend_min_change) == (3, Decimal("0.5"))
+    # Targets judged against other figures are targets agreed, though they hold no number.
+    assert not comparator.target_not_agreed and not gap.target_not_agreed
+    assert not trend.target_not_agreed
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        (
+            ["range", 10, 5],
+            'column "Upper target": must be at least the Target (10).',
+        ),
+        (
+            ["comparator", "", "", "Wales"],
+            'column "Target comparator": "Wales" is not one the service knows. Enter one of: '
+            "England, Greater Manchester, North West, Statistical neighbours.",
+        ),
+        (
+            ["comparator", "", "", "", "in_line"],
+            'column "Comparator basis": needs a "Target comparator" to compare with.',
+        ),
+        (
+            ["comparator", "", "", "England", "roughly"],
+            'column "Comparator basis": "roughly" is not one of: at_or_better, in_line.',
+        ),
+        (["gap", "", "", "", "", "Pupils with red hair"], 'column "Target group": "Pupils with'),
+        (["gap", "", "", "", "", "ehcp", 0], 'column "Gap narrowing": "0" must be more than 0.'),
+        (
+            ["trend", "", "", "", "", "", "", 1],
+            'column "Trend figures": "1" must be a whole number, 2 or more.',
+        ),
+        (
+            ["trend", "", "", "", "", "", "", 3, -1],
+            'column "Trend minimum change": "-1" must be 0 or more.',
+        ),
+    ],
+)
+def test_bad_target_shapes_are_named_by_sheet_row_and_column(tmp_path, cells, message):
+    with pytest.raises(CommandError) as error:
+        run(workbook(tmp_path, [[*ROW, *cells]], header=SHAPE))
+    assert 'Sheet "Delivery plan", row 2, ' + message in str(error.value)
+    assert KPI.objects.count() == 0
+
+
+def test_targets_the_plan_states_plainly_are_taken_and_nothing_else():
+    run(PLAN_WORKBOOK)
+    stated = {
+        (k.action.code, k.ref): (k.unit, k.polarity, k.target_kind, k.target_value)
+        for k in KPI.objects.select_related("action").filter(target_not_agreed=False)
+    }
+    threshold = ("percent", "higher_better", "threshold")
+    # "(target: ≥90%)", "≥85% of settings attend…", "95% settings receive…", "100% of …"
+    assert stated[("3.1(a)", "i")] == (*threshold, Decimal("90"))
+    assert stated[("3.3(c)", "i")] == (*threshold, Decimal("85"))
+    assert stated[("3.3(a)", "ii")] == (*threshold, Decimal("95"))
+    assert stated[("5.4(a)", "x")] == (*threshold, Decimal("100"))
+    # A number that defines the measure, two targets in one text, or an example, is not taken.
+    for left in [("3.2(b)", "ix"), ("3.1(b)", "ii"), ("5.3(a)", "iv"), ("2.3(c)", "ii")]:
+        assert left not in stated
+    # Every other KPI stays "to be agreed", with no unit or direction invented.
+    others = KPI.objects.filter(target_not_agreed=True)
+    assert set(others.values_list("target_kind", "unit", "polarity")) == {
+        ("to_be_agreed", "", "none")
+    }
+    assert len(stated) + others.count() == 541
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("% achieving GLD: 74% by 2028", ("absolute", "74", "higher_better", "2028")),
+        ("School attendance consistently above 90%", ("threshold", "90", "higher_better", "")),
+        ("GLD: an increase of 9 percentage points", ("change", "9", "higher_better", "")),
+        ("A reduction of 2 percentage points in suspensions", ("change", "2", "lower_better", "")),
+        ("% attending ≥90% of funded hours", None),
+        ("Band for surplus places (e.g., 5–10%)", None),
+        ("Persistent absence rate (% below 90%), with reductions over time.", None),
+    ],
+)
+def test_the_stated_target_patterns(text, fields):
+    from spreadsheets.plan_targets import stated_target
+
+    found = stated_target(text)
+    if fields is None:
+        assert found == {}
+        return
+    kind, target, polarity, period = fields
+    assert (found["target_kind"], found["target_value"], found["polarity"]) == (
+        kind,
+        Decimal(target),
+        polarity,
+    )
+    assert found.get("target_period", "") == period

@@ -291,7 +291,7 @@ def test_the_template_download_has_notes_and_drop_down_lists(admin_client):
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Delivery plan", "Notes"]
     assert [c.value for c in book["Delivery plan"][1]][:2] == ["Commitment no", "Commitment"]
-    assert len(book["Delivery plan"].data_validations.dataValidation) == 5
+    assert len(book["Delivery plan"].data_validations.dataValidation) == 6
 
 
 def test_the_preview_page_shows_only_what_changes_unless_asked(admin_client, imported):
