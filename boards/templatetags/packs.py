@@ -1,0 +1,35 @@
+"""Template helpers for board packs: the demo marking and each KPI's latest figure with the
+comparator figures recorded beside it."""
+
+from django import template
+
+from boards.packs import DEMO_MARKING, is_demo, newest_comparators
+from kpis.templatetags.trends import shown
+
+register = template.Library()
+
+
+@register.filter
+def pack_demo(content: dict) -> bool:
+    """Whether the pack's frozen content holds demo data."""
+    return is_demo(content)
+
+
+@register.simple_tag
+def demo_marking() -> str:
+    return DEMO_MARKING
+
+
+@register.simple_tag
+def latest_figure(trend: dict) -> dict | None:
+    """The KPI's newest all-pupil figure in the pack (or "[c]" where withheld), the term it
+    was reported in and the period it describes, with each comparator's newest figure."""
+    for label, point in reversed(list(zip(trend["terms"], trend["points"], strict=True))):
+        if point and shown(point, trend["unit"]) != "–":
+            return {
+                "term": label,
+                "figure": shown(point, trend["unit"]),
+                "period": point.get("data_period") or "",
+                "comparators": newest_comparators(trend["points"], trend["unit"]),
+            }
+    return None
