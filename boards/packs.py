@@ -1,6 +1,8 @@
 """What a board pack holds: cover, summary, dashboard, exceptions and a page per action,
 frozen as data; and what a reader of a pack needs beside it (demo marking, later versions)."""
 
+from collections.abc import Iterator
+
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -57,14 +59,20 @@ def is_demo(content: dict) -> bool:
     """
     if "demo" in content:
         return bool(content["demo"])
-    points = (
-        point
-        for action in content.get("actions", [])
-        for trend in action["kpis"]
-        for series in [trend["points"], *(c["points"] for c in trend["cohorts"])]
-        for point in series
-    )
-    return any(p and p.get("is_demo") for p in points)
+    return any(p.get("is_demo") for p in _points(content))
+
+
+def withheld_count(content: dict) -> int:
+    """How many figures a pack's content shows as "[c]"."""
+    return sum(1 for p in _points(content) if p.get("suppressed"))
+
+
+def _points(content: dict) -> Iterator[dict]:
+    """Every figure in a pack's content: each KPI's all-pupil and group points."""
+    for action in content.get("actions", []):
+        for trend in action["kpis"]:
+            for series in [trend["points"], *(c["points"] for c in trend["cohorts"])]:
+                yield from (p for p in series if p)
 
 
 def superseded_by(pack: BoardPack) -> BoardPack | None:

@@ -13,7 +13,7 @@ from boards import selectors
 from boards.content import dashboard_content
 from boards.models import Board, BoardPack, Meeting
 from boards.pack_workbook import pack_workbook
-from boards.packs import superseded_by
+from boards.packs import superseded_by, withheld_count
 from boards.selectors import Remit, may_read_pack
 from boards.services import (
     board_pack_generate,
@@ -244,20 +244,8 @@ def pack_publish_check(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "A pack can be published once it has been prepared.")
         return redirect("boards:pack", pk=pack.pk)
     preview = board_pack_public_version(pack=pack)
-    context = {"pack": pack, "c": preview, "preview": True, "withheld": _withheld(preview)}
+    context = {"pack": pack, "c": preview, "preview": True, "withheld": withheld_count(preview)}
     return render(request, "boards/pack_publish_check.html", context)
-
-
-def _withheld(content: dict) -> int:
-    """How many figures the public version shows as "[c]"."""
-    return sum(
-        1
-        for action in content["actions"]
-        for trend in action["kpis"]
-        for series in [trend["points"], *(c["points"] for c in trend["cohorts"])]
-        for point in series
-        if point and point.get("suppressed")
-    )
 
 
 @require_POST
