@@ -22,14 +22,18 @@ def demo_marking() -> str:
 
 @register.simple_tag
 def latest_figure(trend: dict) -> dict | None:
-    """The KPI's newest all-pupil figure in the pack (or "[c]" where withheld), the term it
-    was reported in and the period it describes, with each comparator's newest figure."""
-    for label, point in reversed(list(zip(trend["terms"], trend["points"], strict=True))):
-        if point and shown(point, trend["unit"]) != "–":
-            return {
-                "term": label,
-                "figure": shown(point, trend["unit"]),
-                "period": point.get("data_period") or "",
-                "comparators": newest_comparators(trend["points"], trend["unit"]),
-            }
-    return None
+    """The KPI's newest all-pupil figure in the pack ("[c]" where withheld), the term it was
+    reported in and the period it describes, with each comparator's newest figure. A term
+    with no new data or only a milestone's state is passed over for an earlier figure."""
+    dated = list(zip(trend["terms"], trend["points"], strict=True))
+    figures = [(t, p) for t, p in dated if p and (p["value"] is not None or p.get("suppressed"))]
+    others = [(t, p) for t, p in dated if p and shown(p, trend["unit"]) != "–"]
+    if not (figures or others):
+        return None
+    label, point = (figures or others)[-1]
+    return {
+        "term": label,
+        "figure": shown(point, trend["unit"]),
+        "period": point.get("data_period") or "",
+        "comparators": newest_comparators(trend["points"], trend["unit"]),
+    }

@@ -192,6 +192,27 @@ def test_a_kpi_shows_each_comparators_newest_figure_with_its_period(client, admi
     assert "65.7% (2023/24)" in row and "England 67.2% (2022/23)" in row
 
 
+def test_a_term_with_no_new_data_leaves_the_latest_figure_standing(client, admin, terms, pack):
+    later = TermFactory(
+        academic_year="2026/27",
+        season="autumn",
+        start_date=date(2026, 9, 1),
+        end_date=date(2026, 12, 18),
+        due_date=date(2026, 12, 4),
+    )
+    ProgressUpdateFactory(action=ActionFactory._meta.model.objects.get(code="5.1(c)"), term=later)
+    gld = KPIFactory._meta.model.objects.get(ref="i")
+    KPIValueFactory(
+        kpi=gld, term=later, value=None, no_new_data=True, no_new_data_reason="Annual figure"
+    )
+    standings_refresh()
+    newer = generated_pack(meeting=pack.meeting, term=later, user=admin)
+    page = page_of(client, admin, newer)
+    latest = page[page.index("Latest figures for 5.1(c)") :]
+    row = latest[: latest.index("</tr>", latest.index("good level of development"))]
+    assert "65.7% (2023/24)" in row and "reported Summer 2026" in row
+
+
 def test_the_public_pack_keeps_comparators_and_their_periods(client, admin, pack):
     published = board_pack_publish(pack=pack, user=admin)
     url = reverse("boards:public_pack", args=[published.public_token])
