@@ -1,37 +1,78 @@
-"""A board pack as an Excel workbook, from its frozen content (restricted or public)."""
+"""A board pack as an Excel workbook, from its frozen content (restricted or public).
 
+The Summary sheet comes first, as the summary page does in the PDF; while the pack holds
+demo data every sheet says so above its header. Dates are Excel dates, not text.
+"""
+
+from datetime import date, datetime
+
+from boards.packs import DEMO_MARKING, comparator_figures, is_demo
 from bury_eis.exports import xlsx_bytes
 from kpis.trends import SUPPRESSED
 
+# Each comparator figure takes three columns, the same on every row: Comparator 1,
+# Comparator 1 value, Comparator 1 period, then Comparator 2...
+COMPARATOR_PARTS = ("", " value", " period")
 
-def pack_workbook(content: dict) -> bytes:
+
+def pack_workbook(content: dict, *, version: int) -> bytes:
+    """The workbook of version `version` of a pack, from its restricted or public content."""
     d = content["dashboard"]
     return xlsx_bytes(
         {
-            "Cover": _cover(content),
+            "Summary": _summary(d),
+            "Cover": _cover(content, version),
             "Ratings": _ratings(d),
             "Red and Amber": _exceptions(d, content["public"]),
             "Actions": _actions(content),
             "KPI figures": _figures(content),
-        }
+        },
+        banner=DEMO_MARKING if is_demo(content) else "",
     )
 
 
-def _cover(content: dict) -> list[list]:
+def _summary(d: dict) -> list[list]:
+    """Completeness, actions by rating, movement, KPIs against target, and every Red and
+    Amber action with its next steps."""
+    term = d["term"]["label"] if d["term"] else ""
+    completeness = (d.get("completeness") or {}).get("sentence", "")
+    rows: list[list] = [["Summary", f"Figures approved for {term}" if term else ""]]
+    rows.append(["Completeness", completeness or f"{d['total']} actions in {term}"])
+    rows += [[], ["Approved rating", "Actions"]]
+    rows += [[c["label"], c["n"]] for c in d["totals"]]
+    rows.append(["All actions", d["total"]])
+    previous = d["previous"]["label"] if d["previous"] else "the previous term"
+    rows += [[], [f"Movement since {previous}", "Actions"]]
+    rows += [[c["label"], c["n"]] for c in d["movement_totals"]]
+    rows += [[], ["KPIs against target", "KPIs"]]
+    rows += [[c["label"], c["n"]] for c in d["kpi_totals"]]
+    rows += [[], [f"Red and Amber actions ({d['exception_count']})", "Rating", "Next steps"]]
+    for item in d["exceptions"]:
+        rows.append([f"{item['code']} {item['text']}", item["rating_label"], item["next_steps"]])
+    return rows
+
+
+def _cover(content: dict, version: int) -> list[list]:
     d = content["dashboard"]
     rows = [
         ["Board pack", content["board"]["name"]],
         ["Remit", content["board"]["remit"]],
-        ["Meeting", content["meeting"]["date"]],
+        ["Meeting", date.fromisoformat(content["meeting"]["date"])],
         ["Figures approved for", d["term"]["label"] if d["term"] else ""],
-        ["Generated", content["generated_at"]],
-        ["Version", "Public" if content["public"] else "Restricted: not for publication"],
+        ["Generated", _excel_datetime(content["generated_at"])],
+        ["Version", version],
+        ["Status", "Public" if content["public"] else "Restricted: not for publication"],
     ]
     if content["public"]:
         rows.append(
             ["Note", f"{SUPPRESSED}: figure withheld, fewer than {content['threshold']} children"]
         )
     return rows
+
+
+def _excel_datetime(text: str) -> datetime:
+    """An ISO timestamp as the local wall-clock time Excel shows (Excel has no time zones)."""
+    return datetime.fromisoformat(text).replace(tzinfo=None)
 
 
 def _ratings(d: dict) -> list[list]:
@@ -67,8 +108,10 @@ def _actions(content: dict) -> list[list]:
 
 
 def _figures(content: dict) -> list[list]:
-    rows = [["Action", "KPI", "Measure", "Term", "Group", "Value", "Numerator", "Denominator"]]
-    rows[0] += ["Period", "Target"]
+    """Every figure in the pack, one row per KPI, term and group, with the comparator
+    figures recorded beside it (name, value and the period each describes)."""
+    rows = []
+    slots = 0
     for action in content["actions"]:
         for trend in action["kpis"]:
             groups = [("All", trend["points"])] + [
@@ -79,8 +122,18 @@ def _figures(content: dict) -> list[list]:
                     if p is None:
                         continue
                     where = [action["code"], trend["ref"], trend["text"], label, name]
-                    rows.append([*where, *_figure(p), p["data_period"], trend["target_text"]])
-    return rows
+                    row = [*where, *_figure(p), p["data_period"], trend["target_text"]]
+                    comparators = comparator_figures(p, trend["unit"])
+                    slots = max(slots, len(comparators))
+                    rows.append(row + [v for c in comparators for v in _comparator(c)])
+    header = ["Action", "KPI", "Measure", "Term", "Group", "Value", "Numerator", "Denominator"]
+    header += ["Period", "Target"]
+    header += [f"Comparator {n}{part}" for n in range(1, slots + 1) for part in COMPARATOR_PARTS]
+    return [header, *rows]
+
+
+def _comparator(found: dict) -> list:
+    return [found["name"], found["value"], found["period"]]
 
 
 def _figure(point: dict) -> list:

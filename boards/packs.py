@@ -1,4 +1,7 @@
-"""What a board pack holds: cover, dashboard, exceptions and a page per action, frozen as data."""
+"""What a board pack holds: cover, summary, dashboard, exceptions and a page per action,
+frozen as data; and what a reader of a pack needs beside it (demo marking, later versions)."""
+
+from collections.abc import Iterator
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -7,9 +10,16 @@ from actions.models import ProgressUpdate, Term, UpdateStatus
 from actions.selectors import reporting_terms, term_and_previous
 from actions.tables import lead_names, rating_word
 from boards.content import dashboard_content
-from boards.models import Board, Meeting
+from boards.models import Board, BoardPack, Meeting
 from boards.selectors import Remit, dashboard
+from bury_eis.formatting import with_unit
+from kpis.models import KPIValue
 from kpis.selectors import kpis_with_trends
+
+# A comparator figure frozen before its period was kept says so rather than guess one.
+NO_PERIOD = "period not recorded"
+# Said on every page and sheet of a pack made while demo data was in the database.
+DEMO_MARKING = "Demo data \N{EM DASH} not the council's figures"
 
 
 def pack_content(meeting: Meeting, term: Term) -> dict:
@@ -26,7 +36,56 @@ def pack_content(meeting: Meeting, term: Term) -> dict:
         "dashboard": dashboard_content(dashboard(term, previous, remit, limit=None)),
         "actions": _action_pages(board, remit, term, previous, shown_terms),
         "public": False,
+        "demo": demo_data_present(),
     }
+
+
+def demo_data_present() -> bool:
+    """Whether any rating or figure in the database was made up by `seed_demo`.
+
+    Asked when a pack is generated and frozen with it: a pack says it holds demo data if
+    any was present then, since its dashboard counts every rating in the remit.
+    """
+    return (
+        ProgressUpdate.objects.filter(is_demo=True).exists()
+        or KPIValue.objects.filter(is_demo=True).exists()
+    )
+
+
+def is_demo(content: dict) -> bool:
+    """Whether a pack's frozen content (restricted or public) is marked as demo data.
+
+    Packs frozen before the flag was kept are judged by their own figures' flags.
+    """
+    if "demo" in content:
+        return bool(content["demo"])
+    return any(p.get("is_demo") for p in _points(content))
+
+
+def withheld_count(content: dict) -> int:
+    """How many figures a pack's content shows as "[c]"."""
+    return sum(1 for p in _points(content) if p.get("suppressed"))
+
+
+def _points(content: dict) -> Iterator[dict]:
+    """Every figure in a pack's content: each KPI's all-pupil and group points."""
+    for action in content.get("actions", []):
+        for trend in action["kpis"]:
+            for series in [trend["points"], *(c["points"] for c in trend["cohorts"])]:
+                yield from (p for p in series if p)
+
+
+def superseded_by(pack: BoardPack) -> BoardPack | None:
+    """The newest ready version of the pack's meeting, if it is later than `pack`: the one
+    board members should read instead."""
+    return (
+        BoardPack.objects.filter(
+            meeting_id=pack.meeting_id, version__gt=pack.version, state=BoardPack.State.READY
+        )
+        .only("pk", "version", "meeting_id")
+        .order_by("-version")
+        .first()
+    )
 
 
 def _action_pages(board: Board, remit: Remit, term: Term, previous, terms: list[Term]) -> list:
@@ -68,3 +127,26 @@ def _action_page(action, term: Term, previous, kpis: list[dict]) -> dict:
         "risks": now.risks if now else "",
         "kpis": kpis,
     }
+
+
+def comparator_figures(point: dict, unit: str) -> list[dict]:
+    """The comparator figures recorded beside `point`, each with its own period, in the
+    comparators' order; comparator figures are published statistics, never withheld."""
+    periods = point.get("comparator_periods") or {}
+    return [
+        {"name": name, "value": value, "period": periods.get(name) or ""}
+        | {"text": f"{name} {with_unit(value, unit)} ({periods.get(name) or NO_PERIOD})"}
+        for name, value in (point.get("comparators") or {}).items()
+        if value is not None
+    ]
+
+
+def newest_comparators(points: list[dict | None], unit: str) -> list[dict]:
+    """Each comparator's newest figure among a KPI's all-pupil points (oldest first), with
+    its own period: comparators lag, so the newest England figure may sit beside an older
+    point than Bury's newest. In the order the comparators were first met, newest first."""
+    found: dict[str, dict] = {}
+    for point in reversed(points):
+        for figure in comparator_figures(point, unit) if point else []:
+            found.setdefault(figure["name"], figure)
+    return list(found.values())

@@ -17,7 +17,7 @@ from django_tasks import task
 
 from actions.models import Term
 from boards.models import BoardPack, Meeting
-from boards.packs import pack_content
+from boards.packs import pack_content, superseded_by
 from boards.suppression import public_content
 from bury_eis.pdf import html_to_pdf
 
@@ -60,9 +60,21 @@ def board_pack_prepare(*, pack_id: int) -> None:
             state=BoardPack.State.FAILED, error=message
         )
         raise
-    BoardPack.objects.filter(pk=pack_id, state=BoardPack.State.PREPARING).update(
-        state=BoardPack.State.READY, content=content, error=""
-    )
+    with transaction.atomic():
+        ready = BoardPack.objects.filter(pk=pack_id, state=BoardPack.State.PREPARING).update(
+            state=BoardPack.State.READY, content=content, error=""
+        )
+        if ready:
+            _mark_superseded(pack)
+
+
+def _mark_superseded(pack: BoardPack) -> None:
+    """Earlier versions' restricted PDFs are made again when next asked for, so that they
+    say which version superseded them; their frozen content is untouched. Public PDFs stay
+    as published: what the public may read of a version does not change."""
+    BoardPack.objects.filter(meeting_id=pack.meeting_id, version__lt=pack.version).exclude(
+        pdf_state=PDFState.NOT_REQUESTED
+    ).update(pdf=None, pdf_state=PDFState.NOT_REQUESTED, pdf_error="")
 
 
 def board_pack_retry(*, pack: BoardPack) -> bool:
@@ -76,6 +88,12 @@ def board_pack_retry(*, pack: BoardPack) -> bool:
     return bool(moved)
 
 
+def board_pack_public_version(*, pack: BoardPack) -> dict:
+    """What publishing `pack` would freeze for the public: the page that asks an admin to
+    confirm shows this, and publishing stores it, so the two cannot differ."""
+    return public_content(pack.content, settings.SMALL_NUMBER_THRESHOLD)
+
+
 def board_pack_publish(*, pack: BoardPack, user: AbstractBaseUser) -> BoardPack:
     """Freeze the public copy (small numbers suppressed) and give it an unguessable address.
 
@@ -85,7 +103,7 @@ def board_pack_publish(*, pack: BoardPack, user: AbstractBaseUser) -> BoardPack:
         return pack
     if not pack.is_ready:
         raise ValueError("Only a pack that is ready can be published.")
-    pack.public_content = public_content(pack.content, settings.SMALL_NUMBER_THRESHOLD)
+    pack.public_content = board_pack_public_version(pack=pack)
     pack.public_token = secrets.token_urlsafe(32)
     pack.published_by = user
     pack.published_at = timezone.now()
@@ -173,8 +191,11 @@ def board_pack_render(*, pack_id: int, public: bool) -> None:
     if public:
         still_wanted = still_wanted.filter(public_token=pack.public_token)
     content = pack.public_content if public else pack.content
+    context = {"pack": pack, "c": content}
+    if not public:
+        context["superseded_by"] = superseded_by(pack)
     try:
-        html = render_to_string("boards/pack_print.html", {"pack": pack, "c": content})
+        html = render_to_string("boards/pack_print.html", context)
         pdf = html_to_pdf(html)
     except Exception as exc:
         message = f"The PDF could not be made because of a fault ({type(exc).__name__})."

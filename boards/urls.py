@@ -27,6 +27,7 @@ urlpatterns = [
     path("packs/<int:pk>/pdf/retry/", views.pack_pdf_retry, name="pack_pdf_retry"),
     path("packs/<int:pk>/public-pdf/retry/", views.public_pdf_retry, name="public_pdf_retry"),
     path("packs/<int:pk>/xlsx/", views.pack_xlsx, name="pack_xlsx"),
+    path("packs/<int:pk>/publish/check/", views.pack_publish_check, name="pack_publish_check"),
     path("packs/<int:pk>/publish/", views.pack_publish, name="pack_publish"),
     path("packs/<int:pk>/withdraw/", views.pack_withdraw, name="pack_withdraw"),
     path("public/packs/<str:token>/", views.public_pack, name="public_pack"),

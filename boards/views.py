@@ -13,12 +13,14 @@ from boards import selectors
 from boards.content import dashboard_content
 from boards.models import Board, BoardPack, Meeting
 from boards.pack_workbook import pack_workbook
+from boards.packs import superseded_by, withheld_count
 from boards.selectors import Remit, may_read_pack
 from boards.services import (
     board_pack_generate,
     board_pack_pdf,
     board_pack_pdf_request,
     board_pack_pdf_retry,
+    board_pack_public_version,
     board_pack_publish,
     board_pack_retry,
     board_pack_withdraw,
@@ -131,6 +133,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     preparing = any(p.state == BoardPack.State.PREPARING for p in packs)
+    # Newest first: every ready version older than the newest ready one is superseded by it.
+    newest = next((p for p in packs if p.is_ready), None)
+    for pack in packs:
+        pack.superseded_by = newest if newest and pack.version < newest.version else None
     return render(
         request,
         "boards/meeting.html",
@@ -179,11 +185,13 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pack = _pack_for(request, pk)
     if not pack.is_ready:
         return _not_ready(request, pack)
-    return render(
-        request,
-        "boards/pack.html",
-        {"pack": pack, "c": pack.content, "can_publish": is_admin(request.user)},
-    )
+    context = {
+        "pack": pack,
+        "c": pack.content,
+        "can_publish": is_admin(request.user),
+        "superseded_by": superseded_by(pack),
+    }
+    return render(request, "boards/pack.html", context)
 
 
 @role_required
@@ -220,7 +228,24 @@ def pack_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     pack = _pack_for(request, pk)
     if not pack.is_ready:
         return _not_ready(request, pack)
-    return download(pack_workbook(pack.content), XLSX_TYPE, f"{_stem(pack)}-restricted.xlsx")
+    workbook = pack_workbook(pack.content, version=pack.version)
+    return download(workbook, XLSX_TYPE, f"{_stem(pack)}-restricted.xlsx")
+
+
+@admin_required
+def pack_publish_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before publishing: the public version exactly as the public would read it, with a
+    button to publish it and a way back. Only the POST to `pack_publish` changes anything."""
+    pack = _pack_for(request, pk)
+    if pack.is_published:
+        messages.info(request, "This version is already published at the address shown below.")
+        return redirect("boards:pack", pk=pack.pk)
+    if not pack.is_ready:
+        messages.error(request, "A pack can be published once it has been prepared.")
+        return redirect("boards:pack", pk=pack.pk)
+    preview = board_pack_public_version(pack=pack)
+    context = {"pack": pack, "c": preview, "preview": True, "withheld": withheld_count(preview)}
+    return render(request, "boards/pack_publish_check.html", context)
 
 
 @require_POST
@@ -259,7 +284,8 @@ def public_pack_pdf(request: HttpRequest, token: str) -> HttpResponse:
 @login_not_required
 def public_pack_xlsx(request: HttpRequest, token: str) -> HttpResponse:
     pack = _published(token)
-    return download(pack_workbook(pack.public_content), XLSX_TYPE, f"{_stem(pack)}-public.xlsx")
+    workbook = pack_workbook(pack.public_content, version=pack.version)
+    return download(workbook, XLSX_TYPE, f"{_stem(pack)}-public.xlsx")
 
 
 def _stem(pack: BoardPack) -> str:

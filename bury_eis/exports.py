@@ -34,18 +34,26 @@ def csv_bytes(rows: Iterable[Sequence[object]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(sheets: dict[str, Iterable[Sequence[object]]]) -> bytes:
-    """One worksheet per entry; the first row of each is its bold, frozen header."""
+def xlsx_bytes(sheets: dict[str, Iterable[Sequence[object]]], *, banner: str = "") -> bytes:
+    """One worksheet per entry; the first row of each is its bold, frozen header.
+
+    A `banner` (e.g. that the figures are demo data) goes above the header of every sheet,
+    bold and frozen with it, and into every printed page's header.
+    """
     workbook = Workbook()
     workbook.remove(workbook.active)
+    top = 2 if banner else 1
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title[:31])
-        for index, row in enumerate(rows):
+        if banner:
+            sheet.append([neutralise(banner)])
+            sheet.oddHeader.center.text = banner.replace("&", "&&")
+        for row in rows:
             sheet.append([neutralise(v) for v in row])
-            if index == 0:
-                for cell in sheet[1]:
-                    cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
+        for row in sheet.iter_rows(min_row=1, max_row=top):
+            for cell in row:
+                cell.font = Font(bold=True)
+        sheet.freeze_panes = f"A{top + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

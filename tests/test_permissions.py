@@ -312,6 +312,9 @@ MATRIX: dict[str, dict[str, tuple]] = {
     "boards:pack_pdf_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     "boards:public_pdf_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     "boards:pack_xlsx": {"GET": PACK_READERS, "POST": PACK_READERS},
+    # The check before publishing shows the public version; the pack here is already
+    # published, so an admin is sent back to the pack's page, which says where.
+    "boards:pack_publish_check": {"GET": ADMIN_ACT, "POST": ADMIN_ACT},
     "boards:pack_publish": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     "boards:pack_withdraw": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     "boards:public_pack": {"GET": PUBLIC, "POST": PUBLIC},

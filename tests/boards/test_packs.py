@@ -209,7 +209,7 @@ def test_pack_downloads_as_pdf_and_excel(client, meeting, term, member, admin):
     assert bytes(pack.pdf) == pdf.content and pack.pdf_state == "rendered"  # kept
     workbook = client.get(reverse("boards:pack_xlsx", args=[pack.pk]))
     sheets = load_workbook(io.BytesIO(workbook.content)).sheetnames
-    assert sheets == ["Cover", "Ratings", "Red and Amber", "Actions", "KPI figures"]
+    assert sheets == ["Summary", "Cover", "Ratings", "Red and Amber", "Actions", "KPI figures"]
 
 
 def test_a_stored_pdf_is_served_without_rendering_again(client, meeting, term, admin):

@@ -168,6 +168,34 @@ def test_the_board_pages_and_packs(page, axe, people, open_term):
     assert_accessible(axe, page)
 
 
+def test_the_pack_pages_a_superseded_version_and_the_check_before_publishing(
+    page, axe, people, open_term
+):
+    """The meeting with a superseded version, that version's page with its notices, and the
+    check before publishing, with the public version inside it, at both widths."""
+    ProgressUpdateFactory(
+        action=people, term=open_term, rating="amber", next_steps="Recover", is_demo=True
+    )
+    KPIValueFactory(kpi=people.kpis.first(), term=open_term, value=61, data_period="2025/26")
+    standings_refresh()
+    admin = UserFactory(username="admin")
+    board = BoardFactory(name="Education Board", slug="education-board")
+    meeting = MeetingFactory(board=board)
+    first = generated_pack(meeting=meeting, term=open_term, user=admin)
+    second = generated_pack(meeting=meeting, term=open_term, user=admin)
+    sign_in(page, "admin")
+    page.goto(f"/meetings/{meeting.pk}/")
+    assert page.get_by_text("Superseded by").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    page.goto(f"/packs/{first.pk}/")
+    assert page.get_by_text("Superseded by version 2.").is_visible()
+    assert page.get_by_text("Demo data — not the council's figures").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    page.goto(f"/packs/{second.pk}/publish/check/")
+    assert page.get_by_role("heading", name="Public version, as it will be published").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+
+
 def test_the_pack_and_pdf_progress_pages_at_both_widths(page, axe, people, open_term):
     """A pack being prepared or failed, and a PDF being made, ready or failed."""
     admin = UserFactory(username="admin")

@@ -238,7 +238,16 @@ def test_an_admin_generates_and_publishes_a_pack_that_the_public_can_read(
     run_tasks()  # the worker freezes the pack; its page refreshes itself to show it
     risk = page.get_by_text("Two key staff on long-term absence").first
     expect(risk).to_be_visible(timeout=REFRESHED)
-    page.get_by_role("button", name="Publish the public version").click()
+    page.get_by_role("button", name="Publish the public version").click()  # asks first
+    expect(
+        page.get_by_role("heading", name="Check the public version before you publish it")
+    ).to_be_visible()
+    preview = page.get_by_role("region", name="Public version, as it will be published")
+    expect(preview.get_by_text("Public version", exact=True)).to_be_visible()
+    expect(preview.get_by_text("Two key staff on long-term absence")).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("^Cancel"))).to_have_count(2)
+    page.get_by_role("button", name="Publish the public version").first.click()
+    expect(page.get_by_text("The public version is published")).to_be_visible()
     public_url = page.locator(".govuk-inset-text a").get_attribute("href")
     sign_out(page)
     page.goto(public_url)
