@@ -6,13 +6,13 @@ demo data every sheet says so above its header. Dates are Excel dates, not text.
 
 from datetime import date, datetime
 
-from boards.packs import DEMO_MARKING, comparator_figures, is_demo
+from boards.packs import DEMO_MARKING, is_demo
 from bury_eis.exports import xlsx_bytes
+from kpis.comparisons import newest_from_points, slot_headers
 from kpis.trends import SUPPRESSED
 
 # Each comparator figure takes three columns, the same on every row: Comparator 1,
 # Comparator 1 value, Comparator 1 period, then Comparator 2...
-COMPARATOR_PARTS = ("", " value", " period")
 
 
 def pack_workbook(content: dict, *, version: int) -> bytes:
@@ -123,17 +123,17 @@ def _figures(content: dict) -> list[list]:
                         continue
                     where = [action["code"], trend["ref"], trend["text"], label, name]
                     row = [*where, *_figure(p), p["data_period"], trend["target_text"]]
-                    comparators = comparator_figures(p, trend["unit"])
+                    comparators = newest_from_points([p])
                     slots = max(slots, len(comparators))
                     rows.append(row + [v for c in comparators for v in _comparator(c)])
     header = ["Action", "KPI", "Measure", "Term", "Group", "Value", "Numerator", "Denominator"]
     header += ["Period", "Target"]
-    header += [f"Comparator {n}{part}" for n in range(1, slots + 1) for part in COMPARATOR_PARTS]
+    header += slot_headers(slots)
     return [header, *rows]
 
 
-def _comparator(found: dict) -> list:
-    return [found["name"], found["value"], found["period"]]
+def _comparator(found) -> list:
+    return [found.name, found.value, found.period]
 
 
 def _figure(point: dict) -> list:

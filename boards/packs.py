@@ -12,12 +12,9 @@ from actions.tables import lead_names, rating_word
 from boards.content import dashboard_content
 from boards.models import Board, BoardPack, Meeting
 from boards.selectors import Remit, dashboard
-from bury_eis.formatting import with_unit
 from kpis.models import KPIValue
 from kpis.selectors import kpis_with_trends
 
-# A comparator figure frozen before its period was kept says so rather than guess one.
-NO_PERIOD = "period not recorded"
 # Said on every page and sheet of a pack made while demo data was in the database.
 DEMO_MARKING = "Demo data \N{EM DASH} not the council's figures"
 
@@ -127,26 +124,3 @@ def _action_page(action, term: Term, previous, kpis: list[dict]) -> dict:
         "risks": now.risks if now else "",
         "kpis": kpis,
     }
-
-
-def comparator_figures(point: dict, unit: str) -> list[dict]:
-    """The comparator figures recorded beside `point`, each with its own period, in the
-    comparators' order; comparator figures are published statistics, never withheld."""
-    periods = point.get("comparator_periods") or {}
-    return [
-        {"name": name, "value": value, "period": periods.get(name) or ""}
-        | {"text": f"{name} {with_unit(value, unit)} ({periods.get(name) or NO_PERIOD})"}
-        for name, value in (point.get("comparators") or {}).items()
-        if value is not None
-    ]
-
-
-def newest_comparators(points: list[dict | None], unit: str) -> list[dict]:
-    """Each comparator's newest figure among a KPI's all-pupil points (oldest first), with
-    its own period: comparators lag, so the newest England figure may sit beside an older
-    point than Bury's newest. In the order the comparators were first met, newest first."""
-    found: dict[str, dict] = {}
-    for point in reversed(points):
-        for figure in comparator_figures(point, unit) if point else []:
-            found.setdefault(figure["name"], figure)
-    return list(found.values())

@@ -14,14 +14,12 @@ from decimal import Decimal
 
 from bury_eis.formatting import with_unit
 from kpis.models import KPIValue
+from kpis.periods import period_end
 
 NO_PERIOD = "period not recorded"
 # Exports give each comparator three columns, the same ones on every row.
 SLOT_PARTS = ("", " value", " period")
 SLOT_HEADER = re.compile(r"Comparator (\d+)( value| period)?")
-# "2022/23", "2022-23", "2022 – 2023": one academic or financial year, however typed.
-_SPAN = re.compile(r"\b(\d{4})\s*[/–-]\s*(\d{4}|\d{2})\b")
-_NOISE = re.compile(r"\b(academic|financial)\s+year\b")
 
 
 @dataclass(frozen=True)
@@ -43,17 +41,20 @@ class Comparison:
 
 
 def _normal(period: str) -> str:
-    def span(match: re.Match) -> str:
-        return f"{match[1]}/{match[2][-2:]}"
-
-    text = _SPAN.sub(span, " ".join(period.casefold().split()))
-    return " ".join(_NOISE.sub("", text).split())
+    return " ".join(period.casefold().split())
 
 
 def same_period(one: str, other: str) -> bool:
-    """Whether two typed periods name the same period: "2022/23" and "2022-23 academic year"
-    do; "2022/23" and "2023" do not, nor does a period beside one not recorded."""
-    return bool(one.strip()) and _normal(one) == _normal(other)
+    """Whether two typed periods name the same period: the same end date by the one set of
+    period rules (kpis.periods: "2022/23" and "2022/23 academic year" do, "2022/23" and
+    "2023" do not), or, for labels with no date, the same words. A period not recorded is
+    never the same as another."""
+    if not one.strip() or not other.strip():
+        return False
+    ends = period_end(one), period_end(other)
+    if None not in ends:
+        return ends[0] == ends[1]
+    return _normal(one) == _normal(other)
 
 
 def newest(found: Iterable[Comparison]) -> list[Comparison]:

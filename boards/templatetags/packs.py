@@ -3,7 +3,8 @@ comparator figures recorded beside it."""
 
 from django import template
 
-from boards.packs import DEMO_MARKING, is_demo, newest_comparators
+from boards.packs import DEMO_MARKING, is_demo
+from kpis.comparisons import newest_from_points
 from kpis.templatetags.trends import shown
 
 register = template.Library()
@@ -35,5 +36,7 @@ def latest_figure(trend: dict) -> dict | None:
         "term": label,
         "figure": shown(point, trend["unit"]),
         "period": point.get("data_period") or "",
-        "comparators": newest_comparators(trend["points"], trend["unit"]),
+        "comparators": [
+            {"text": c.text(trend["unit"])} for c in newest_from_points(trend["points"])
+        ],
     }

@@ -32,10 +32,14 @@ SVG = "{http://www.w3.org/2000/svg}"
         ("2022/23", "2022/23", True),
         ("2022/23", "2022-23 academic year", True),
         ("2022/2023", " 2022/23 ", True),
-        ("2024-25 financial year", "2024/25", True),
+        ("2024-25 financial year", "FY 2024/25", True),
+        # by the one set of period rules (kpis.periods): a financial year ends in March,
+        # the academic year "2024/25" in August
+        ("2024-25 financial year", "2024/25", False),
         ("2022/23", "2023/24", False),
         ("2022/23", "2023", False),
-        ("2023", "2023 (as cited)", False),
+        ("2023", "2023 (as cited)", True),  # the same year, with a note
+        ("Each year", "each  year", True),  # no date: the same words
         ("", "", False),
         ("2022/23", "", False),
     ],
