@@ -134,7 +134,7 @@ def test_the_termly_update_by_keyboard_alone(page, gld_action, open_term):
     page.keyboard.press("Tab")
     page.keyboard.type("correct-horse-battery")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="My actions", exact=True)).to_be_visible()
     page.goto(f"/updates/{gld_action.pk}/{open_term.pk}/")
     gld_pk = gld_action.kpis.get(ref="iii").pk
     tab_to(page, f"#id_kpi{gld_pk}-value")
