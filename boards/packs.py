@@ -72,6 +72,15 @@ def _points(content: dict) -> Iterator[dict]:
                 yield from (p for p in series if p)
 
 
+def mark_superseded(packs: list[BoardPack]) -> list[BoardPack]:
+    """Set `superseded_by` on each of one meeting's versions: the newest ready version, for
+    every version older than it (the rule `superseded_by` asks of one pack)."""
+    newest = max((p for p in packs if p.is_ready), key=lambda p: p.version, default=None)
+    for pack in packs:
+        pack.superseded_by = newest if newest and pack.version < newest.version else None
+    return packs
+
+
 def superseded_by(pack: BoardPack) -> BoardPack | None:
     """The newest ready version of the pack's meeting, if it is later than `pack`: the one
     board members should read instead."""

@@ -13,7 +13,7 @@ from boards import selectors
 from boards.content import dashboard_content
 from boards.models import Board, BoardPack, Meeting
 from boards.pack_workbook import pack_workbook
-from boards.packs import superseded_by, withheld_count
+from boards.packs import mark_superseded, superseded_by, withheld_count
 from boards.selectors import Remit, may_read_pack
 from boards.services import (
     board_pack_generate,
@@ -81,11 +81,24 @@ def board_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         Board.objects.prefetch_related(
             "commitments",
             "sectors",
-            Prefetch("meetings", queryset=Meeting.objects.prefetch_related("packs")),
+            # The list needs no pack's frozen content or PDFs, megabytes each.
+            Prefetch(
+                "meetings",
+                queryset=Meeting.objects.prefetch_related(
+                    Prefetch(
+                        "packs",
+                        queryset=BoardPack.objects.select_related("term").defer(
+                            "content", "public_content", "pdf", "public_pdf"
+                        ),
+                    )
+                ),
+            ),
         ),
         slug=slug,
         is_active=True,
     )
+    for meeting in board.meetings.all():
+        mark_superseded(list(meeting.packs.all()))
     context = _dashboard_context(request, Remit.of(board)) | {
         "board": board,
         "can_generate": is_admin(request.user),
@@ -133,10 +146,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     preparing = any(p.state == BoardPack.State.PREPARING for p in packs)
-    # Newest first: every ready version older than the newest ready one is superseded by it.
-    newest = next((p for p in packs if p.is_ready), None)
-    for pack in packs:
-        pack.superseded_by = newest if newest and pack.version < newest.version else None
+    mark_superseded(packs)
     return render(
         request,
         "boards/meeting.html",

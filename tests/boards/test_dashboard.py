@@ -9,6 +9,7 @@ from actions.models import Movement, Season
 from actions.services import term_publish
 from boards.selectors import NO_UPDATE, Remit, dashboard
 from kpis.standings import standings_refresh
+from tests.conftest import generated_pack
 from tests.factories import (
     ActionFactory,
     BoardFactory,
@@ -304,3 +305,17 @@ def test_a_board_member_opens_a_meeting_from_the_board_page(client, terms):
     assert f'<a class="govuk-link" href="{link}">10 December 2026: Autumn review</a>' in page
     assert "Generate a pack" not in page
     assert client.get(link).status_code == 200
+
+
+def test_the_board_page_marks_a_superseded_pack_version(client, plan, terms):
+    _, summer = terms
+    board = BoardFactory(slug="education-board")
+    meeting = MeetingFactory(board=board, date=date(2026, 12, 10))
+    admin = UserFactory(role="Admin")
+    first = generated_pack(meeting=meeting, term=summer, user=admin)
+    second = generated_pack(meeting=meeting, term=summer, user=admin)
+    client.force_login(UserFactory(role="Board member"))
+    page = client.get(reverse("boards:dashboard", args=["education-board"])).content.decode()
+    assert f"Board pack version {first.version}<span" in page
+    assert f"(superseded by version {second.version})" in page
+    assert page.count("superseded by version") == 1  # the newest is not
