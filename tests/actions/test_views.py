@@ -186,3 +186,16 @@ def test_commitment_page_query_count(board_client, action, django_assert_num_que
     # approver permission
     with django_assert_num_queries(8):
         board_client.get(reverse("actions:commitment", args=[1]))
+
+
+def test_the_action_page_does_not_say_not_assigned_beside_a_named_officer(board_client):
+    """It read 'Lead (as in the plan): Not yet assigned' above 'Officers who update it:
+    Hannah Clarke'."""
+    unnamed = ActionFactory(code="1.1(b)", lead_description="")
+    unnamed.leads.add(UserFactory(first_name="Hannah", last_name="Clarke"))
+    page = board_client.get(reverse("kpis:action", args=[unnamed.pk])).content.decode()
+    assert "Not yet assigned" not in page and "Lead (as in the plan)" not in page
+    assert "Hannah Clarke" in page
+    named = ActionFactory(code="1.1(c)", lead_description="Virtual School Head")
+    page = board_client.get(reverse("kpis:action", args=[named.pk])).content.decode()
+    assert "Lead (as in the plan)" in page and "Virtual School Head" in page
