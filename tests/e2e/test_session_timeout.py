@@ -60,6 +60,11 @@ def test_an_officer_is_warned_and_stays_signed_in_with_the_keyboard(page: Page, 
     stay = dialog.get_by_role("button", name="Stay signed in")
     expect(stay).to_be_focused()
     assert_accessible(axe, page)
+    # "Sign out" was in the browser's serif: a <dialog> sits outside GOV.UK's type classes.
+    sign_out_font = dialog.get_by_role("button", name="Sign out", exact=True).evaluate(
+        "button => getComputedStyle(button).fontFamily"
+    )
+    assert sign_out_font.startswith("arial"), sign_out_font
     seen = _seen_at(page)
     page.keyboard.press("Enter")
     expect(dialog).to_be_hidden(timeout=2_000)
