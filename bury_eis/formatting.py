@@ -20,6 +20,15 @@ def figure(value: Decimal | float | int) -> str:
     return f"{number:,f}"
 
 
+def plain_number(value: Decimal | float | int | None) -> Decimal | None:
+    """A figure for a spreadsheet cell: a number (so Excel can sum and chart it), without
+    trailing zeros or an exponent (38.7, 100), or None for an empty cell."""
+    if value is None or value == "":
+        return None
+    number = Decimal(str(value)).normalize()
+    return number.quantize(Decimal(1)) if number == number.to_integral() else number
+
+
 def with_unit(value: Decimal | float | int | None, unit: str) -> str:
     """A figure in its unit's words, e.g. 92.5%, £12,000, 14 days; a dash if there is none."""
     if value is None or value == "":

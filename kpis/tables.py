@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from actions.models import movement
 from actions.tables import TermTable, lead_names
-from bury_eis.formatting import with_unit
+from bury_eis.formatting import plain_number, with_unit
 from kpis.comparisons import Comparison, newest, slot_headers, slot_names
 from kpis.models import KPI, KPIStatus
 from kpis.trends import target_text
@@ -103,9 +103,9 @@ class KPITable(TermTable):
             self.value_latest_term_id(record.latest_term_id),
         )
 
-    def value_latest_value(self, record: KPI) -> str:
-        # Plain digits for spreadsheets: no unit, no thousands separator, no exponent.
-        return "" if record.latest_value is None else f"{record.latest_value.normalize():f}"
+    def value_latest_value(self, record: KPI) -> Decimal | None:
+        # A number for spreadsheets (Excel stored "38.7" as text): no unit, no exponent.
+        return plain_number(record.latest_value)
 
     def value_latest_term_id(self, value: int | None) -> str:
         term = self.terms.get(value)
@@ -162,8 +162,7 @@ def comparisons(record: KPI) -> list[Comparison]:
     )
 
 
-def _comparator_cells(item: Comparison | None) -> tuple[str, str, str]:
+def _comparator_cells(item: Comparison | None) -> tuple[str, Decimal | None, str]:
     if item is None:
-        return "", "", ""
-    value = "" if item.value is None else f"{Decimal(item.value).normalize():f}"
-    return item.name, value, item.period
+        return "", None, ""
+    return item.name, plain_number(item.value), item.period

@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from bury_eis.formatting import with_unit
+from bury_eis.formatting import plain_number, with_unit
 
 
 @pytest.mark.parametrize(
@@ -21,3 +21,10 @@ from bury_eis.formatting import with_unit
 )
 def test_figures_are_shown_in_their_units_words(value, unit, shown):
     assert with_unit(value, unit) == shown
+
+
+def test_a_figure_for_a_spreadsheet_is_a_number_without_padding_or_exponent():
+    assert str(plain_number(D("100.0000"))) == "100"  # not 1E+2
+    assert str(plain_number(D("38.7000"))) == "38.7"
+    assert str(plain_number(-3.5)) == "-3.5"
+    assert plain_number(None) is None and plain_number("") is None

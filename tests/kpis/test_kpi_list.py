@@ -201,6 +201,15 @@ def test_excel_export_neutralises_formula_like_text(board_client, measured):
     assert rows[1][3] == "'=cmd|' /C calc'!A0"
 
 
+def test_excel_export_stores_figures_as_numbers(board_client, measured):
+    """Excel stored "1250.5" as text, so it could not sum or chart the figures."""
+    response = board_client.get(reverse("kpis:kpi_list"), {"stale": "no", "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header, first, *_ = list(sheet.iter_rows(values_only=True))
+    cell = first[header.index("Latest figure")]
+    assert cell == 1250.5 and isinstance(cell, float)
+
+
 def test_exports_are_not_paginated(board_client, measured):
     for n in range(30):
         KPIFactory(ref=f"x{n}", action=measured["kpis"][1].action)
@@ -324,7 +333,7 @@ def test_the_same_comparator_keeps_its_columns_on_every_row(board_client, with_c
     assert ii[at["Comparator 1"]] is None  # no England figure beside (ii)
     assert [ii[at[f"Comparator 2{part}"]] for part in ("", " value", " period")] == [
         "North West",
-        "80",
+        80,  # a number Excel can sum and chart, not the text "80"
         "2025/26",
     ]
 
