@@ -88,6 +88,38 @@ def my_round(user: AbstractBaseUser, term: Term, today: date) -> list[ActionRoun
     return rounds
 
 
+def overdue_elsewhere(
+    user: AbstractBaseUser, terms: list[Term], shown: Term | None, today: date
+) -> list[tuple[Term, ActionRound]]:
+    """The user's updates still to do in the other open terms whose due date has passed,
+    oldest term first: what My actions must not hide while it shows another term. Two
+    queries, however many terms."""
+    late = [t for t in terms if t != shown and t.due_date < today]
+    if not late:
+        return []
+    actions = actions_led_by(user).prefetch_related(
+        Prefetch(
+            "updates",
+            queryset=ProgressUpdate.objects.filter(term__in=late),
+            to_attr="in_late_terms",
+        )
+    )
+    found = []
+    for action in actions:
+        by_term = {u.term_id: u for u in action.in_late_terms}
+        for term in late:
+            update = by_term.get(term.pk)
+            state = update_state(update)
+            if is_overdue(state, term, today):
+                found.append((term, ActionRound(action, update, state, overdue=True)))
+    return sorted(found, key=lambda item: (item[0].start_date, item[1].action.position))
+
+
+def next_term(today: date) -> Term | None:
+    """The next term to open for updates, if one has been set up."""
+    return Term.objects.filter(start_date__gt=today).order_by("start_date").first()
+
+
 def open_exception(action: Action, term: Term) -> TermException | None:
     return TermException.objects.filter(action=action, term=term, closed_at__isnull=True).first()
 

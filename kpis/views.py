@@ -127,6 +127,9 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         {
             "term": term,
             "terms": terms,
+            "today": today,
+            "overdue_elsewhere": selectors.overdue_elsewhere(request.user, terms, term, today),
+            "next_term": None if term else selectors.next_term(today),
             "by_commitment": list(by_commitment.items()),
             "left": sum(1 for r in rounds if r.state not in selectors.State.DONE),
             "overdue": sum(1 for r in rounds if r.overdue),

@@ -1,8 +1,10 @@
 """axe-core on every page type the service has, signed in as whoever sees it."""
 
+from datetime import timedelta
+
 import pytest
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, ProgressUpdate, Season
 from boards.models import BoardPack
 from boards.services import board_pack_generate, board_pack_publish
 from kpis.standings import standings_refresh
@@ -20,6 +22,7 @@ from tests.factories import (
     KPIValueFactory,
     MeetingFactory,
     ProgressUpdateFactory,
+    TermFactory,
     UserFactory,
 )
 
@@ -77,6 +80,19 @@ def test_the_reporting_period_pages(page, axe, people, open_term):
     page.get_by_role("button", name=f"Publish {open_term.label}").click()
     assert_accessible_at_both_widths(axe, page)
     page.goto("/")
+    assert_accessible_at_both_widths(axe, page)
+
+
+def test_my_actions_with_overdue_updates_from_an_earlier_term(page, axe, people, open_term):
+    TermFactory(
+        academic_year="2025/26",
+        season=Season.SUMMER,
+        start_date=open_term.start_date - timedelta(days=150),
+        end_date=open_term.start_date - timedelta(days=40),
+        due_date=open_term.start_date - timedelta(days=45),
+    )
+    sign_in(page, "lead")
+    assert page.get_by_text("Overdue from earlier terms").is_visible()
     assert_accessible_at_both_widths(axe, page)
 
 

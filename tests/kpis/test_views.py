@@ -1,10 +1,19 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
-from actions.models import ProgressUpdate
+from actions.models import ProgressUpdate, Season
 from kpis.models import KPIValue
-from tests.factories import ActionFactory, KPIFactory, ProgressUpdateFactory, UserFactory
+from tests.factories import (
+    ActionFactory,
+    KPIFactory,
+    ProgressUpdateFactory,
+    TermFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -363,3 +372,64 @@ def test_the_narrative_shows_a_character_count(client, led_action, open_term, le
     page = client.get(reverse("kpis:update", args=[led_action.pk, open_term.pk])).content.decode()
     assert 'data-module="govuk-character-count" data-maxlength="5000"' in page
     assert "You can enter up to 5,000 characters" in page
+
+
+@pytest.fixture
+def late_summer(open_term):
+    """An earlier term, still open (not locked), whose updates were due weeks ago."""
+    return TermFactory(
+        academic_year="2025/26",
+        season=Season.SUMMER,
+        start_date=open_term.start_date - timedelta(days=150),
+        end_date=open_term.start_date - timedelta(days=40),
+        due_date=open_term.start_date - timedelta(days=45),
+    )
+
+
+def test_my_actions_shows_earlier_terms_overdue_updates_beside_this_term(
+    client, led_action, open_term, lead, late_summer
+):
+    """Six overdue Summer updates were invisible while Autumn was shown."""
+    done = ActionFactory(code="1.2(b)")
+    done.leads.add(lead)
+    ProgressUpdateFactory(action=done, term=late_summer, status="submitted")
+    returned = ActionFactory(code="1.2(c)")
+    returned.leads.add(lead)
+    ProgressUpdateFactory(
+        action=returned, term=late_summer, status="returned", return_reason="Add the EYPP split"
+    )
+    client.force_login(lead)
+    page = client.get(reverse("kpis:my_actions")).content.decode()
+    assert f"<strong>{open_term.label}</strong>: updates are due by" in page
+    overdue = page[page.index("Overdue from earlier terms") : page.index("</table>")]
+    assert "2 updates from an earlier term are overdue" in page
+    assert "1.2(a)" in overdue and "1.2(c)" in overdue and "1.2(b)" not in overdue
+    assert "Returned: Add the EYPP split" in overdue
+    link = reverse("kpis:update", args=[led_action.pk, late_summer.pk])
+    assert f'href="{link}"' in overdue
+
+
+def test_with_no_term_open_my_actions_says_when_the_next_opens(client, led_action, lead):
+    today = timezone.localdate()
+    TermFactory(
+        academic_year="2099/00",
+        season=Season.SPRING,
+        start_date=today + timedelta(days=20),
+        end_date=today + timedelta(days=100),
+        due_date=today + timedelta(days=90),
+    )
+    client.force_login(lead)
+    page = client.get(reverse("kpis:my_actions")).content.decode()
+    assert "No term is open for updates at the moment. The next, Spring 2100, opens on" in page
+
+
+def test_my_actions_with_overdue_terms_costs_the_same_for_any_number_of_actions(
+    client, lead, open_term, late_summer, django_assert_num_queries
+):
+    client.force_login(lead)
+    for letters in ("ab", "cdefgh"):
+        for letter in letters:
+            ActionFactory(code=f"1.1({letter})").leads.add(lead)
+        # as test_my_actions_query_count_is_fixed, and the overdue terms' actions and updates
+        with django_assert_num_queries(10):
+            client.get(reverse("kpis:my_actions"))
