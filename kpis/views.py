@@ -186,8 +186,14 @@ def _save(request: HttpRequest, action_pk: int, term_pk: int, submit: bool) -> H
         return _render_update(
             request, action, term, kpis, narrative, kpi_forms, problem=str(invalid), status=400
         )
-    done = "submitted for approval" if submit else "saved as a draft"
-    messages.success(request, f"Your update for {action.code}, {term.label}, was {done}.")
+    if not submit:  # a draft is saved to go on with: back to the same form
+        messages.success(
+            request, f"Your update for {action.code}, {term.label}, was saved as a draft."
+        )
+        return redirect("kpis:update", action_pk=action.pk, term_pk=term.pk)
+    messages.success(
+        request, f"Your update for {action.code}, {term.label}, was submitted for approval."
+    )
     return redirect(f"{reverse('kpis:my_actions')}?term={term.pk}")
 
 

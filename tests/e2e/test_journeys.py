@@ -45,7 +45,7 @@ def gld_action(plan, open_term):
 
 
 def open_update(page: Page, action: Action, term) -> None:
-    page.get_by_role("link", name="My actions").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="My actions").click()
     page.get_by_role("link", name=f"Update {action.code} for {term.label}").click()
 
 
@@ -76,6 +76,7 @@ def test_a_lead_updates_an_approver_returns_the_lead_fixes_and_it_is_approved(
     page.get_by_label("Next steps").fill("Targeted support for settings below 60%.")
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_text("was saved as a draft")).to_be_visible()
+    expect(field("numerator")).to_have_value("335")  # still on the form, as saved
     open_update(page, gld_action, open_term)
     # the percentage, worked out from the numbers, in the recent values table
     expect(page.get_by_role("cell", name="73.5% (335 of 456)")).to_be_visible()

@@ -209,7 +209,12 @@ def test_saving_a_draft_then_submitting(client, led_action, open_term, lead):
     response = client.post(
         reverse("kpis:update_save", args=[led_action.pk, open_term.pk]), form_data(led_action)
     )
-    assert response.status_code == 302
+    # A draft is saved to go on with: back to the same form, which says so (it went to
+    # My actions, and the lead had to find the form again).
+    update_url = reverse("kpis:update", args=[led_action.pk, open_term.pk])
+    assert response.status_code == 302 and response["Location"] == update_url
+    page = client.get(update_url).content.decode()
+    assert f"Your update for 1.2(a), {open_term.label}, was saved as a draft." in page
     update = ProgressUpdate.objects.get()
     assert update.status == "draft"
     assert KPIValue.objects.get(cohort__code="all").value == 73
@@ -218,6 +223,7 @@ def test_saving_a_draft_then_submitting(client, led_action, open_term, lead):
         form_data(led_action, version=update.version),
     )
     assert response.status_code == 302
+    assert response["Location"] == f"{reverse('kpis:my_actions')}?term={open_term.pk}"
     assert ProgressUpdate.objects.get().status == "submitted"
     page = client.get(reverse("kpis:update", args=[led_action.pk, open_term.pk])).content.decode()
     assert "waiting for approval" in page
