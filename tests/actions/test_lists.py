@@ -153,3 +153,16 @@ def test_every_filter_has_a_label_people_can_read(board_client, url):
     assert "[invalid name]" not in page
     if url == "actions:list":
         assert '<label class="govuk-label" for="id_rating">Rating</label>' in page
+
+
+def test_the_lead_filter_offers_only_people_who_lead_a_live_action(board_client, rated):
+    """It offered the admin, a board member and a councillor, with 0 results each."""
+    UserFactory(first_name="Alex", last_name="Morgan", role="Admin")
+    UserFactory(first_name="Ruth", last_name="Ellison", role="Board member")
+    retired = ActionFactory(code="9.9(z)", retired_at="2026-01-01T00:00Z")
+    retired.leads.add(UserFactory(first_name="Former", last_name="Lead", role="Officer"))
+    page = board_client.get(reverse("actions:list")).content.decode()
+    offered = page[page.index('id="id_lead"') : page.index("</select>", page.index('id="id_lead"'))]
+    assert "Hannah Clarke" in offered
+    for name in ("Alex Morgan", "Ruth Ellison", "Former Lead"):
+        assert name not in offered

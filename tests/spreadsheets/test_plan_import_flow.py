@@ -416,3 +416,10 @@ def test_refs_in_any_row_order_are_no_gap(db):
         for ref in ("i", "iii", "ii")
     ]
     assert stage(workbook_bytes(rows)).warnings == []
+
+
+def test_the_upload_says_how_large_a_file_may_be(admin_client, settings):
+    """It read 'An .xlsx file of up to MB.'"""
+    settings.PLAN_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    page = admin_client.get(reverse("spreadsheets:plan_import_start")).content.decode()
+    assert "An .xlsx file of up to 10 MB." in page
