@@ -16,7 +16,10 @@ from django.utils.safestring import SafeString, mark_safe
 from bury_eis.formatting import figure, with_unit
 
 _WIDTH, _HEIGHT, _EMPTY_HEIGHT = 640, 260, 40
-_LEFT, _RIGHT, _BOTTOM = 64, 620, 222
+_LEFT, _RIGHT, _BOTTOM = 64, 500, 222
+# Right of the plot, each line's name, the target and the baseline are written level with
+# where they end, pushed apart so none overlaps a line or another label.
+_LABELS_X, _LABEL_GAP, _LABEL_CHARS = 508, 12, 20
 _INSET = 16  # keeps the first and last markers clear of the axes
 _INK, _GRID, _TARGET, _BASELINE = "#0b0c0c", "#b1b4b6", "#00703c", "#505a5f"
 _FROM_ZERO = {"count", "percent", "rate_per_10000", "money", "days", "weeks"}
@@ -63,11 +66,18 @@ class _Style:
     marker: str
 
 
-_STYLES = {
-    "main": _Style("#1f3a5f", "none", "circle"),
-    "comparator": _Style("#6b4fa0", "8 4", "square"),
-    "cohort": _Style("#8a5300", "2 3", "triangle"),
-}
+_MAIN = _Style("#1f3a5f", "none", "circle")
+# Every other line gets the next of these in turn, so no two lines of a chart share a
+# colour, a dash pattern or a marker shape (England, North West and Greater Manchester
+# were all purple squares; SEN Support, EHCP and the other groups all brown triangles).
+_OTHERS = (
+    _Style("#6b4fa0", "8 4", "square"),
+    _Style("#8a5300", "2 3", "triangle"),
+    _Style("#912b88", "6 2 2 2", "diamond"),
+    _Style("#00707f", "10 3", "triangle-down"),
+    _Style("#b33c00", "4 4", "cross"),
+    _Style("#594d00", "1 2", "ring"),
+)
 
 
 @dataclass(frozen=True)
@@ -98,8 +108,13 @@ def _tidy(value: float) -> float:
     return round(value, 10) + 0.0
 
 
-def _style(kind: str) -> _Style:
-    return _STYLES.get(kind, _STYLES["main"])
+def _styles(series: tuple[Series, ...]) -> dict[int, _Style]:
+    """Each line's style, by its place in `series`: the main line navy with circles, every
+    other line the next of _OTHERS."""
+    styles, others = {}, iter(range(len(series)))
+    for index, line in enumerate(series):
+        styles[index] = _MAIN if line.kind == "main" else _OTHERS[next(others) % len(_OTHERS)]
+    return styles
 
 
 def line_chart_svg(
@@ -120,7 +135,7 @@ def line_chart_svg(
     target, target_upper, baseline = (_float(v) for v in (target, target_upper, baseline))
     values = [v for line in series for v in line.points if v is not None]
     if not values:
-        return _svg(chart_id, title, "No figures reported yet", _EMPTY_HEIGHT, [])
+        return _svg(chart_id, title, "No approved figures yet", _EMPTY_HEIGHT, [])
     if target is not None and not target_label:
         target_label = f"Target {with_unit(_tidy(target), unit)}"
         if target_upper is not None:
@@ -128,16 +143,26 @@ def line_chart_svg(
     if baseline is not None and not baseline_label:
         baseline_label = f"Baseline {with_unit(_tidy(baseline), unit)}"
     extras = [v for v in (target, target_upper, baseline) if v is not None]
-    legend, rows = _legend(series)
+    styles = _styles(series)
+    legend, rows = _legend(series, styles)
     frame = _Frame(28 + 16 * rows, _nice_ticks(*_value_range(values + extras, unit)), len(x_labels))
     parts = [*legend, *_y_axis(frame, unit), *_x_axis(frame, x_labels)]
-    main = _main_points(frame, series)
+    labels: list[_EndLabel] = []
     if target is not None:
-        parts += _target(frame, target, target_upper, target_label, main[-1] if main else None)
+        parts += _target(frame, target, target_upper)
+        labels.append(_EndLabel("eis-chart__target-label", frame.y(target), _TARGET, target_label))
     if baseline is not None:
-        parts += _baseline(frame, baseline, baseline_label, main)
-    for line in series:
-        parts += _series(frame, line, unit, [frame.y(v) for v in extras])
+        parts.append(_baseline(frame, baseline))
+        labels.append(
+            _EndLabel("eis-chart__baseline-label", frame.y(baseline), _BASELINE, baseline_label)
+        )
+    for index, line in enumerate(series):
+        parts += _series(frame, line, styles[index], unit, [frame.y(v) for v in extras])
+        last = [(i, v) for i, v in enumerate(line.points) if v is not None]
+        if last:
+            y = frame.y(last[-1][1])
+            labels.append(_EndLabel("eis-chart__end-label", y, styles[index].colour, line.name))
+    parts += _end_labels(frame, labels)
     desc = _describe(x_labels, series, unit, [target_label, baseline_label])
     return _svg(chart_id, title, desc, _HEIGHT, parts)
 
@@ -248,15 +273,15 @@ def _short(value: float, unit: str) -> str:
     return figure(value)
 
 
-def _legend(series: tuple[Series, ...]) -> tuple[list[str], int]:
+def _legend(series: tuple[Series, ...], styles: dict[int, _Style]) -> tuple[list[str], int]:
     """A key above the plot (sample line, marker, name), wrapping onto more rows if needed."""
     parts, x, row = [], _LEFT, 1
-    for line in series:
+    for index, line in enumerate(series):
         label = _fitted(line.label)
         width = 30 + 6.5 * len(label) + 18
         if x > _LEFT and x + width > _WIDTH - 8:
             x, row = _LEFT, row + 1
-        y, style = 16 * row, _style(line.kind)
+        y, style = 16 * row, styles[index]
         parts += [
             '<g class="eis-chart__legend-item">',
             _line("eis-chart__legend-line", (x, y - 4, x + 24, y - 4), style.colour, 2, style.dash),
@@ -275,16 +300,61 @@ def _fitted(label: str) -> str:
 
 
 def _marker(style: _Style, x: float, y: float) -> str:
-    """A circle, square or triangle: the shape names the line when colour cannot."""
+    """A shape that names the line when colour cannot: circle, square, triangle, diamond,
+    downward triangle, cross or ring."""
+    colour = style.colour
     if style.marker == "square":
         corner = (_c(x - 3.5), _c(y - 3.5))
+        return format_html('<rect x="{}" y="{}" width="7" height="7" fill="{}"/>', *corner, colour)
+    shapes = {
+        "triangle": ((0, -4.5), (4.5, 3.5), (-4.5, 3.5)),
+        "triangle-down": ((0, 4.5), (4.5, -3.5), (-4.5, -3.5)),
+        "diamond": ((0, -5), (4.5, 0), (0, 5), (-4.5, 0)),
+    }
+    if style.marker in shapes:
+        points = " ".join(f"{_c(x + dx)},{_c(y + dy)}" for dx, dy in shapes[style.marker])
+        return format_html('<polygon points="{}" fill="{}"/>', points, colour)
+    if style.marker == "cross":
+        d = f"M{_c(x - 4)},{_c(y - 4)} L{_c(x + 4)},{_c(y + 4)} M{_c(x - 4)},{_c(y + 4)} "
+        d += f"L{_c(x + 4)},{_c(y - 4)}"
+        return format_html('<path d="{}" stroke="{}" stroke-width="2.5" fill="none"/>', d, colour)
+    if style.marker == "ring":
         return format_html(
-            '<rect x="{}" y="{}" width="7" height="7" fill="{}"/>', *corner, style.colour
+            '<circle cx="{}" cy="{}" r="3.5" fill="#ffffff" stroke="{}" stroke-width="2"/>',
+            _c(x),
+            _c(y),
+            colour,
         )
-    if style.marker == "triangle":
-        points = f"{_c(x)},{_c(y - 4.5)} {_c(x + 4.5)},{_c(y + 3.5)} {_c(x - 4.5)},{_c(y + 3.5)}"
-        return format_html('<polygon points="{}" fill="{}"/>', points, style.colour)
-    return format_html('<circle cx="{}" cy="{}" r="3.5" fill="{}"/>', _c(x), _c(y), style.colour)
+    return format_html('<circle cx="{}" cy="{}" r="3.5" fill="{}"/>', _c(x), _c(y), colour)
+
+
+@dataclass(frozen=True)
+class _EndLabel:
+    css: str
+    y: float  # where the line it names ends
+    colour: str
+    text: str
+
+
+def _end_labels(frame: _Frame, labels: list[_EndLabel]) -> list[str]:
+    """Each label right of the plot, level with its line's end, pushed apart so none
+    overlaps another; long ones are shortened (the description and table give them whole)."""
+    if not labels:
+        return []
+    ordered = sorted(labels, key=lambda label: label.y)
+    placed = [max(ordered[0].y, frame.top)]
+    for label in ordered[1:]:
+        placed.append(max(label.y, placed[-1] + _LABEL_GAP))
+    overflow = placed[-1] - (_BOTTOM + 6)
+    if overflow > 0:  # shift the stack up, never above the plot
+        placed = [max(y - overflow, frame.top + i * _LABEL_GAP) for i, y in enumerate(placed)]
+    parts = []
+    for label, y in zip(ordered, placed, strict=True):
+        text = label.text
+        if len(text) > _LABEL_CHARS:
+            text = text[: _LABEL_CHARS - 1].rstrip() + "…"
+        parts.append(_text(label.css, _LABELS_X, y + 4, "start", label.colour, text))
+    return parts
 
 
 def _y_axis(frame: _Frame, unit: str) -> list[str]:
@@ -317,22 +387,9 @@ def _x_axis(frame: _Frame, x_labels: tuple[str, ...]) -> list[str]:
     return parts
 
 
-def _main_points(frame: _Frame, series: tuple[Series, ...]) -> list[tuple[float, float]]:
-    """Where the main line's markers sit, so target and baseline labels can keep clear of it."""
-    for line in series:
-        if line.kind == "main":
-            return [(frame.x(i), frame.y(v)) for i, v in enumerate(line.points) if v is not None]
-    return []
-
-
-def _target(
-    frame: _Frame, target: float, upper: float | None, label: str, avoid: tuple[float, float] | None
-) -> list[str]:
-    """A dashed green target line (two, lightly shaded between, for a band), labelled at right.
-
-    The label sits just above the line at its right end, moved left of the main line's
-    value label when the two would overlap.
-    """
+def _target(frame: _Frame, target: float, upper: float | None) -> list[str]:
+    """A dashed green target line (two, lightly shaded between, for a band); its label is
+    written right of the plot with the others."""
     parts = []
     levels = [frame.y(target)] if upper is None else sorted([frame.y(target), frame.y(upper)])
     if upper is not None:
@@ -345,36 +402,21 @@ def _target(
         )
     for y in levels:
         parts.append(_line("eis-chart__target", (_LEFT, y, _RIGHT, y), _TARGET, 1.5, "6 3"))
-    label_x = _RIGHT - 2
-    if avoid is not None and abs(avoid[1] - 3 - levels[0]) < 14:
-        label_x = min(label_x, avoid[0] - 24)
-    parts.append(_text("eis-chart__target-label", label_x, levels[0] - 5, "end", _TARGET, label))
     return parts
 
 
-def _baseline(
-    frame: _Frame, baseline: float, label: str, main: list[tuple[float, float]]
-) -> list[str]:
-    """A dotted grey baseline, labelled at its left end on the side the main line mostly is not.
-
-    The label never goes below the x axis or above the plot.
-    """
+def _baseline(frame: _Frame, baseline: float) -> str:
+    """A dotted grey baseline; its label is written right of the plot with the others."""
     y = frame.y(baseline)
-    line_above = bool(main) and sum(p[1] for p in main) / len(main) < y
-    label_y = y + 13 if (line_above and y + 13 < _BOTTOM) or y - 16 < frame.top else y - 5
-    return [
-        _line("eis-chart__baseline", (_LEFT, y, _RIGHT, y), _BASELINE, 1.5, "1 3"),
-        _text("eis-chart__baseline-label", _LEFT + 4, label_y, "start", _BASELINE, label),
-    ]
+    return _line("eis-chart__baseline", (_LEFT, y, _RIGHT, y), _BASELINE, 1.5, "1 3")
 
 
-def _series(frame: _Frame, line: Series, unit: str, rules: list[float]) -> list[str]:
+def _series(frame: _Frame, line: Series, style: _Style, unit: str, rules: list[float]) -> list[str]:
     """One line as a path per unbroken run of terms, a marker per figure, the latest labelled.
 
     The latest value's label goes above its marker, or below if a target or baseline line
     would strike through it there.
     """
-    style = _style(line.kind)
     runs: list[list[tuple[float, float]]] = [[]]
     for index, value in enumerate(line.points):
         if value is None:

@@ -68,6 +68,12 @@ def kpi_trend(kpi: KPI, values: list[KPIValue], terms: list[Term]) -> dict:
         "target_period": kpi.target_period,
         "target_kind": kpi.target_kind,
         "target_text": target_text(kpi),
+        # The comparator a comparator target is judged against: its line is the target line.
+        "target_comparator": (
+            kpi.target_comparator.name
+            if kpi.target_kind == TargetKind.COMPARATOR and kpi.target_comparator_id
+            else ""
+        ),
         "terms": [t.label for t in terms],
         "points": [headline.get(t.pk) for t in terms],
         "cohorts": [

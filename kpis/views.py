@@ -76,20 +76,22 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         history = ChangeRecord.objects.filter(action=action).select_related("term", "changed_by")[
             :100
         ]
+    rows = [
+        {
+            "kpi": k,
+            "trend": k.trend,
+            "latest": latest(k.trend),
+            "comparisons": newest_from_points(k.trend["points"]),
+        }
+        for k in kpis
+    ]
     return render(
         request,
         "actions/action_detail.html",
         {
             "action": action,
-            "kpis": [
-                {
-                    "kpi": k,
-                    "trend": k.trend,
-                    "latest": latest(k.trend),
-                    "comparisons": newest_from_points(k.trend["points"]),
-                }
-                for k in kpis
-            ],
+            "kpis": rows,
+            "charted": [row for row in rows if row["latest"]],
             "updates": list(action.updates.all()),
             "history": history,
         },

@@ -59,7 +59,10 @@ def trend_chart(trend: dict, chart_id: str) -> SafeString:
     for name in _comparator_names(trend):
         points = tuple((p or {}).get("comparators", {}).get(name) for p in trend["points"])
         periods = tuple(_comparator_period(p, name) for p in trend["points"])
-        series.append(Series(name, points, "comparator", periods))
+        # A comparator target's line is its target (1.2(a)(i) drew no target for "at or
+        # above the Greater Manchester average"); frozen packs may predate the key.
+        shown = f"{name} (target)" if name == trend.get("target_comparator") else name
+        series.append(Series(shown, points, "comparator", periods))
     unit = trend["unit"]
     return line_chart_svg(
         chart_id=chart_id,

@@ -199,3 +199,13 @@ def test_the_action_page_does_not_say_not_assigned_beside_a_named_officer(board_
     named = ActionFactory(code="1.1(c)", lead_description="Virtual School Head")
     page = board_client.get(reverse("kpis:action", args=[named.pk])).content.decode()
     assert "Lead (as in the plan)" in page and "Virtual School Head" in page
+
+
+def test_an_action_with_no_approved_figures_says_so_under_trends(board_client):
+    """It showed a 'Trends' heading with nothing under it."""
+    action = ActionFactory(code="1.1(d)")
+    KPIFactory(action=action, ref="i")
+    page = board_client.get(reverse("kpis:action", args=[action.pk])).content.decode()
+    trends = page[page.index('id="trends"') : page.index('id="ratings"')]
+    assert "No approved figures yet." in trends
+    assert "<svg" not in trends

@@ -119,8 +119,9 @@ def test_it_escapes_hostile_names_titles_and_labels():
     assert "<script>" not in svg
     assert root.find(f"{SVG}title").text == hostile
     assert [el.text for el in by_class(root, "eis-chart__legend-label")] == [hostile]
-    assert by_class(root, "eis-chart__target-label")[0].text == hostile
-    assert by_class(root, "eis-chart__baseline-label")[0].text == hostile
+    shortened = hostile[:19].rstrip() + "…"  # right of the plot; the description has it whole
+    assert by_class(root, "eis-chart__target-label")[0].text == shortened
+    assert by_class(root, "eis-chart__baseline-label")[0].text == shortened
     assert by_class(root, "eis-chart__x-label")[0].text == hostile
     assert root.find(f"{SVG}desc").text.startswith(f"{hostile}: 65%")
 
@@ -217,7 +218,7 @@ def test_a_target_band_is_shaded_between_two_target_lines():
     assert by_class(root, "eis-chart__target-label")[0].text == "Target 60% to 70%"
 
 
-def test_the_baseline_is_a_dotted_grey_line_labelled_at_the_left():
+def test_the_baseline_is_a_dotted_grey_line_labelled_beside_its_end():
     root = parse(draw(baseline=65.0, baseline_label="Baseline 65% (2023)"))
 
     (line,) = by_class(root, "eis-chart__baseline")
@@ -226,7 +227,59 @@ def test_the_baseline_is_a_dotted_grey_line_labelled_at_the_left():
     assert line.get("stroke-dasharray") == "1 3"
     assert float(line.get("y1")) == pytest.approx(y_between_ticks(root, 65.0), abs=0.1)
     assert label.text == "Baseline 65% (2023)"
-    assert float(label.get("x")) < float(line.get("x2")) / 2
+    assert float(label.get("x")) > float(line.get("x2"))  # off the plot: on no line
+
+
+def test_every_line_of_a_chart_has_its_own_colour_dash_and_marker():
+    """England, North West and Greater Manchester were all purple squares; the groups all
+    brown triangles."""
+    series = (
+        BURY,
+        *(Series(n, (60.0 + i,) * 6, "comparator") for i, n in enumerate(("E", "NW", "GM"))),
+        *(Series(n, (40.0 + i,) * 6, "cohort") for i, n in enumerate(("SEN", "EHCP", "FSM"))),
+    )
+    root = parse(draw(series=series))
+    lines = by_class(root, "eis-chart__legend-line")
+    assert len({line.get("stroke") for line in lines}) == 7
+    assert len({line.get("stroke-dasharray") for line in lines}) == 7
+    markers = [shape(item[1]) for item in by_class(root, "eis-chart__legend-item")]
+    assert len(set(markers)) == 7
+
+
+def shape(marker) -> tuple:
+    """A marker's shape wherever it is drawn: its tag and fill, or a polygon's corners."""
+    tag = marker.tag.removeprefix(SVG)
+    if tag != "polygon":
+        return tag, marker.get("fill")
+    corners = [tuple(map(float, p.split(","))) for p in marker.get("points").split()]
+    x0, y0 = corners[0]
+    return tag, tuple((round(x - x0), round(y - y0)) for x, y in corners)
+
+
+def test_each_line_is_named_at_its_end_and_no_label_overlaps_another_or_a_line():
+    series = (
+        BURY,
+        Series("England", (67.0,) * 6, "comparator"),
+        Series("North West", (67.2,) * 6, "comparator"),
+        Series("Greater Manchester", (66.9,) * 6, "comparator"),
+    )
+    root = parse(draw(series=series, target=67.0, baseline=65.0))
+    labels = [
+        *by_class(root, "eis-chart__end-label"),
+        *by_class(root, "eis-chart__target-label"),
+        *by_class(root, "eis-chart__baseline-label"),
+    ]
+    assert sorted(label.text for label in by_class(root, "eis-chart__end-label")) == [
+        "Bury",
+        "England",
+        "Greater Manchester",
+        "North West",
+    ]
+    (target,) = by_class(root, "eis-chart__target")
+    plot_right = float(target.get("x2"))
+    assert all(float(label.get("x")) > plot_right for label in labels)
+    ys = sorted(float(label.get("y")) for label in labels)
+    assert all(b - a >= 12 for a, b in itertools.pairwise(ys))  # 11 px text, apart
 
 
 def test_it_breaks_the_line_at_a_missing_term():
@@ -410,7 +463,7 @@ def test_with_no_figures_it_says_so_without_crashing():
     empty = Series("Bury", (None,) * 6)
     root = parse(draw(series=(empty,), target=74.0))
 
-    assert root.find(f"{SVG}desc").text == "No figures reported yet"
+    assert root.find(f"{SVG}desc").text == "No approved figures yet"
     assert root.get("aria-labelledby") == "gld-title gld-desc"
     assert by_class(root, "eis-chart__series") == []
 
@@ -418,7 +471,7 @@ def test_with_no_figures_it_says_so_without_crashing():
 def test_with_no_series_or_terms_it_says_so_without_crashing():
     root = parse(draw(x_labels=(), series=()))
 
-    assert root.find(f"{SVG}desc").text == "No figures reported yet"
+    assert root.find(f"{SVG}desc").text == "No approved figures yet"
 
 
 def test_it_accepts_decimals_from_model_fields():

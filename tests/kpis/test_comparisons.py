@@ -245,3 +245,16 @@ def test_a_long_period_is_shortened_in_the_legend_but_given_in_full_in_the_descr
     assert len(label) <= 80 and label.endswith("…")
     assert label.startswith("Statistical neighbours (2022/23, children looked after")
     assert f"Statistical neighbours: 60% ({period}) in Autumn 2024." in description(svg)
+
+
+def test_a_comparator_target_names_its_comparators_line_as_the_target():
+    """1.2(a)(i), 'at or above the Greater Manchester average', drew no target at all."""
+    ofsted = trend(
+        [point(95.8, "2023", {"Greater Manchester": 96.0}, {"Greater Manchester": "2023"})],
+        target_kind="comparator",
+        target_comparator="Greater Manchester",
+        target_text="At or better than Greater Manchester",
+    )
+    svg = str(trend_chart(ofsted, "ofsted"))
+    assert legend(svg)[1] == "Greater Manchester (target) (2023)"
+    assert "Greater Manchester (target): 96% (2023)" in svg  # the description says so too
