@@ -7,10 +7,11 @@ so they can be told apart in black and white and without colour vision (WCAG 1.4
 
 import math
 import re
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from bury_eis.formatting import figure, with_unit
@@ -19,7 +20,7 @@ _WIDTH, _HEIGHT, _EMPTY_HEIGHT = 640, 260, 40
 _LEFT, _RIGHT, _BOTTOM = 64, 500, 222
 # Right of the plot, each line's name, the target and the baseline are written level with
 # where they end, pushed apart so none overlaps a line or another label.
-_LABELS_X, _LABEL_GAP, _LABEL_CHARS = 508, 12, 20
+_LABELS_X, _LABEL_GAP, _LABEL_CHARS = 508, 12, 21
 _INSET = 16  # keeps the first and last markers clear of the axes
 _INK, _GRID, _TARGET, _BASELINE = "#0b0c0c", "#b1b4b6", "#00703c", "#505a5f"
 _FROM_ZERO = {"count", "percent", "rate_per_10000", "money", "days", "weeks"}
@@ -337,24 +338,47 @@ class _EndLabel:
 
 
 def _end_labels(frame: _Frame, labels: list[_EndLabel]) -> list[str]:
-    """Each label right of the plot, level with its line's end, pushed apart so none
-    overlaps another; long ones are shortened (the description and table give them whole)."""
+    """Each label right of the plot, level with its line's end, on up to two lines, pushed
+    apart so none overlaps another; longer ones are shortened (the description and the
+    table give them whole)."""
     if not labels:
         return []
     ordered = sorted(labels, key=lambda label: label.y)
-    placed = [max(ordered[0].y, frame.top)]
-    for label in ordered[1:]:
-        placed.append(max(label.y, placed[-1] + _LABEL_GAP))
-    overflow = placed[-1] - (_BOTTOM + 6)
+    wrapped = [_wrapped(label.text) for label in ordered]
+    placed: list[float] = []
+    for index, label in enumerate(ordered):
+        above = placed[-1] + _LABEL_GAP * len(wrapped[index - 1]) if placed else frame.top
+        placed.append(max(label.y, above))
+    overflow = placed[-1] + _LABEL_GAP * (len(wrapped[-1]) - 1) - (_BOTTOM + 6)
     if overflow > 0:  # shift the stack up, never above the plot
-        placed = [max(y - overflow, frame.top + i * _LABEL_GAP) for i, y in enumerate(placed)]
+        floor, shifted = frame.top, []
+        for y, lines in zip(placed, wrapped, strict=True):
+            shifted.append(max(y - overflow, floor))
+            floor = shifted[-1] + _LABEL_GAP * len(lines)
+        placed = shifted
     parts = []
-    for label, y in zip(ordered, placed, strict=True):
-        text = label.text
-        if len(text) > _LABEL_CHARS:
-            text = text[: _LABEL_CHARS - 1].rstrip() + "…"
-        parts.append(_text(label.css, _LABELS_X, y + 4, "start", label.colour, text))
+    for label, lines, y in zip(ordered, wrapped, placed, strict=True):
+        tspans = format_html_join(
+            "",
+            '<tspan x="{}" dy="{}">{}</tspan>',
+            ((_c(_LABELS_X), 0 if i == 0 else _LABEL_GAP, line) for i, line in enumerate(lines)),
+        )
+        parts.append(
+            format_html(
+                '<text class="{}" x="{}" y="{}" text-anchor="start" fill="{}">{}</text>',
+                *(label.css, _c(_LABELS_X), _c(y + 4), label.colour, tspans),
+            )
+        )
     return parts
+
+
+def _wrapped(text: str) -> list[str]:
+    """A label on at most two lines of _LABEL_CHARS, the second shortened with "…" if need be."""
+    lines = textwrap.wrap(text, _LABEL_CHARS, break_long_words=True) or [""]
+    if len(lines) > 2:
+        rest = " ".join(lines[1:])
+        lines = [lines[0], rest[: _LABEL_CHARS - 1].rstrip() + "…"]
+    return lines
 
 
 def _y_axis(frame: _Frame, unit: str) -> list[str]:
