@@ -1,7 +1,7 @@
 import importlib
 import io
 import signal
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -121,6 +121,26 @@ def board_client(client, board_member):
 def plan(db):
     """The real delivery plan, imported from the committed workbook."""
     call_command("import_plan", str(PLAN_WORKBOOK), stdout=io.StringIO())
+
+
+@pytest.fixture
+def terms(db):
+    """Spring and Summer 2026 of the 2025/26 academic year, the two terms most tests compare."""
+    spring = TermFactory(
+        academic_year="2025/26",
+        season=Season.SPRING,
+        start_date=date(2026, 1, 5),
+        end_date=date(2026, 3, 27),
+        due_date=date(2026, 3, 20),
+    )
+    summer = TermFactory(
+        academic_year="2025/26",
+        season=Season.SUMMER,
+        start_date=date(2026, 4, 13),
+        end_date=date(2026, 7, 20),
+        due_date=date(2026, 7, 10),
+    )
+    return spring, summer
 
 
 @pytest.fixture

@@ -25,25 +25,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def terms():
-    spring = TermFactory(
-        academic_year="2025/26",
-        season=Season.SPRING,
-        start_date=date(2026, 1, 5),
-        end_date=date(2026, 3, 27),
-        due_date=date(2026, 3, 20),
-    )
-    summer = TermFactory(
-        academic_year="2025/26",
-        season=Season.SUMMER,
-        start_date=date(2026, 4, 13),
-        end_date=date(2026, 7, 20),
-        due_date=date(2026, 7, 10),
-    )
-    return spring, summer
-
-
-@pytest.fixture
 def plan(terms):
     """Six actions over two commitments and two sectors, rated in spring and summer.
 

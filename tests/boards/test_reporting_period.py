@@ -1,37 +1,16 @@
 """The published reporting period: an admin's deliberate step, shown with its completeness."""
 
-from datetime import date
-
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from actions.models import Season, Term
+from actions.models import Term
 from actions.services import term_publish
 from boards.selectors import Remit, completeness
 from kpis.standings import standings_refresh
-from tests.factories import ActionFactory, MeetingFactory, ProgressUpdateFactory, TermFactory
+from tests.factories import ActionFactory, MeetingFactory, ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def terms():
-    spring = TermFactory(
-        academic_year="2025/26",
-        season=Season.SPRING,
-        start_date=date(2026, 1, 5),
-        end_date=date(2026, 3, 27),
-        due_date=date(2026, 3, 20),
-    )
-    summer = TermFactory(
-        academic_year="2025/26",
-        season=Season.SUMMER,
-        start_date=date(2026, 4, 13),
-        end_date=date(2026, 7, 20),
-        due_date=date(2026, 7, 10),
-    )
-    return spring, summer
 
 
 @pytest.fixture
