@@ -34,9 +34,7 @@ from bury_eis.roles import is_admin
 def _dashboard_context(request: HttpRequest, remit: Remit) -> dict:
     """The term picker and the dashboard for `remit`, with the rating scale it explains."""
     terms, term, previous = chosen_term(request)
-    board = selectors.dashboard(
-        term, previous, remit, exception_limit=selectors.EXCEPTIONS_SHOWN
-    )
+    board = selectors.dashboard(term, previous, remit, exception_limit=selectors.EXCEPTIONS_SHOWN)
     list_url = f"{reverse('actions:list')}?term={term.pk}" if term else ""
     if remit.query():
         list_url += "&" + remit.query()
