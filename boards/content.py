@@ -47,6 +47,9 @@ def dashboard_content(board: Dashboard) -> dict:
         "rows": [_row(board, c) for c in board.commitments],
         "totals": _counts(board.totals, RATING_COLUMNS, _label),
         "total": board.action_count,
+        "unused_ratings": _either(
+            [_label(c) for c in RATING_COLUMNS if c != NO_UPDATE and not board.totals.get(c)]
+        ),
         "movement_totals": _counts(board.movement_totals, MOVEMENT_COLUMNS, _movement_label),
         "kpi_totals": _counts(board.kpi_totals, KPI_COLUMNS, _kpi_label),
         "kpi_total": sum(board.kpi_totals.values()),
@@ -56,6 +59,13 @@ def dashboard_content(board: Dashboard) -> dict:
         "stale_count": board.stale_count,
         "completeness": _completeness(board.completeness),
     }
+
+
+def _either(words: list[str]) -> str:
+    """ "Blue", "Blue or Grey", "Green, Blue or Grey"; empty for none."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def _completeness(found) -> dict | None:
@@ -92,12 +102,21 @@ def _row(board: Dashboard, commitment) -> dict:
     }
 
 
+def worst_rating(counts: dict) -> str | None:
+    """The heatmap's rule: a cell is coloured by the worst approved rating among its
+    actions, worst first as the matrix's columns are (Red, Amber, Green, Blue, Grey); a cell
+    whose actions have no approved rating is "none"; a cell with no actions, None."""
+    return next((c for c in RATING_COLUMNS if counts.get(c)), None)
+
+
 def _cell(counts: dict, sector_pk: int) -> dict:
     return {
         "sector_pk": sector_pk,
+        # Worst first, so a pack frozen before `worst` was kept has it as its first count.
         "counts": [
             {"code": c, "label": _label(c), "n": counts[c]} for c in RATING_COLUMNS if counts.get(c)
         ],
+        "worst": worst_rating(counts),
         "total": sum(counts.values()),
     }
 

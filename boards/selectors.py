@@ -27,6 +27,9 @@ RATING_COLUMNS = [*[r.value for r in RATING_ORDER], NO_UPDATE]
 KPI_COLUMNS = [KPIStatus.RED, KPIStatus.AMBER, KPIStatus.GREEN, KPIStatus.GREY, NO_UPDATE]
 MOVEMENT_COLUMNS = [Movement.IMPROVED, Movement.SAME, Movement.WORSE, Movement.NEW]
 LIST_LIMIT = 25
+# The live dashboard's first Red and Amber actions: few enough that the page stays a
+# two-screen read; the rest are a link away, and a pack lists them all.
+EXCEPTIONS_SHOWN = 3
 
 
 def may_read_pack(user: AbstractBaseUser, pack: BoardPack) -> bool:
@@ -162,13 +165,18 @@ class Dashboard:
 
 
 def dashboard(
-    term: Term | None, previous: Term | None, remit: Remit, limit: int | None = LIST_LIMIT
+    term: Term | None,
+    previous: Term | None,
+    remit: Remit,
+    limit: int | None = LIST_LIMIT,
+    exception_limit: int | None = None,
 ) -> Dashboard:
     """Counts, movement and exceptions for `term` over `remit`, from the matrix counts and
     the actions' standings, in a fixed number of queries.
 
     `previous` is the term before `term` (the standings count movement from it). `limit`
-    caps the Red/Amber and no-update lists (None: all of them, for packs).
+    caps the Red/Amber and no-update lists (None: all of them, for packs);
+    `exception_limit`, where given, caps the Red/Amber list instead.
     """
     commitments = Commitment.objects.all()
     sectors = Sector.objects.all()
@@ -187,7 +195,7 @@ def dashboard(
         approved=board.action_count - board.totals[NO_UPDATE],
         awaiting=_awaiting([term.pk], remit).get(term.pk, 0),
     )
-    board.exceptions = exceptions(term, standings, limit)
+    board.exceptions = exceptions(term, standings, exception_limit or limit)
     board.stale = stale_actions(term, standings, limit)
     return board
 

@@ -31,36 +31,31 @@ from bury_eis.progress import progress_context
 from bury_eis.roles import is_admin
 
 
-def _dashboard_context(request: HttpRequest, remit: Remit, *, with_scale: bool = False) -> dict:
-    """The term picker and the dashboard for `remit`; the whole plan's dashboard ends with
-    the rating scale."""
+def _dashboard_context(request: HttpRequest, remit: Remit) -> dict:
+    """The term picker and the dashboard for `remit`, with the rating scale it explains."""
     terms, term, previous = chosen_term(request)
-    board = selectors.dashboard(term, previous, remit)
+    board = selectors.dashboard(term, previous, remit, exception_limit=selectors.EXCEPTIONS_SHOWN)
     list_url = f"{reverse('actions:list')}?term={term.pk}" if term else ""
     if remit.query():
         list_url += "&" + remit.query()
     kpi_list_url = f"{reverse('kpis:kpi_list')}?term={term.pk}" if term else ""
     if remit.query():
         kpi_list_url += "&" + remit.query()
-    context = {
+    return {
         "d": dashboard_content(board),
         "terms": terms,
         "list_url": list_url,
         "kpi_list_url": kpi_list_url,
         "published": next((t for t in terms if t.is_published), None),
         "can_publish": is_admin(request.user),
+        "rating_meanings": [(Rating(code), *words) for code, words in RATING_MEANINGS.items()],
     }
-    if with_scale:
-        context["rating_meanings"] = [
-            (Rating(code), *words) for code, words in RATING_MEANINGS.items()
-        ]
-    return context
 
 
 @role_required
 def home(request: HttpRequest) -> HttpResponse:
     """The whole plan at a glance for a term; where board members land."""
-    context = _dashboard_context(request, Remit(), with_scale=True)
+    context = _dashboard_context(request, Remit())
     return render(request, "boards/dashboard.html", context)
 
 

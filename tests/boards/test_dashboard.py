@@ -1,12 +1,15 @@
 """The RAG dashboard: matrix counts, movement, stale actions and KPI status, by hand."""
 
+import re
 from datetime import date
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from actions.models import Movement, Season
 from actions.services import term_publish
+from boards.content import dashboard_content, worst_rating
 from boards.selectors import NO_UPDATE, Remit, dashboard
 from kpis.standings import standings_refresh
 from tests.conftest import generated_pack
@@ -159,7 +162,7 @@ def test_dashboard_links_each_count_to_the_filtered_action_list(board_client, pl
     link = (
         f"/actions/?term={summer.pk}&amp;commitment={commitment}&amp;sector={sector}&amp;rating=red"
     )
-    assert f'<a class="govuk-link" href="{link}">Red 1</a>' in page
+    assert f'<a class="govuk-link" href="{link}">1 Red</a>' in page
     listed = board_client.get(link.replace("&amp;", "&")).content.decode()
     assert ">1.1(b)<" in listed and ">1.1(a)<" not in listed
 
@@ -223,8 +226,11 @@ def test_another_term_can_be_chosen(board_client, plan, terms):
 
 def test_ratings_are_shown_as_words(board_client, plan, terms):
     page = board_client.get(reverse("home")).content.decode()
-    for word in ["Red 1", "Amber 1", "Green 1", "Blue 1", "No update 1"]:
-        assert word in page
+    for word in ["Red 1", "Amber 1", "Green 2", "Blue 1", "No update 1"]:  # the bar
+        assert f">{word}</a>" in page
+    for words in ["1 Red", "1 Green", "1 Amber", "1 no update", "1 Blue"]:  # the heatmap
+        assert f">{words}</a>" in page
+    assert "No action is rated Grey." in page
 
 
 def test_board_dashboard_shows_its_remit_only(client, plan, terms):
@@ -300,3 +306,127 @@ def test_the_board_page_marks_a_superseded_pack_version(client, plan, terms):
     assert f"Board pack version {first.version}<span" in page
     assert f"(superseded by version {second.version})" in page
     assert page.count("superseded by version") == 1  # the newest is not
+
+
+@pytest.mark.parametrize(
+    "counts, worst",
+    [
+        ({"green": 2, "red": 1, NO_UPDATE: 1}, "red"),
+        ({"blue": 1, "amber": 3}, "amber"),
+        ({"blue": 1, "green": 1}, "green"),
+        ({"grey": 2, "blue": 1}, "blue"),  # Grey sits outside the delivery scale
+        ({"grey": 1, NO_UPDATE: 4}, "grey"),  # any approved rating beats none
+        ({NO_UPDATE: 2}, NO_UPDATE),
+        ({"red": 0, "green": 1}, "green"),  # a zero count is no rating
+        ({}, None),
+    ],
+)
+def test_a_heatmap_cell_takes_its_worst_approved_rating(counts, worst):
+    assert worst_rating(counts) == worst
+
+
+def heatmap_cell(page: str, commitment: int, sector: int) -> str:
+    """The heatmap's cell for a commitment and a sector, from its opening tag to its end."""
+    link = f"commitment={commitment}&amp;sector={sector}&amp;"
+    start = page.rindex("<td ", 0, page.index(link))
+    return page[start : page.index("</td>", start)]
+
+
+def test_each_heatmap_cell_is_coloured_by_its_worst_rating_and_says_every_count(
+    board_client, plan, terms
+):
+    page = board_client.get(reverse("home")).content.decode()
+    assert "Each cell is coloured by its worst approved rating" in page
+    c1, c2 = plan["1.1(a)"].commitment_id, plan["2.1(a)"].commitment_id
+    s1, s2 = plan["1.1(a)"].sector_id, plan["1.2(a)"].sector_id
+    for commitment, sector, worst, words in [
+        (c1, s1, "red", ["1 Red", "1 Green"]),
+        (c1, s2, "amber", ["1 Amber", "1 no update"]),
+        (c2, s1, "green", ["1 Green", "1 Blue"]),
+    ]:
+        cell = heatmap_cell(page, commitment, sector)
+        assert f"eis-heatmap__cell--{worst}" in cell.split(">")[0]
+        found = [w for w in ["1 Red", "1 Amber", "1 Green", "1 Blue", "1 no update"] if w in cell]
+        assert found == words  # worst first, each in words
+    assert "eis-heatmap__cell--empty" in page  # commitment 2 has no actions in sector 2
+
+
+def test_every_heatmap_cell_and_count_links_to_the_matching_actions(board_client, plan, terms):
+    summer = terms[1]
+    page = board_client.get(reverse("home")).content.decode()
+    c1, s2 = plan["1.2(a)"].commitment_id, plan["1.2(a)"].sector_id
+    cell = heatmap_cell(page, c1, s2)
+    base = f"/actions/?term={summer.pk}&amp;commitment={c1}&amp;sector={s2}"
+    assert f'<a class="govuk-link eis-heatmap__cell-total" href="{base}">2 actions<span' in cell
+    assert f'<a class="govuk-link" href="{base}&amp;rating=amber">1 Amber</a>' in cell
+    assert f'<a class="govuk-link" href="{base}&amp;rating=none">1 no update</a>' in cell
+    for href, listed in [(base, ["1.2(a)", "1.2(b)"]), (f"{base}&amp;rating=none", ["1.2(b)"])]:
+        found = board_client.get(href.replace("&amp;", "&")).content.decode()
+        assert [code for code in plan if f">{code}<" in found] == listed
+
+
+def test_the_bar_has_a_segment_per_rating_sized_by_its_count_and_linked(board_client, terms):
+    """Twenty actions: 15 Green, 4 Red, 1 no update; a segment grows by its twentieths."""
+    _, summer = terms
+    for i, rating in enumerate(["green"] * 15 + ["red"] * 4 + [None]):
+        action = ActionFactory(position=i)
+        if rating:
+            ProgressUpdateFactory(action=action, term=summer, rating=rating)
+    standings_refresh()
+    term_publish(summer)
+    page = board_client.get(reverse("home")).content.decode()
+    bar = page[page.index('<ul class="eis-bar"') : page.index("</ul>", page.index("eis-bar"))]
+    segments = re.findall(r'eis-bar__segment--(\w+) eis-bar__segment--w(\d+)">(.*?)</li>', bar)
+    link = f"/actions/?term={summer.pk}&amp;rating="
+    assert segments == [
+        ("red", "4", f'<a class="govuk-link" href="{link}red">Red 4</a>'),
+        ("green", "15", f'<a class="govuk-link" href="{link}green">Green 15</a>'),
+        ("none", "1", f'<a class="govuk-link" href="{link}none">No update 1</a>'),
+    ]
+    assert "No action is rated Amber, Blue or Grey." in page
+
+
+def test_the_rating_scale_comes_before_the_heatmap_on_every_dashboard(client, plan, terms):
+    board = BoardFactory(slug="commitment-two")
+    board.commitments.add(plan["2.1(a)"].commitment)
+    client.force_login(UserFactory(role="Board member"))
+    for url in [reverse("home"), reverse("boards:dashboard", args=["commitment-two"])]:
+        page = client.get(url).content.decode()
+        assert page.index("What the ratings mean") < page.index('id="heatmap"')
+
+
+def test_the_live_dashboard_shows_the_first_red_and_amber_actions_and_folds_the_rest(
+    board_client, terms
+):
+    _, summer = terms
+    for i in range(5):
+        action = ActionFactory(code=f"1.{i}(a)", position=i)
+        ProgressUpdateFactory(action=action, term=summer, rating=["amber", "red"][i % 2])
+    standings_refresh()
+    page = board_client.get(reverse("home")).content.decode()
+    exceptions = page[
+        page.index('id="exceptions"') : page.index("</table>", page.index("eis-exceptions"))
+    ]
+    assert re.findall(r">(1\.\d\(a\))</a>", exceptions) == ["1.1(a)", "1.3(a)", "1.0(a)"]
+    assert "Showing the first 3, Red first." in page
+    for summary in [
+        "Movement since Spring 2026:",
+        "KPI status against target:",
+        "No approved update in Summer 2026 (0)",
+    ]:
+        assert re.search(rf'<span class="govuk-details__summary-text">{re.escape(summary)}', page)
+    assert page.index('id="exceptions"') < page.index("Movement since Spring 2026:")
+
+
+def test_a_pack_shows_the_same_body_with_nothing_folded(plan, terms):
+    """A pack (and so its PDF) has no details to open: every table is shown, and every
+    Red and Amber action, whatever the live dashboard's limit."""
+    spring, summer = terms
+    d = dashboard_content(dashboard(summer, spring, Remit(), limit=None))
+    html = render_to_string("boards/_dashboard.html", {"d": d, "list_url": ""})
+    assert "<details" not in html and "<a " not in html
+    assert 'class="govuk-table__cell eis-heatmap__cell eis-heatmap__cell--red"' in html
+    for caption in ["Movement since Spring 2026", "KPI status against target"]:
+        assert f'govuk-table__caption--m">{caption}</caption>' in html
+    assert "No approved update in Summer 2026 (1)" in html
+    assert html.count("eis-rating--red") + html.count("eis-rating--amber") == 2
