@@ -145,6 +145,33 @@ def test_the_pages_officers_use_reflow(page, pages):
     )
 
 
+def test_the_round_trip_preview_reflows(page, axe, pages, tmp_path):
+    """An officer's edited workbook, checked: the table of its changes, at 320 px."""
+    from spreadsheets.plan_export import VALUES_SHEET, ExportScope, plan_export_bytes
+    from tests.spreadsheets.test_round_trip import edit, headline
+
+    action, term = pages["action"], pages["term"]
+    data = plan_export_bytes(
+        ExportScope(Action.objects.filter(pk=action.pk), "x", action.leads.get()), term.start_date
+    )
+    edited = tmp_path / "plan.xlsx"
+    row = headline(term, action, "i")
+    edited.write_bytes(edit(data, VALUES_SHEET, row, {"Value": 170, "Data period": "2025/26"}))
+    sign_in(page, "lead")
+    page.goto("/plan/excel/")
+    page.get_by_label("Edited workbook").set_input_files(str(edited))
+    page.get_by_role("button", name="Check the file").click()
+    run_tasks()
+    url = page.url.split("?")[0]
+    page.goto(url)
+    # 1.2(a)'s update for the term is approved, so the file is refused, with its changes.
+    assert page.get_by_role("heading", name="The file cannot be saved").is_visible()
+    assert page.get_by_text("Changes to 1.2(a) in").is_visible()
+    assert_reflows(page, [url])
+    page.goto(url)
+    assert_accessible_at_both_widths(axe, page)
+
+
 def test_the_pages_admins_use_reflow(page, pages):
     sign_in(page, "admin")
     pack, term = pages["pack"], pages["term"]
@@ -206,17 +233,26 @@ def test_stacked_rows_name_each_cell_on_a_narrow_screen(page, pages):
     assert cell.evaluate("(el) => getComputedStyle(el, '::before').content") == "none"
 
 
-def test_a_trend_table_scrolls_in_its_own_labelled_region(page, pages):
+def test_a_trend_table_and_chart_scroll_in_their_own_labelled_regions(page, pages):
+    """At 320 px a trend's figures and its chart scroll inside regions that are named and
+    take keyboard focus; the chart keeps the width its text is readable at. At desktop width
+    the chart scales to its column and nothing scrolls."""
     sign_in(page, "board")
     page.set_viewport_size(NARROW)
     page.goto(f"/actions/{pages['action'].pk}/")
-    region = page.get_by_role("region", name=re.compile(r"^Figures for \(")).first
-    expect(region).to_be_visible()
-    page.keyboard.press("Tab")  # a region that scrolls takes keyboard focus
-    region.focus()
-    expect(region).to_be_focused()
-    assert page.locator("svg.eis-chart").first.evaluate(
-        "(el) => el.getBoundingClientRect().right <= window.innerWidth"
+    table = page.get_by_role("region", name=re.compile(r"^Figures for \(")).first
+    chart = page.get_by_role("region", name=re.compile(r"^Chart of \(")).first
+    for region in (table, chart):
+        expect(region).to_have_attribute("tabindex", "0")
+        region.focus()
+        expect(region).to_be_focused()
+    svg = chart.locator("svg.eis-chart")
+    assert svg.evaluate("(el) => el.getBoundingClientRect().width") >= 480
+    assert chart.evaluate("(el) => el.scrollWidth > el.clientWidth")
+    page.set_viewport_size(WIDE)
+    assert chart.evaluate("(el) => el.scrollWidth <= el.clientWidth")
+    assert svg.evaluate("(el) => el.getBoundingClientRect().width") == chart.evaluate(
+        "(el) => el.clientWidth"
     )
 
 
