@@ -109,6 +109,10 @@ def pages(plan, open_term):
 
 def test_the_pages_anyone_sees_reflow(page, pages):
     assert_reflows(page, ["/login/"])
+    page.set_viewport_size(NARROW)
+    response = page.goto("/no-such-page/")
+    assert response.status == 404
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_reflows(page, [f"/public/packs/{pages['pack'].public_token}/"], skip=DASHBOARD)
 
 
@@ -182,6 +186,7 @@ def test_the_pages_admins_use_reflow(page, pages):
             f"/approvals/{pages['update'].pk}/",
             "/plan/import/",
             f"/plan/import/{pages['import'].pk}/",
+            f"/plan/import/{pages['import'].pk}/?unchanged=1",
             "/reporting-period/",
             f"/reporting-period/{term.pk}/",
             "/feed/tokens/",
@@ -190,7 +195,11 @@ def test_the_pages_admins_use_reflow(page, pages):
             f"/updates/{pages['update'].action_id}/{term.pk}/",
         ],
     )
-    assert_reflows(page, [f"/packs/{pack.pk}/", f"/packs/{pack.pk}/publish/check/"], skip=DASHBOARD)
+    assert_reflows(
+        page,
+        [f"/packs/{pack.pk}/", f"/packs/{pack.pk}/publish/check/", f"/packs/{pack.pk}/pdf/"],
+        skip=DASHBOARD,
+    )
 
 
 def test_the_lists_fit_the_page_at_desktop_width(page, pages):
