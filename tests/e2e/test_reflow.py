@@ -247,6 +247,13 @@ def test_stacked_rows_name_each_cell_on_a_narrow_screen(page, pages):
     label = cell.evaluate("(el) => getComputedStyle(el, '::before').content")
     assert label == '"Status"'
     assert cell.evaluate("(el) => getComputedStyle(el).display") == "block"
+    # The sort links in the hidden header row show when a keyboard user reaches them.
+    sort = page.locator("table.eis-kpi-table thead a", has_text="Status")
+    sort.focus()
+    expect(sort).to_be_focused()
+    assert sort.evaluate("(el) => el.getBoundingClientRect().width") > 20
+    assert sort.evaluate("(el) => el.getBoundingClientRect().right <= window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.set_viewport_size(DESKTOP)
     assert cell.evaluate("(el) => getComputedStyle(el).display") == "table-cell"
     assert cell.evaluate("(el) => getComputedStyle(el, '::before').content") == "none"
