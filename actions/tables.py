@@ -50,7 +50,7 @@ class ActionTable(TermTable):
         model = Action
         fields = ["code", "commitment", "text", "sector", "lead_description", "kpi_count"]
         sequence = ["code", "commitment", "text", "sector", "lead_description", "kpi_count", "..."]
-        attrs = {"class": "govuk-table"}
+        attrs = {"class": "govuk-table eis-table-stack"}
         order_by = "code"
         per_page = 25
 

@@ -54,7 +54,7 @@ class KPITable(TermTable):
     class Meta:
         model = KPI
         fields = []
-        attrs = {"class": "govuk-table"}
+        attrs = {"class": "govuk-table eis-table-stack eis-kpi-table"}
         order_by = "action"
         per_page = 25
 
