@@ -115,6 +115,11 @@ def overdue_elsewhere(
     return sorted(found, key=lambda item: (item[0].start_date, item[1].action.position))
 
 
+def latest_started_term(today: date) -> Term | None:
+    """The newest term that has started, open or not."""
+    return Term.objects.filter(start_date__lte=today).order_by("-start_date").first()
+
+
 def next_term(today: date) -> Term | None:
     """The next term to open for updates, if one has been set up."""
     return Term.objects.filter(start_date__gt=today).order_by("start_date").first()

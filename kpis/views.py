@@ -1,6 +1,8 @@
 """An action's page with its measures' trends; the termly round: My actions, the update page
 with its save and submit, and approvals."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -119,7 +121,12 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     term = next(
         (t for t in terms if str(t.pk) == request.GET.get("term")), terms[-1] if terms else None
     )
-    rounds = selectors.my_round(request.user, term, today) if term else []
+    # With no term open, where the actions stood in the latest term that has started.
+    closed = None if term else selectors.latest_started_term(today)
+    shown = term or closed
+    rounds = selectors.my_round(request.user, shown, today) if shown else []
+    if closed:
+        rounds = [replace(r, overdue=False) for r in rounds]  # nothing can be done now
     by_commitment: dict = {}
     for item in rounds:
         by_commitment.setdefault(item.action.commitment, []).append(item)
@@ -128,6 +135,8 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         "kpis/my_actions.html",
         {
             "term": term,
+            "closed_term": closed,
+            "shown": shown,
             "terms": terms,
             "today": today,
             "overdue_elsewhere": selectors.overdue_elsewhere(request.user, terms, term, today),

@@ -429,6 +429,25 @@ def test_with_no_term_open_my_actions_says_when_the_next_opens(client, led_actio
     assert "No term is open for updates at the moment. The next, Spring 2100, opens on" in page
 
 
+def test_with_no_term_open_my_actions_still_lists_them_as_they_stood(client, led_action, lead):
+    """It showed nothing at all when no term was open."""
+    today = timezone.localdate()
+    locked = TermFactory(
+        academic_year="2025/26",
+        season=Season.SUMMER,
+        start_date=today - timedelta(days=120),
+        end_date=today - timedelta(days=30),
+        due_date=today - timedelta(days=40),
+        is_locked=True,
+    )
+    ProgressUpdateFactory(action=led_action, term=locked, status="approved")
+    client.force_login(lead)
+    page = client.get(reverse("kpis:my_actions")).content.decode()
+    assert f"Where your actions stood in {locked.label}, the latest term:" in page
+    assert "1.2(a)" in page and "Approved" in page and ">Overdue<" not in page
+    assert f'href="{reverse("kpis:update", args=[led_action.pk, locked.pk])}">View' in page
+
+
 def test_my_actions_with_overdue_terms_costs_the_same_for_any_number_of_actions(
     client, lead, open_term, late_summer, django_assert_num_queries
 ):
