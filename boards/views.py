@@ -35,21 +35,24 @@ def _dashboard_context(request: HttpRequest, remit: Remit) -> dict:
     """The term picker and the dashboard for `remit`, with the rating scale it explains."""
     terms, term, previous = chosen_term(request)
     board = selectors.dashboard(term, previous, remit, exception_limit=selectors.EXCEPTIONS_SHOWN)
-    list_url = f"{reverse('actions:list')}?term={term.pk}" if term else ""
-    if remit.query():
-        list_url += "&" + remit.query()
-    kpi_list_url = f"{reverse('kpis:kpi_list')}?term={term.pk}" if term else ""
-    if remit.query():
-        kpi_list_url += "&" + remit.query()
     return {
         "d": dashboard_content(board),
         "terms": terms,
-        "list_url": list_url,
-        "kpi_list_url": kpi_list_url,
+        "list_url": _list_url("actions:list", term, remit),
+        "kpi_list_url": _list_url("kpis:kpi_list", term, remit),
         "published": next((t for t in terms if t.is_published), None),
         "can_publish": is_admin(request.user),
         "rating_meanings": [(Rating(code), *words) for code, words in RATING_MEANINGS.items()],
     }
+
+
+def _list_url(name: str, term, remit: Remit) -> str:
+    """A list as at `term` within `remit`, for the dashboard's counts to link to and extend
+    with their own filters; "" with no term, so nothing is a link."""
+    if term is None:
+        return ""
+    query = "&".join(filter(None, [f"term={term.pk}", remit.query()]))
+    return f"{reverse(name)}?{query}"
 
 
 @role_required
