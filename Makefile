@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 
 run: install system
 	$(DEV) $(PY) manage.py migrate --noinput
-	$(DEV) $(PY) manage.py import_plan $(PLAN)
+	$(DEV) $(PY) manage.py import_plan $(PLAN) --plan eis
 	$(DEV) $(PY) manage.py seed_demo
 	@echo
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo logins above."

@@ -3,6 +3,7 @@ from django.contrib import admin
 from actions.models import (
     ChangeRecord,
     Commitment,
+    Plan,
     ProgressUpdate,
     ReminderLog,
     Sector,
@@ -10,15 +11,23 @@ from actions.models import (
 from bury_eis.audit import HistoryAdmin, ViewOnlyAdminMixin
 
 
+@admin.register(Plan)
+class PlanAdmin(HistoryAdmin):
+    list_display = ["name", "slug", "calendar", "area_name", "group_name", "measure_name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(HistoryAdmin):
-    list_display = ["number", "title", "statement"]
+    list_display = ["plan", "number", "code", "title", "statement"]
+    list_filter = ["plan"]
     search_fields = ["title", "statement"]
 
 
 @admin.register(Sector)
 class SectorAdmin(HistoryAdmin):
-    list_display = ["position", "name"]
+    list_display = ["plan", "position", "code", "name"]
+    list_filter = ["plan"]
     search_fields = ["name"]
 
 

@@ -3,7 +3,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from actions.models import Action, Commitment, Movement, Rating, Sector
+from actions.models import Action, Commitment, Movement, Plan, Rating, Sector
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -44,16 +44,37 @@ class TermFilterSet(django_filters.FilterSet):
     passes the terms and the chosen one here, so the form shows that choice.
     """
 
-    term = django_filters.ChoiceFilter(method="keep", label="Term", empty_label=None)
+    # How the list's model reaches its plan; the view filters the rows by it.
+    plan_path = "plan"
+    plan = django_filters.ChoiceFilter(method="keep", label="Plan", empty_label=None)
+    term = django_filters.ChoiceFilter(method="keep", label="Reporting period", empty_label=None)
 
-    def __init__(self, data=None, *args, terms=(), term=None, **kwargs) -> None:
+    def __init__(self, data=None, *args, terms=(), term=None, plan=None, **kwargs) -> None:
         data = data.copy() if data is not None else None
         if data is not None and term is not None:
             data["term"] = str(term.pk)
+        if data is not None and plan is not None:
+            data["plan"] = plan.slug
         super().__init__(data, *args, **kwargs)
         self.filters["term"].extra["choices"] = [
             (str(t.pk), f"{t.label} (published)" if t.is_published else t.label) for t in terms
         ]
+        self.filters["plan"].extra["choices"] = list(
+            Plan.objects.order_by("position").values_list("slug", "name")
+        )
+        if plan is not None:
+            self._levels(plan)
+
+    def _levels(self, plan: Plan) -> None:
+        """The plan's own first and second levels, in its own words."""
+        for name, model, label, plural in (
+            ("commitment", Commitment, plan.area_name, plan.area_name_plural),
+            ("sector", Sector, plan.group_name, plan.group_name_plural),
+        ):
+            if name in self.filters:
+                self.filters[name].extra["queryset"] = model.objects.filter(plan=plan)
+                self.filters[name].extra["empty_label"] = f"All {plural.lower()}"
+                self.filters[name].label = label
 
     def keep(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset
@@ -118,7 +139,17 @@ class ActionFilterSet(RemitFilterSet):
 
     class Meta:
         model = Action
-        fields = ["term", "q", "commitment", "sector", "lead", "rating", "movement", "stale"]
+        fields = [
+            "plan",
+            "term",
+            "q",
+            "commitment",
+            "sector",
+            "lead",
+            "rating",
+            "movement",
+            "stale",
+        ]
 
     def filter_rating(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         if value == "none":

@@ -1,7 +1,12 @@
-"""The plan's structure (commitments, sectors, actions), its reporting calendar (terms), and
-each action's termly rating with its history."""
+"""Plans, each with its own structure (commitments and sectors, or priority areas and
+outcomes), actions and reporting calendar (terms, months, quarters or years), and each
+action's rating for a reporting period with its history."""
+
+import calendar
+from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -87,15 +92,85 @@ class Season(models.TextChoices):
     SUMMER = "summer", "Summer"
 
 
-class Term(models.Model):
-    """A reporting term of the academic year, e.g. Autumn 2025 of 2025/26.
+class Calendar(models.TextChoices):
+    """How often a plan's actions are reported on: its reporting periods."""
 
-    Its table keeps the name it had when terms lived with the measures (kpis_term) until
-    migration actions/0002 renames it.
+    TERMLY = "termly", "Termly (autumn, spring and summer terms)"
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly (financial-year quarters)"
+    FINANCIAL_YEAR = "financial_year", "Financial year (April to March)"
+
+
+class Plan(models.Model):
+    """A delivery plan the council runs, with its own structure, calendar and boards.
+
+    Every plan has two levels above its actions. The strategy's are a matrix – each of its
+    five commitments has actions in each of its five sectors – held as `Commitment` and
+    `Sector` rows. A plan whose second level sits under the first (the SEND Priority Impact
+    Plan: priority areas, each with its own desired outcomes) keeps the same two models with
+    `groups_nested` set and each outcome (`Sector`) pointing at its area (`Commitment`).
+    The level names below are what people see.
     """
 
-    academic_year = models.CharField(max_length=7, help_text="Like 2025/26.")
-    season = models.CharField(max_length=10, choices=Season.choices)
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, help_text='Shown in menus, e.g. "SEND PIP".')
+    calendar = models.CharField(max_length=20, choices=Calendar.choices, default=Calendar.TERMLY)
+    area_name = models.CharField(
+        max_length=40, default="Commitment", help_text='The first level, e.g. "Priority area".'
+    )
+    area_name_plural = models.CharField(max_length=40, default="Commitments")
+    group_name = models.CharField(
+        max_length=40, default="Sector", help_text='The second level, e.g. "Outcome".'
+    )
+    group_name_plural = models.CharField(max_length=40, default="Sectors")
+    groups_nested = models.BooleanField(
+        default=False,
+        help_text="Whether each second-level item sits under one first-level item (outcomes "
+        "under priority areas) rather than across all of them (sectors across commitments).",
+    )
+    measure_name = models.CharField(max_length=40, default="KPI")
+    measure_name_plural = models.CharField(max_length=40, default="KPIs")
+    measures_on_areas = models.BooleanField(
+        default=False,
+        help_text="Whether the plan's measures belong to its first-level items (priority "
+        "areas) rather than to actions.",
+    )
+    due_soon_weeks = models.PositiveSmallIntegerField(
+        default=4,
+        help_text="An action not done whose due date is this many weeks away or fewer is due "
+        "soon (Amber).",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Term(models.Model):
+    """A reporting period of a plan: a term of the academic year (Autumn 2025 of 2025/26), a
+    month (October 2024), a quarter or a financial year, as the plan's calendar says.
+
+    `academic_year` and `season` are kept for terms only. Its table keeps the name it had
+    when terms lived with the measures (kpis_term) until migration actions/0002 renames it.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="terms")
+    name = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='e.g. "Autumn 2025" or "October 2024". Left blank, it is named from the '
+        "plan's calendar and the dates.",
+    )
+    academic_year = models.CharField(
+        max_length=7, blank=True, help_text="Like 2025/26; for terms only."
+    )
+    season = models.CharField(max_length=10, choices=Season.choices, blank=True)
     start_date = models.DateField()
     end_date = models.DateField()
     due_date = models.DateField(help_text="Updates for this term are due by this date.")
@@ -116,23 +191,52 @@ class Term(models.Model):
     class Meta:
         ordering = ["start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["academic_year", "season"], name="unique_term"),
+            models.UniqueConstraint(fields=["plan", "name"], name="unique_period_name_per_plan"),
             models.UniqueConstraint(
-                fields=["is_published"],
+                fields=["plan"],
                 condition=Q(is_published=True),
-                name="one_published_term",
+                name="one_published_period_per_plan",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__gt=models.F("start_date")), name="term_ends_after_start"
             ),
             models.CheckConstraint(
-                condition=Q(academic_year__regex=r"^[0-9]{4}/[0-9]{2}$"),
+                condition=Q(academic_year="") | Q(academic_year__regex=r"^[0-9]{4}/[0-9]{2}$"),
                 name="academic_year_format",
             ),
         ]
 
     def __str__(self) -> str:
         return self.label
+
+    def save(self, *args, **kwargs):
+        if not self.name:
+            self.name = self.default_name()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.plan_id is None:
+            return
+        termly = Plan.objects.values_list("calendar", flat=True).get(pk=self.plan_id)
+        if termly == Calendar.TERMLY and not (self.season and self.academic_year):
+            raise ValidationError(
+                {"season": "Enter the term and its academic year: this plan reports termly."}
+            )
+
+    def default_name(self) -> str:
+        """The period's usual name: "Autumn 2025", "October 2024", "Q1 2025-26", "2025-26"."""
+        if self.season and self.academic_year:
+            return f"{Season(self.season).label} {self.calendar_year}"
+        start = self.start_date
+        april_year = start.year if start.month >= 4 else start.year - 1
+        financial = f"{april_year}-{(april_year + 1) % 100:02d}"
+        calendar_ = Plan.objects.values_list("calendar", flat=True).get(pk=self.plan_id)
+        if calendar_ == Calendar.MONTHLY:
+            return f"{start:%B %Y}"
+        if calendar_ == Calendar.QUARTERLY:
+            return f"Q{(start.month - 4) % 12 // 3 + 1} {financial}"
+        return financial
 
     @property
     def calendar_year(self) -> int:
@@ -142,40 +246,76 @@ class Term(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.get_season_display()} {self.calendar_year}"
+        return self.name
+
+
+def month_end(year: int, month: int) -> date:
+    """The last day of a month: a plan's "By when: October 2024" is due on 31 October 2024."""
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 class Commitment(models.Model):
-    """One of the strategy's five commitments ("pillars"), e.g. 1 INCLUSIVE."""
+    """A plan's first level: one of the strategy's five commitments ("pillars"), e.g.
+    1 INCLUSIVE, or one of the SEND plan's priority areas, e.g. 7 "AFI 1" Communication."""
 
-    number = models.PositiveSmallIntegerField(unique=True)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="commitments")
+    number = models.PositiveSmallIntegerField()
+    code = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text='The plan\'s own code, e.g. "AFI 1"; blank: the number.',
+    )
     title = models.CharField(max_length=100)
+    short_name = models.CharField(max_length=100, blank=True, help_text='e.g. "Communication".')
     statement = models.TextField(blank=True)
+    lead_description = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["number"]
+        ordering = ["plan__position", "number"]
         constraints = [
-            models.CheckConstraint(condition=Q(number__gte=1), name="commitment_number_positive")
+            models.CheckConstraint(condition=Q(number__gte=1), name="commitment_number_positive"),
+            models.UniqueConstraint(fields=["plan", "number"], name="one_area_number_per_plan"),
         ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    @property
+    def label(self) -> str:
+        """How the plan names it: "1. INCLUSIVE", or "AFI 1 Communication"."""
+        if self.code:
+            return f"{self.code} {self.short_name or self.title}"
+        return str(self)
+
 
 class Sector(models.Model):
-    """A sector of the education system; every commitment has actions in each."""
+    """A plan's second level: a sector of the education system (every commitment has actions
+    in each), or a desired outcome of the SEND plan, coded like 2.1, under one priority area
+    (`commitment`)."""
 
-    position = models.PositiveSmallIntegerField(unique=True)
-    name = models.CharField(max_length=100, unique=True)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="sectors")
+    position = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=20, blank=True, help_text='e.g. "2.1"; blank for sectors.')
+    name = models.CharField(max_length=300)
+    commitment = models.ForeignKey(
+        Commitment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outcomes",
+        help_text="For a plan whose outcomes sit under its areas: the area.",
+    )
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["position"]
+        ordering = ["plan__position", "position"]
         constraints = [
-            models.CheckConstraint(condition=Q(position__gte=1), name="sector_position_positive")
+            models.CheckConstraint(condition=Q(position__gte=1), name="sector_position_positive"),
+            models.UniqueConstraint(fields=["plan", "position"], name="one_group_place_per_plan"),
+            models.UniqueConstraint(fields=["plan", "name"], name="unique_group_name_per_plan"),
         ]
 
     def __str__(self) -> str:
@@ -183,19 +323,33 @@ class Sector(models.Model):
 
 
 class Action(models.Model):
-    """An action of the delivery plan, coded C.S(x), with its outcome and leads.
+    """An action of a plan, coded within it (C.S(x) in the strategy, 1.1a in the SEND plan),
+    with its outcome, leads and, where the plan gives one, its due date.
 
     `lead_description` keeps the plan's own words for the lead (a role, a board,
-    initials); `leads` are the user accounts allowed to update the action.
+    initials); `leads` are the user accounts allowed to update the action. `plan` is the
+    plan of its commitment, kept here so codes are unique within a plan.
     """
 
-    code = models.CharField(max_length=20, unique=True)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="actions", editable=False)
+    code = models.CharField(max_length=20)
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="actions")
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="actions")
     text = models.TextField()
     outcome = models.TextField(blank=True)
     lead_description = models.CharField(max_length=300, blank=True)
     leads = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="led_actions")
+    due_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the action should be done: the last day of the month the plan gives.",
+    )
+    due_text = models.CharField(
+        max_length=100, blank=True, help_text='The plan\'s words, e.g. "September – December 2024".'
+    )
+    impact_text = models.TextField(
+        blank=True, help_text='The plan\'s "How will we measure impact?" for this action.'
+    )
     position = models.PositiveIntegerField(default=0, help_text="Order within the plan.")
     retired_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when a re-imported plan no longer has this action."
@@ -205,6 +359,9 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_action_code_per_plan"),
+        ]
         indexes = [
             models.Index(fields=["commitment", "sector", "position"]),
             # Lists page through live actions in plan order without sorting them all.
@@ -215,6 +372,14 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        # An action belongs to the plan of its commitment (or priority area), always.
+        if self.commitment_id is not None:
+            self.plan_id = Commitment.objects.values_list("plan_id", flat=True).get(
+                pk=self.commitment_id
+            )
+        super().save(*args, **kwargs)
 
     @property
     def is_retired(self) -> bool:

@@ -26,6 +26,7 @@ from actions.models import (
     RANKED,
     Action,
     Movement,
+    Plan,
     ProgressUpdate,
     Rating,
     Term,
@@ -51,10 +52,23 @@ def leads_an_action(user: AbstractBaseUser) -> bool:
     return is_admin(user) or Action.objects.filter(leads=user, retired_at__isnull=True).exists()
 
 
-def reporting_terms() -> list[Term]:
-    """Every term, newest first, each with `has_approved`: whether any update in it is approved."""
+def reporting_terms(plan) -> list[Term]:
+    """Every reporting period of `plan`, newest first, each with `has_approved`: whether any
+    update in it is approved."""
     approved = ProgressUpdate.objects.filter(term=OuterRef("pk"), status=UpdateStatus.APPROVED)
-    return list(Term.objects.annotate(has_approved=Exists(approved)).order_by("-start_date"))
+    terms = Term.objects.filter(plan=plan).annotate(has_approved=Exists(approved))
+    return list(terms.order_by("-start_date"))
+
+
+def plans() -> list:
+    """Every plan, in the order menus list them."""
+    return list(Plan.objects.order_by("position", "name"))
+
+
+def plan_chosen(slug: str | None):
+    """The plan a page was asked for by slug, else the first plan."""
+    every = plans()
+    return next((p for p in every if p.slug == slug), every[0] if every else None)
 
 
 def default_term(terms: list, today: date | None = None):

@@ -24,9 +24,15 @@ def asked_term(request: HttpRequest) -> int | None:
         return None
 
 
-def chosen_term(request: HttpRequest) -> tuple[list, object, object]:
-    """All terms, the term asked for in `?term=` (else the default) and the one before it."""
-    terms = selectors.reporting_terms()
+def chosen_plan(request: HttpRequest):
+    """The plan asked for in `?plan=` (its slug), else the first plan."""
+    return selectors.plan_chosen(request.GET.get("plan"))
+
+
+def chosen_term(request: HttpRequest, plan=None) -> tuple[list, object, object]:
+    """The plan's periods, the one asked for in `?term=` (else the default) and the one
+    before it; `plan` defaults to the one asked for (`chosen_plan`)."""
+    terms = selectors.reporting_terms(plan or chosen_plan(request))
     return terms, *selectors.term_and_previous(terms, asked_term(request))
 
 
@@ -72,8 +78,10 @@ def term_list(
     `?export=csv|xlsx` downloads exactly the filtered rows, unpaginated, through
     the same queryset and table as the page.
     """
-    terms, term, previous = chosen_term(request)
-    filterset = filterset_class(request.GET, queryset=rows(term, previous), terms=terms, term=term)
+    plan = chosen_plan(request)
+    terms, term, previous = chosen_term(request, plan)
+    queryset = rows(term, previous).filter(**{filterset_class.plan_path: plan})
+    filterset = filterset_class(request.GET, queryset=queryset, terms=terms, term=term, plan=plan)
     table = table_class(filterset.qs, terms=terms)
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:
@@ -81,5 +89,11 @@ def term_list(
         name = f"{stem}-{slugify(term.label)}" if term else stem
         return table_download(table.as_values(), export, name)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    context = {"filter": filterset, "table": table, "term": term, "export_formats": True}
+    context = {
+        "filter": filterset,
+        "table": table,
+        "term": term,
+        "plan": plan,
+        "export_formats": True,
+    }
     return render(request, template, context)

@@ -42,14 +42,16 @@ def setup(database_url: str) -> None:
 
 
 def import_once(path: Path) -> float:
+    from actions.models import Plan
     from spreadsheets.plan_preview import plan_preview
     from spreadsheets.plan_workbook import plan_file_read
     from spreadsheets.services import plan_import
 
     start = time.perf_counter()
     plan_file = plan_file_read(path.read_bytes(), name=path.name)
-    plan_preview(plan_file.rows, plan_file.warnings)
-    plan_import(rows=plan_file.rows)
+    plan = Plan.objects.get(slug="eis")
+    plan_preview(plan_file.rows, plan_file.warnings, plan=plan)
+    plan_import(plan=plan, rows=plan_file.rows)
     return time.perf_counter() - start
 
 

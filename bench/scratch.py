@@ -49,7 +49,7 @@ def prepare(database_url: str, scale: int) -> dict[str, float]:
     """Migrate, import the real plan and add demo data `scale` times; seconds per step."""
     return {
         "migrate": manage(database_url, "migrate", "--noinput", "-v0"),
-        "import_plan": manage(database_url, "import_plan", str(PLAN)),
+        "import_plan": manage(database_url, "import_plan", str(PLAN), "--plan", "eis"),
         f"seed_demo --scale {scale}": manage(database_url, "seed_demo", "--scale", str(scale)),
     }
 

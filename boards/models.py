@@ -4,15 +4,18 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from actions.models import Commitment, Sector, Term
+from actions.models import Commitment, Plan, Sector, Term
 
 
 class Board(models.Model):
-    """A board or committee that monitors part or all of the plan.
+    """A board or committee that monitors part or all of one plan, in that plan's reporting
+    periods: the Education Board the strategy termly, the SEND Improvement & Assurance Board
+    the SEND plan monthly.
 
     An empty remit (no commitments and no sectors) means the whole plan.
     """
 
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="boards")
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
@@ -35,14 +38,15 @@ class Board(models.Model):
         commitments = [f"{c.number}. {c.title}" for c in self.commitments.all()]
         sectors = [s.name for s in self.sectors.all()]
         if not commitments and not sectors:
-            return "The whole delivery plan"
+            return f"The whole of the {self.plan.name}"
+        plan = self.plan
         parts = []
         if commitments:
-            parts.append(
-                "Commitment" + ("s " if len(commitments) > 1 else " ") + ", ".join(commitments)
-            )
+            names = plan.area_name_plural if len(commitments) > 1 else plan.area_name
+            parts.append(f"{names} " + ", ".join(commitments))
         if sectors:
-            parts.append("Sector" + ("s " if len(sectors) > 1 else " ") + ", ".join(sectors))
+            names = plan.group_name_plural if len(sectors) > 1 else plan.group_name
+            parts.append(f"{names} " + ", ".join(sectors))
         return "; ".join(parts)
 
 

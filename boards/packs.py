@@ -23,7 +23,7 @@ def pack_content(meeting: Meeting, term: Term) -> dict:
     """Everything the pack shows for `meeting`'s board, as approved for `term`, as JSON data."""
     board = meeting.board
     remit = Remit.of(board)
-    terms = reporting_terms()
+    terms = reporting_terms(board.plan)
     _, previous = term_and_previous(terms, term.pk)
     shown_terms = [t for t in reversed(terms) if t.start_date <= term.start_date]
     return {

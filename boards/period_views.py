@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from actions.models import Term
-from actions.selectors import reporting_terms
+from actions.selectors import plan_chosen, plans, reporting_terms
 from actions.services import term_publish
 from boards.selectors import Remit, completeness
 from bury_eis.access import admin_required
@@ -37,16 +37,20 @@ class PeriodChoiceForm(forms.Form):
 
 @admin_required
 def reporting_period(request: HttpRequest) -> HttpResponse:
-    """The published period and every term's completeness; choosing one leads to its check."""
-    terms = reporting_terms()
+    """A plan's published period and every period's completeness; choosing one leads to its
+    check."""
+    plan = plan_chosen(request.GET.get("plan"))
+    terms = reporting_terms(plan)
     # The form sends `chosen` even with no radio ticked, so an empty choice is an error.
     asked = "chosen" in request.GET or "term" in request.GET
     form = PeriodChoiceForm(request.GET if asked else None, terms=terms)
     if form.is_bound and form.is_valid():
         return redirect("boards:reporting_period_check", pk=form.cleaned_data["term"])
-    found = completeness(terms, Remit())
+    found = completeness(terms, Remit.whole(plan))
     context = {
         "form": form,
+        "plan": plan,
+        "plans": plans(),
         "published": next((t for t in terms if t.is_published), None),
         "rows": [(t, found[t.pk]) for t in terms],
     }
@@ -57,12 +61,12 @@ def reporting_period(request: HttpRequest) -> HttpResponse:
 @admin_required
 def reporting_period_check(request: HttpRequest, pk: int) -> HttpResponse:
     """How complete a term is, before publishing it."""
-    term = get_object_or_404(Term, pk=pk)
-    published = Term.objects.filter(is_published=True).first()
+    term = get_object_or_404(Term.objects.select_related("plan"), pk=pk)
+    published = Term.objects.filter(plan_id=term.plan_id, is_published=True).first()
     context = {
         "term": term,
         "published": published,
-        "found": completeness([term], Remit())[term.pk],
+        "found": completeness([term], Remit.whole(term.plan))[term.pk],
     }
     return render(request, "boards/reporting_period_check.html", context)
 
@@ -70,8 +74,8 @@ def reporting_period_check(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @admin_required
 def reporting_period_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    term = term_publish(get_object_or_404(Term, pk=pk))
+    term = term_publish(get_object_or_404(Term.objects.select_related("plan"), pk=pk))
     messages.success(
         request, f"{term.label} is now the published reporting period. Dashboards open on it."
     )
-    return redirect(reverse("boards:reporting_period"))
+    return redirect(reverse("boards:reporting_period") + f"?plan={term.plan.slug}")

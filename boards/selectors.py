@@ -39,20 +39,26 @@ def may_read_pack(user: AbstractBaseUser, pack: BoardPack) -> bool:
 
 @dataclass(frozen=True)
 class Remit:
-    """Which part of the plan a view covers; empty means the whole plan."""
+    """Which part of a plan a view covers; no commitments and no sectors means the whole plan."""
 
+    plan_id: int
     commitment_ids: frozenset[int] = frozenset()
     sector_ids: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, board: Board) -> "Remit":
         return cls(
+            board.plan_id,
             frozenset(c.pk for c in board.commitments.all()),
             frozenset(s.pk for s in board.sectors.all()),
         )
 
+    @classmethod
+    def whole(cls, plan) -> "Remit":
+        return cls(plan.pk)
+
     def actions(self) -> QuerySet[Action]:
-        actions = Action.objects.filter(retired_at__isnull=True)
+        actions = Action.objects.filter(plan_id=self.plan_id, retired_at__isnull=True)
         if self.commitment_ids:
             actions = actions.filter(commitment_id__in=self.commitment_ids)
         if self.sector_ids:
@@ -178,8 +184,8 @@ def dashboard(
     caps the Red/Amber and no-update lists (None: all of them, for packs);
     `exception_limit`, where given, caps the Red/Amber list instead.
     """
-    commitments = Commitment.objects.all()
-    sectors = Sector.objects.all()
+    commitments = Commitment.objects.filter(plan_id=remit.plan_id)
+    sectors = Sector.objects.filter(plan_id=remit.plan_id)
     if remit.commitment_ids:
         commitments = commitments.filter(pk__in=remit.commitment_ids)
     if remit.sector_ids:

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from actions.models import RATING_MEANINGS, Rating, Term
-from actions.selectors import default_term, reporting_terms
-from actions.views import chosen_term
+from actions.selectors import default_term, plans, reporting_terms
+from actions.views import chosen_plan, chosen_term
 from boards import selectors
 from boards.content import dashboard_content
 from boards.models import Board, BoardPack, Meeting
@@ -31,34 +31,38 @@ from bury_eis.progress import progress_context
 from bury_eis.roles import is_admin
 
 
-def _dashboard_context(request: HttpRequest, remit: Remit) -> dict:
-    """The term picker and the dashboard for `remit`, with the rating scale it explains."""
-    terms, term, previous = chosen_term(request)
+def _dashboard_context(request: HttpRequest, plan, remit: Remit) -> dict:
+    """The period picker and the dashboard of `plan` for `remit`, with the rating scale it
+    explains."""
+    terms, term, previous = chosen_term(request, plan)
     board = selectors.dashboard(term, previous, remit, exception_limit=selectors.EXCEPTIONS_SHOWN)
     return {
         "d": dashboard_content(board),
+        "plan": plan,
+        "plans": plans(),
         "terms": terms,
-        "list_url": _list_url("actions:list", term, remit),
-        "kpi_list_url": _list_url("kpis:kpi_list", term, remit),
+        "list_url": _list_url("actions:list", plan, term, remit),
+        "kpi_list_url": _list_url("kpis:kpi_list", plan, term, remit),
         "published": next((t for t in terms if t.is_published), None),
         "can_publish": is_admin(request.user),
         "rating_meanings": [(Rating(code), *words) for code, words in RATING_MEANINGS.items()],
     }
 
 
-def _list_url(name: str, term, remit: Remit) -> str:
-    """A list as at `term` within `remit`, for the dashboard's counts to link to and extend
-    with their own filters; "" with no term, so nothing is a link."""
+def _list_url(name: str, plan, term, remit: Remit) -> str:
+    """A list of `plan` as at `term` within `remit`, for the dashboard's counts to link to and
+    extend with their own filters; "" with no term, so nothing is a link."""
     if term is None:
         return ""
-    query = "&".join(filter(None, [f"term={term.pk}", remit.query()]))
+    query = "&".join(filter(None, [f"plan={plan.slug}", f"term={term.pk}", remit.query()]))
     return f"{reverse(name)}?{query}"
 
 
 @role_required
 def home(request: HttpRequest) -> HttpResponse:
     """The whole plan at a glance for a term; where board members land."""
-    context = _dashboard_context(request, Remit())
+    plan = chosen_plan(request)
+    context = _dashboard_context(request, plan, Remit.whole(plan))
     return render(request, "boards/dashboard.html", context)
 
 
@@ -66,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def board_list(request: HttpRequest) -> HttpResponse:
     boards = (
         Board.objects.filter(is_active=True)
+        .select_related("plan")
         .prefetch_related("commitments", "sectors")
         .annotate(meeting_count=Count("meetings"))
     )
@@ -76,7 +81,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
 def board_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """A board's dashboard for its remit only, with its meetings and their packs."""
     board = get_object_or_404(
-        Board.objects.prefetch_related(
+        Board.objects.select_related("plan").prefetch_related(
             "commitments",
             "sectors",
             # The list needs no pack's frozen content or PDFs, megabytes each.
@@ -97,7 +102,7 @@ def board_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     )
     for meeting in board.meetings.all():
         mark_superseded(list(meeting.packs.all()))
-    context = _dashboard_context(request, Remit.of(board)) | {
+    context = _dashboard_context(request, board.plan, Remit.of(board)) | {
         "board": board,
         "can_generate": is_admin(request.user),
     }
@@ -105,7 +110,7 @@ def board_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _meeting(pk: int) -> Meeting:
-    return get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
+    return get_object_or_404(Meeting.objects.select_related("board__plan"), pk=pk)
 
 
 # The stored PDFs are read only when one is downloaded.
@@ -134,7 +139,7 @@ def _published(token: str, packs: QuerySet = PACKS) -> BoardPack:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A meeting with its pack versions; admins generate new versions here."""
     meeting = _meeting(pk)
-    every = reporting_terms()
+    every = reporting_terms(meeting.board.plan)
     default = default_term(every)
     terms = [t for t in every if t.has_approved or t == default]
     # The frozen content and PDFs can be megabytes each; the list needs none of them.
@@ -163,7 +168,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @admin_required
 def pack_generate(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(pk)
-    term = Term.objects.filter(pk=request.POST.get("term") or 0).first()
+    term = Term.objects.filter(
+        pk=request.POST.get("term") or 0, plan_id=meeting.board.plan_id
+    ).first()
     if term is None:
         messages.error(request, "Choose the term whose approved figures the pack should show.")
         return redirect("boards:meeting", pk=meeting.pk)

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
-from actions.models import Action, ProgressUpdate, Rating, Season, Term, UpdateStatus
+from actions.models import Action, Plan, ProgressUpdate, Rating, Season, Term, UpdateStatus
 from actions.services import term_publish
 from boards.models import Board
 from bury_eis.roles import ADMIN, BOARD_MEMBER, OFFICER
@@ -153,8 +153,10 @@ def _users() -> dict[str, object]:
 
 def _terms() -> list[Term]:
     terms = []
+    plan = Plan.objects.get(slug="eis")
     for year, season, start, end, due, locked in TERMS:
         term, _ = Term.objects.update_or_create(
+            plan=plan,
             academic_year=year,
             season=season,
             defaults={"start_date": start, "end_date": end, "due_date": due, "is_locked": locked},
@@ -169,7 +171,9 @@ def _scale_plan(scale: int) -> None:
     Copies get codes like 1.1(a)/2 under the same commitment and sector, so
     dashboards and lists see a plan `scale` times the size. Existing copies are kept.
     """
-    originals = list(Action.objects.exclude(code__contains="/").order_by("position"))
+    originals = list(
+        Action.objects.filter(plan__slug="eis").exclude(code__contains="/").order_by("position")
+    )
     kpis_by_action: dict[int, list[KPI]] = {}
     for kpi in KPI.objects.filter(action__in=originals).order_by("position"):
         kpis_by_action.setdefault(kpi.action_id, []).append(kpi)
@@ -178,6 +182,7 @@ def _scale_plan(scale: int) -> None:
     new_actions = [
         Action(
             code=f"{a.code}/{copy}",
+            plan_id=a.plan_id,
             commitment_id=a.commitment_id,
             sector_id=a.sector_id,
             text=a.text,
@@ -213,15 +218,17 @@ def _assign_leads(users: dict) -> None:
     through = Action.leads.through
     links = [
         through(action_id=action.pk, user_id=users[_lead_for(action)].pk)
-        for action in Action.objects.select_related("sector", "commitment")
+        for action in Action.objects.filter(plan__slug="eis").select_related("sector", "commitment")
     ]
     through.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
 
 
 def _boards(users: dict) -> None:
+    eis = Plan.objects.get(slug="eis")
     education, _ = Board.objects.get_or_create(
         slug="education-board",
         defaults={
+            "plan": eis,
             "name": "Bury Education and Inclusion Board",
             "description": "Monitors delivery of the whole Education and Inclusion Strategy.",
         },
@@ -230,6 +237,7 @@ def _boards(users: dict) -> None:
     scrutiny, _ = Board.objects.get_or_create(
         slug="cyp-scrutiny",
         defaults={
+            "plan": eis,
             "name": "Children and Young People Scrutiny Committee",
             "description": "Councillors and co-opted members; receives public papers.",
         },
@@ -274,7 +282,7 @@ def _updates(terms: list[Term], users: dict, rng: random.Random) -> None:
     lead_of = dict(Action.leads.through.objects.values_list("action_id", "user_id"))
     real = set(ProgressUpdate.objects.values_list("action_id", "term_id"))
     rows = []
-    for action in Action.objects.only("pk", "text", "code"):
+    for action in Action.objects.filter(plan__slug="eis").only("pk", "text", "code"):
         path = rng.choices(paths, weights)[0]
         lead = leads.get(lead_of.get(action.pk), users["officer"])
         for index, term in enumerate(terms):

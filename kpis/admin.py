@@ -58,6 +58,7 @@ class KeepsStandings:
 class TermAdmin(KeepsStandings, HistoryAdmin):
     list_display = [
         "label",
+        "plan",
         "academic_year",
         "season",
         "start_date",
@@ -65,7 +66,7 @@ class TermAdmin(KeepsStandings, HistoryAdmin):
         "due_date",
         "is_locked",
     ]
-    list_filter = ["academic_year", "season", "is_locked"]
+    list_filter = ["plan", "academic_year", "season", "is_locked"]
 
     def touched(self, obj: Term) -> None:
         return None  # a term's dates decide which term comes before which, for every action
@@ -148,6 +149,8 @@ class KPIAdmin(KeepsStandings, HistoryAdmin):
     search_fields = ["action__code", "text", "data_source"]
     list_select_related = ["action"]
     raw_id_fields = ["action"]
+    # A priority area's measure keeps the area it was imported under; its other areas may change.
+    readonly_fields = ["area"]
     filter_horizontal = ["breakdown_cohorts", "comparators"]
     inlines = [KPIValueInline]
 

@@ -13,6 +13,7 @@ class KPIFilterSet(RemitFilterSet):
     """Filters for the KPI list, read as at a term; `q` searches the measure and its action."""
 
     action_path = "action__"
+    plan_path = "action__plan"
     search_fields = ("text", "data_source", "action__code", "action__text")
     q = django_filters.CharFilter(method="search", label="Search")
     commitment = django_filters.ModelChoiceFilter(
@@ -51,7 +52,17 @@ class KPIFilterSet(RemitFilterSet):
 
     class Meta:
         model = KPI
-        fields = ["term", "q", "commitment", "sector", "lead", "status", "movement", "stale"]
+        fields = [
+            "plan",
+            "term",
+            "q",
+            "commitment",
+            "sector",
+            "lead",
+            "status",
+            "movement",
+            "stale",
+        ]
 
     def filter_status(self, queryset: QuerySet[KPI], name: str, value: str) -> QuerySet[KPI]:
         if value == NO_FIGURE:

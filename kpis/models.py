@@ -7,7 +7,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from simple_history.models import HistoricalRecords
 
-from actions.models import NARRATIVE_MAX_LENGTH, Action, Term
+from actions.models import NARRATIVE_MAX_LENGTH, Action, Commitment, Term
 
 
 class Unit(models.TextChoices):
@@ -114,13 +114,34 @@ class Comparator(models.Model):
 
 
 class KPI(models.Model):
-    """A measure or milestone of an action, numbered (i), (ii)… within it.
+    """A measure or milestone of an action, numbered (i), (ii)… within it – or, in a plan
+    whose measures belong to its priority areas (the SEND plan's impact measures), of an
+    `area`, numbered within that area and linked to any other areas it is relevant to.
 
     A KPI whose target the council has not agreed keeps `target_not_agreed` set
     and no target value: the tool never invents a number.
     """
 
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="kpis")
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.PROTECT, related_name="kpis"
+    )
+    area = models.ForeignKey(
+        Commitment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measures",
+        help_text="For a measure of a priority area rather than of an action: the area.",
+    )
+    also_areas = models.ManyToManyField(
+        Commitment,
+        blank=True,
+        related_name="shared_measures",
+        help_text='Other areas the measure is also relevant to ("also relevant to Communication").',
+    )
+    due_date = models.DateField(
+        null=True, blank=True, help_text="For a milestone: when it should be delivered."
+    )
     ref = models.CharField(max_length=10, help_text="Lower-case roman numeral, e.g. iv.")
     text = models.TextField()
     unit = models.CharField(max_length=20, choices=Unit.choices, blank=True)
@@ -195,13 +216,23 @@ class KPI(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords(m2m_fields=["breakdown_cohorts", "comparators"])
+    history = HistoricalRecords(m2m_fields=["breakdown_cohorts", "comparators", "also_areas"])
 
     class Meta:
         verbose_name = "KPI"
-        ordering = ["action__position", "position"]
+        ordering = ["action__position", "area__number", "position"]
         constraints = [
             models.UniqueConstraint(fields=["action", "ref"], name="unique_kpi_ref_per_action"),
+            models.UniqueConstraint(
+                fields=["area", "ref"],
+                condition=Q(action__isnull=True),
+                name="unique_measure_ref_per_area",
+            ),
+            models.CheckConstraint(
+                condition=Q(action__isnull=False, area__isnull=True)
+                | Q(action__isnull=True, area__isnull=False),
+                name="kpi_of_an_action_or_an_area",
+            ),
             models.CheckConstraint(
                 condition=Q(target_not_agreed=False) | Q(target_value__isnull=True),
                 name="unagreed_target_has_no_value",
@@ -243,7 +274,14 @@ class KPI(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.action.code} ({self.ref})"
+        return f"{self.owner_code} ({self.ref})"
+
+    @property
+    def owner_code(self) -> str:
+        """The code of what the measure belongs to: its action's, or its area's."""
+        if self.action_id is not None:
+            return self.action.code
+        return self.area.code or str(self.area.number)
 
     @property
     def label(self) -> str:

@@ -47,9 +47,13 @@ class ActionRound:
     overdue: bool
 
 
-def open_terms(today: date) -> list[Term]:
-    """Terms that have started and are not locked, oldest first: updates can be made in them."""
-    return list(Term.objects.filter(start_date__lte=today, is_locked=False).order_by("start_date"))
+def open_terms(today: date, plan=None) -> list[Term]:
+    """`plan`'s periods (None: every plan's) that have started and are not locked, oldest
+    first: updates can be made in them."""
+    terms = Term.objects.filter(start_date__lte=today, is_locked=False)
+    if plan is not None:
+        terms = terms.filter(plan=plan)
+    return list(terms.order_by("start_date", "plan__position"))
 
 
 def update_state(update: ProgressUpdate | None) -> str:
@@ -77,8 +81,14 @@ def actions_led_by(user: AbstractBaseUser) -> QuerySet[Action]:
 
 def my_round(user: AbstractBaseUser, term: Term, today: date) -> list[ActionRound]:
     """The actions a lead leads, each with its update and state for `term`."""
-    actions = actions_led_by(user).prefetch_related(
-        Prefetch("updates", queryset=ProgressUpdate.objects.filter(term=term), to_attr="in_term")
+    actions = (
+        actions_led_by(user)
+        .filter(plan_id=term.plan_id)
+        .prefetch_related(
+            Prefetch(
+                "updates", queryset=ProgressUpdate.objects.filter(term=term), to_attr="in_term"
+            )
+        )
     )
     rounds = []
     for action in actions:
@@ -97,17 +107,23 @@ def overdue_elsewhere(
     late = [t for t in terms if t != shown and t.due_date < today]
     if not late:
         return []
-    actions = actions_led_by(user).prefetch_related(
-        Prefetch(
-            "updates",
-            queryset=ProgressUpdate.objects.filter(term__in=late),
-            to_attr="in_late_terms",
+    actions = (
+        actions_led_by(user)
+        .filter(plan_id__in={t.plan_id for t in late})
+        .prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.filter(term__in=late),
+                to_attr="in_late_terms",
+            )
         )
     )
     found = []
     for action in actions:
         by_term = {u.term_id: u for u in action.in_late_terms}
         for term in late:
+            if term.plan_id != action.plan_id:
+                continue
             update = by_term.get(term.pk)
             state = update_state(update)
             if is_overdue(state, term, today):
@@ -115,14 +131,14 @@ def overdue_elsewhere(
     return sorted(found, key=lambda item: (item[0].start_date, item[1].action.position))
 
 
-def latest_started_term(today: date) -> Term | None:
-    """The newest term that has started, open or not."""
-    return Term.objects.filter(start_date__lte=today).order_by("-start_date").first()
+def latest_started_term(today: date, plan) -> Term | None:
+    """`plan`'s newest period that has started, open or not."""
+    return Term.objects.filter(plan=plan, start_date__lte=today).order_by("-start_date").first()
 
 
-def next_term(today: date) -> Term | None:
-    """The next term to open for updates, if one has been set up."""
-    return Term.objects.filter(start_date__gt=today).order_by("start_date").first()
+def next_term(today: date, plan) -> Term | None:
+    """`plan`'s next period to open for updates, if one has been set up."""
+    return Term.objects.filter(plan=plan, start_date__gt=today).order_by("start_date").first()
 
 
 def open_exception(action: Action, term: Term) -> TermException | None:
@@ -137,7 +153,9 @@ def update_page_kpis(action: Action, term: Term, history_terms: int = 4) -> list
     `history_terms` terms up to and including `term`).
     """
     recent_terms = list(
-        Term.objects.filter(start_date__lte=term.start_date).order_by("-start_date")[:history_terms]
+        Term.objects.filter(plan_id=term.plan_id, start_date__lte=term.start_date).order_by(
+            "-start_date"
+        )[:history_terms]
     )
     return list(
         KPI.objects.filter(action=action, retired_at__isnull=True)

@@ -48,10 +48,12 @@ def standings_refresh(*, actions: Iterable[int] | None = None) -> None:
             live = live.filter(pk__in=ids)
         kpis = KPI.objects.filter(retired_at__isnull=True, action__in=live)
         totals = dict(kpis.values_list("action_id").annotate(n=Count("pk")).order_by())
-        rows, previous = [], None
-        for term in Term.objects.order_by("start_date"):
-            rows += _term_rows(live, kpis, totals, term, previous)
-            previous = term
+        rows, previous = [], {}
+        # Each plan's periods, each read against the plan's period before it.
+        for term in Term.objects.order_by("plan_id", "start_date"):
+            of_plan = live.filter(plan_id=term.plan_id)
+            rows += _term_rows(of_plan, kpis, totals, term, previous.get(term.plan_id))
+            previous[term.plan_id] = term
         ActionStanding.objects.bulk_create(rows, batch_size=2000)
         cells |= {(row.commitment_id, row.sector_id) for row in rows}
         _recount(None if ids is None else cells)

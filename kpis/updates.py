@@ -512,7 +512,7 @@ def reminders_due(today: date) -> list[Reminder]:
             status__in=[UpdateStatus.SUBMITTED, UpdateStatus.APPROVED],
         )
         actions = (
-            Action.objects.filter(retired_at__isnull=True)
+            Action.objects.filter(plan_id=term.plan_id, retired_at__isnull=True)
             .exclude(Exists(done))
             .prefetch_related("leads")
             .order_by("position")

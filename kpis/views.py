@@ -69,7 +69,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Action.DoesNotExist:
         raise Http404("No such action") from None
     today = timezone.localdate()
-    terms = [t for t in reversed(action_selectors.reporting_terms()) if t.start_date <= today]
+    terms = [
+        t for t in reversed(action_selectors.reporting_terms(action.plan)) if t.start_date <= today
+    ]
     kpis = selectors.kpis_with_trends(Action.objects.filter(pk=pk), terms)
     # History includes drafts, so only those who can update the action see it;
     # board members see approved figures only.
@@ -117,12 +119,13 @@ NOT_YOURS = "You can update only the actions you lead."
 def my_actions(request: HttpRequest) -> HttpResponse:
     """The actions the user leads, with this term's state for each and what is left to do."""
     today = timezone.localdate()
-    terms = selectors.open_terms(today)
+    plan = _my_plan(request)
+    terms = selectors.open_terms(today, plan)
     term = next(
         (t for t in terms if str(t.pk) == request.GET.get("term")), terms[-1] if terms else None
     )
     # With no term open, where the actions stood in the latest term that has started.
-    closed = None if term else selectors.latest_started_term(today)
+    closed = None if term else selectors.latest_started_term(today, plan)
     shown = term or closed
     rounds = selectors.my_round(request.user, shown, today) if shown else []
     if closed:
@@ -140,7 +143,8 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             "terms": terms,
             "today": today,
             "overdue_elsewhere": selectors.overdue_elsewhere(request.user, terms, term, today),
-            "next_term": None if term else selectors.next_term(today),
+            "next_term": None if term else selectors.next_term(today, plan),
+            "plan": plan,
             "by_commitment": list(by_commitment.items()),
             "left": sum(1 for r in rounds if r.state not in selectors.State.DONE),
             "overdue": sum(1 for r in rounds if r.overdue),
@@ -149,9 +153,19 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _my_plan(request: HttpRequest):
+    """The plan My actions shows: the one asked for, else the first the user leads actions in."""
+    asked = request.GET.get("plan")
+    if asked:
+        return action_selectors.plan_chosen(asked)
+    led = selectors.actions_led_by(request.user).values_list("plan__slug", flat=True).first()
+    return action_selectors.plan_chosen(led)
+
+
 def update_page(request: HttpRequest, action_pk: int, term_pk: int) -> HttpResponse:
     action = object_or_403(request, UPDATABLE, can_update, NOT_YOURS, pk=action_pk)
-    term = get_object_or_404(Term, pk=term_pk)
+    # A period of another plan is not one of this action's: no such page.
+    term = get_object_or_404(Term, pk=term_pk, plan_id=action.plan_id)
     return _render_update(request, action, term)
 
 
@@ -167,7 +181,7 @@ def update_submit(request: HttpRequest, action_pk: int, term_pk: int) -> HttpRes
 
 def _save(request: HttpRequest, action_pk: int, term_pk: int, submit: bool) -> HttpResponse:
     action = object_or_403(request, UPDATABLE, can_update, NOT_YOURS, pk=action_pk)
-    term = get_object_or_404(Term, pk=term_pk)
+    term = get_object_or_404(Term, pk=term_pk, plan_id=action.plan_id)
     kpis = selectors.update_page_kpis(action, term)
     narrative = NarrativeForm(request.POST, submitting=submit)
     kpi_forms = [KPIForm(request.POST, kpi=kpi) for kpi in kpis]

@@ -38,6 +38,14 @@ class StagedUpload(models.Model):
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the uploaded file.")
     content = models.BinaryField(null=True, blank=True)
     layout = models.CharField(max_length=20, blank=True, help_text="template or published")
+    plan = models.ForeignKey(
+        "actions.Plan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For a plan import: the plan it imports into; nothing else is touched.",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -6,6 +6,7 @@ from collections import Counter
 from django.contrib.auth.models import AbstractBaseUser
 from django_tasks import task
 
+from actions.models import Plan
 from spreadsheets.models import StagedUpload
 from spreadsheets.plan_preview import plan_preview
 from spreadsheets.plan_workbook import PlanFile, plan_file_read
@@ -38,14 +39,14 @@ def plan_import_apply_job(upload_id: int) -> None:
 
 
 def _apply(file: PlanFile, upload: StagedUpload, preview: dict) -> tuple[dict, list[str]]:
-    summary = plan_import(rows=file.rows)
+    summary = plan_import(plan=upload.plan, rows=file.rows)
     return dict(summary.counts), summary.warnings
 
 
 PLAN = UploadKind(
     kind=StagedUpload.Kind.PLAN,
     read=lambda data, name: plan_file_read(data, name=name),
-    preview=lambda file, upload: plan_preview(file.rows, file.warnings),
+    preview=lambda file, upload: plan_preview(file.rows, file.warnings, plan=upload.plan),
     apply=_apply,
     check_task=plan_import_check_job,
     apply_task=plan_import_apply_job,
@@ -54,9 +55,11 @@ PLAN = UploadKind(
 )
 
 
-def plan_import_stage(*, data: bytes, name: str, user: AbstractBaseUser | None) -> StagedUpload:
-    """Keep an uploaded plan workbook and queue its check; the worker makes the preview."""
-    return staged_upload_receive(kind=PLAN, data=data, name=name, user=user)
+def plan_import_stage(
+    *, plan: Plan, data: bytes, name: str, user: AbstractBaseUser | None
+) -> StagedUpload:
+    """Keep an uploaded workbook of `plan` and queue its check; the worker makes the preview."""
+    return staged_upload_receive(kind=PLAN, data=data, name=name, user=user, plan=plan)
 
 
 def plan_import_confirm(*, staged: StagedUpload, user: AbstractBaseUser) -> bool:
@@ -65,10 +68,12 @@ def plan_import_confirm(*, staged: StagedUpload, user: AbstractBaseUser) -> bool
 
 
 def plan_import_now(
-    *, data: bytes, name: str, user: AbstractBaseUser | None, plan_file: PlanFile
+    *, plan: Plan, data: bytes, name: str, user: AbstractBaseUser | None, plan_file: PlanFile
 ) -> tuple[StagedUpload, ImportSummary]:
-    """Check, preview and apply a plan file in this process, through the same steps as an
+    """Check, preview and apply a file of `plan` in this process, through the same steps as an
     upload (for `manage.py import_plan`). `plan_file` is the file already read."""
-    staged = staged_upload_now(kind=PLAN, data=data, name=name, user=user, file=plan_file)
+    staged = staged_upload_now(
+        kind=PLAN, data=data, name=name, user=user, file=plan_file, plan=plan
+    )
     new_warnings = [w for w in staged.warnings if w not in plan_file.warnings]
     return staged, ImportSummary(counts=Counter(staged.counts), warnings=new_warnings)

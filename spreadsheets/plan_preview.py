@@ -79,13 +79,17 @@ def _change(label: str, before: object, after: object) -> dict:
     }
 
 
-def plan_preview(rows: list[PlanRow], warnings: list[str]) -> dict:
-    """Per commitment, every action and KPI that would be created, changed, unchanged,
-    retired (something was recorded against it) or deleted (nothing was)."""
-    actions = {a.code: a for a in Action.objects.select_related("commitment", "sector")}
-    kpis = {(k.action_id, k.ref): k for k in KPI.objects.all()}
-    recorded = recorded_action_ids()
-    valued = set(KPI.objects.filter(values__isnull=False).values_list("pk", flat=True))
+def plan_preview(rows: list[PlanRow], warnings: list[str], *, plan) -> dict:
+    """Per commitment, every action and KPI of `plan` that would be created, changed,
+    unchanged, retired (something was recorded against it) or deleted (nothing was)."""
+    actions = {
+        a.code: a for a in Action.objects.filter(plan=plan).select_related("commitment", "sector")
+    }
+    kpis = {(k.action_id, k.ref): k for k in KPI.objects.filter(action__plan=plan)}
+    recorded = recorded_action_ids(plan)
+    valued = set(
+        KPI.objects.filter(action__plan=plan, values__isnull=False).values_list("pk", flat=True)
+    )
     commitments: dict[int, dict] = {}
     counts: Counter = Counter()
     for code, action_rows in _by_action(rows).items():

@@ -15,6 +15,7 @@ from actions.models import (
     Action,
     ChangeRecord,
     Commitment,
+    Plan,
     ProgressUpdate,
     Sector,
     TermException,
@@ -55,17 +56,19 @@ class _DryRunRollback(Exception):
     pass
 
 
-def plan_import(*, rows: list[PlanRow], dry_run: bool = False) -> ImportSummary:
-    """Create or update commitments, sectors, actions and KPIs from checked template rows.
+def plan_import(*, plan: Plan, rows: list[PlanRow], dry_run: bool = False) -> ImportSummary:
+    """Create or update `plan`'s commitments, sectors, actions and KPIs from checked template
+    rows; no other plan is read or touched.
 
     Everything happens in one transaction; a dry run does the same work and
     rolls it back, so its summary is exactly what a real run would report.
-    Matching is by commitment number, sector position, action code and KPI ref.
+    Matching is by commitment number, sector position, action code and KPI ref, within
+    the plan.
     """
     summary = ImportSummary()
     try:
         with transaction.atomic():
-            _apply(rows, summary)
+            _apply(plan, rows, summary)
             if dry_run:
                 raise _DryRunRollback
             restatus()  # targets, units or directions may have changed
@@ -75,41 +78,51 @@ def plan_import(*, rows: list[PlanRow], dry_run: bool = False) -> ImportSummary:
     return summary
 
 
-def _apply(rows: list[PlanRow], summary: ImportSummary) -> None:
-    commitments = _upsert_commitments(rows, summary)
-    sectors = _upsert_sectors(rows, summary)
-    actions = _upsert_actions(rows, commitments, sectors, summary)
-    _upsert_kpis(rows, actions, summary)
+def _apply(plan: Plan, rows: list[PlanRow], summary: ImportSummary) -> None:
+    commitments = _upsert_commitments(plan, rows, summary)
+    sectors = _upsert_sectors(plan, rows, summary)
+    actions = _upsert_actions(plan, rows, commitments, sectors, summary)
+    _upsert_kpis(plan, rows, actions, summary)
     _assign_leads(rows, actions, summary)
-    _retire_missing(rows, summary)
+    _retire_missing(plan, rows, summary)
 
 
-def _upsert_commitments(rows: list[PlanRow], summary: ImportSummary) -> dict[int, Commitment]:
+def _upsert_commitments(
+    plan: Plan, rows: list[PlanRow], summary: ImportSummary
+) -> dict[int, Commitment]:
     wanted = {}
     for row in rows:
         fields = wanted.setdefault(
             row.commitment_no, {"title": row.commitment, "statement": row.statement}
         )
         fields["statement"] = fields["statement"] or row.statement
-    existing = {c.number: c for c in Commitment.objects.all()}
+    existing = {c.number: c for c in Commitment.objects.filter(plan=plan)}
     return _bulk_upsert(
-        Commitment, existing, wanted, summary, "commitments", lambda n: {"number": n}
+        Commitment,
+        existing,
+        wanted,
+        summary,
+        "commitments",
+        lambda n: {"plan_id": plan.pk, "number": n},
     )
 
 
-def _upsert_sectors(rows: list[PlanRow], summary: ImportSummary) -> dict[int, Sector]:
+def _upsert_sectors(plan: Plan, rows: list[PlanRow], summary: ImportSummary) -> dict[int, Sector]:
     wanted = {row.sector_no: {"name": row.sector} for row in rows}
-    existing = {s.position: s for s in Sector.objects.all()}
-    return _bulk_upsert(Sector, existing, wanted, summary, "sectors", lambda p: {"position": p})
+    existing = {s.position: s for s in Sector.objects.filter(plan=plan)}
+    return _bulk_upsert(
+        Sector, existing, wanted, summary, "sectors", lambda p: {"plan_id": plan.pk, "position": p}
+    )
 
 
 def _upsert_actions(
+    plan: Plan,
     rows: list[PlanRow],
     commitments: dict[int, Commitment],
     sectors: dict[int, Sector],
     summary: ImportSummary,
 ) -> dict[str, Action]:
-    existing = {a.code: a for a in Action.objects.all()}
+    existing = {a.code: a for a in Action.objects.filter(plan=plan)}
     wanted: dict[str, dict] = {}
     for row in rows:
         wanted.setdefault(
@@ -124,11 +137,20 @@ def _upsert_actions(
                 "retired_at": None,
             },
         )
-    return _bulk_upsert(Action, existing, wanted, summary, "actions", lambda code: {"code": code})
+    return _bulk_upsert(
+        Action,
+        existing,
+        wanted,
+        summary,
+        "actions",
+        lambda code: {"plan_id": plan.pk, "code": code},
+    )
 
 
-def _upsert_kpis(rows: list[PlanRow], actions: dict[str, Action], summary: ImportSummary) -> None:
-    existing = {(k.action_id, k.ref): k for k in KPI.objects.all()}
+def _upsert_kpis(
+    plan: Plan, rows: list[PlanRow], actions: dict[str, Action], summary: ImportSummary
+) -> None:
+    existing = {(k.action_id, k.ref): k for k in KPI.objects.filter(action__plan=plan)}
     wanted = {}
     per_action: Counter = Counter()
     named = _named()
@@ -245,16 +267,19 @@ def _bulk_upsert(
     return existing
 
 
-def recorded_action_ids() -> set[int]:
-    """Actions with anything recorded against them: updates, values, history, exceptions."""
-    ids = set(ProgressUpdate.objects.values_list("action_id", flat=True))
-    ids |= set(KPIValue.objects.values_list("kpi__action_id", flat=True))
-    ids |= set(ChangeRecord.objects.values_list("action_id", flat=True))
-    ids |= set(TermException.objects.values_list("action_id", flat=True))
+def recorded_action_ids(plan: Plan) -> set[int]:
+    """`plan`'s actions with anything recorded against them: updates, values, history,
+    exceptions."""
+    ids = set(ProgressUpdate.objects.filter(action__plan=plan).values_list("action_id", flat=True))
+    ids |= set(
+        KPIValue.objects.filter(kpi__action__plan=plan).values_list("kpi__action_id", flat=True)
+    )
+    ids |= set(ChangeRecord.objects.filter(action__plan=plan).values_list("action_id", flat=True))
+    ids |= set(TermException.objects.filter(action__plan=plan).values_list("action_id", flat=True))
     return ids
 
 
-def _retire_missing(rows: list[PlanRow], summary: ImportSummary) -> None:
+def _retire_missing(plan: Plan, rows: list[PlanRow], summary: ImportSummary) -> None:
     """Retire what the file no longer has if anything was recorded against it; else delete it.
 
     Retired records keep their values, ratings and history and are shown as retired.
@@ -262,10 +287,12 @@ def _retire_missing(rows: list[PlanRow], summary: ImportSummary) -> None:
     now = timezone.now()
     codes = {row.code for row in rows}
     refs = {(row.code, row.ref) for row in rows}
-    recorded = recorded_action_ids()
-    valued_kpis = set(KPIValue.objects.values_list("kpi_id", flat=True))
+    recorded = recorded_action_ids(plan)
+    valued_kpis = set(
+        KPIValue.objects.filter(kpi__action__plan=plan).values_list("kpi_id", flat=True)
+    )
     gone_actions = list(
-        Action.objects.filter(retired_at__isnull=True)
+        Action.objects.filter(plan=plan, retired_at__isnull=True)
         .exclude(code__in=codes)
         .values_list("pk", flat=True)
     )
@@ -273,9 +300,9 @@ def _retire_missing(rows: list[PlanRow], summary: ImportSummary) -> None:
     # Plain tuples, not model objects: at a hundred times the plan this is 54,100 rows.
     gone_kpis = [
         (pk, action_id)
-        for pk, action_id, code, ref in KPI.objects.filter(retired_at__isnull=True).values_list(
-            "pk", "action_id", "action__code", "ref"
-        )
+        for pk, action_id, code, ref in KPI.objects.filter(
+            action__plan=plan, retired_at__isnull=True
+        ).values_list("pk", "action_id", "action__code", "ref")
         if (code, ref) not in refs
     ]
     # A KPI with values is retired; so are all KPIs of an action being retired, which

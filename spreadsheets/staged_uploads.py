@@ -65,11 +65,12 @@ def as_stored(preview: dict) -> dict:
 
 
 def staged_upload_create(
-    *, kind: UploadKind, data: bytes, name: str, user: AbstractBaseUser | None
+    *, kind: UploadKind, data: bytes, name: str, user: AbstractBaseUser | None, plan=None
 ) -> StagedUpload:
     """Keep the uploaded file, unread, waiting to be checked."""
     return StagedUpload.objects.create(
         kind=kind.kind,
+        plan=plan,
         file_name=name[:255],
         checksum=sha256_hex(data),
         content=data,
@@ -78,11 +79,11 @@ def staged_upload_create(
 
 
 def staged_upload_receive(
-    *, kind: UploadKind, data: bytes, name: str, user: AbstractBaseUser | None
+    *, kind: UploadKind, data: bytes, name: str, user: AbstractBaseUser | None, plan=None
 ) -> StagedUpload:
     """Keep the file and queue its check: all a request does with an upload."""
     with transaction.atomic():
-        upload = staged_upload_create(kind=kind, data=data, name=name, user=user)
+        upload = staged_upload_create(kind=kind, data=data, name=name, user=user, plan=plan)
         kind.check_task.enqueue(upload.pk)
     return upload
 
@@ -181,12 +182,18 @@ def staged_upload_apply(*, kind: UploadKind, upload_id: int, file: Any = None) -
 
 
 def staged_upload_now(
-    *, kind: UploadKind, data: bytes, name: str, user: AbstractBaseUser | None, file: Any = None
+    *,
+    kind: UploadKind,
+    data: bytes,
+    name: str,
+    user: AbstractBaseUser | None,
+    file: Any = None,
+    plan=None,
 ) -> StagedUpload:
     """Check, confirm and apply in this process, through the same steps as an upload and
     its jobs: for commands run at a shell, where no request is waiting. `file` is the file
     already read, if the caller has it."""
-    upload = staged_upload_create(kind=kind, data=data, name=name, user=user)
+    upload = staged_upload_create(kind=kind, data=data, name=name, user=user, plan=plan)
     upload = staged_upload_check(kind=kind, upload_id=upload.pk, file=file)
     if _move(upload.pk, State.READY, State.APPLYING, applied_by=user):
         upload = staged_upload_apply(kind=kind, upload_id=upload.pk, file=file)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actions.models import Action
+from actions.models import Action, Plan
 from actions.selectors import leads_an_action
 from bury_eis.access import admin_required, object_or_403, requires, role_required
 from bury_eis.exports import XLSX_TYPE, download
@@ -156,7 +156,10 @@ def plan_import_start(request: HttpRequest) -> HttpResponse:
             limit = settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024)
             problems = [f"{upload.name} is larger than {limit} MB; the plan is far smaller"]
         else:
-            staged = plan_import_stage(data=upload.read(), name=upload.name, user=request.user)
+            plan = Plan.objects.order_by("position").first()
+            staged = plan_import_stage(
+                plan=plan, data=upload.read(), name=upload.name, user=request.user
+            )
             return redirect("spreadsheets:plan_import_preview", pk=staged.pk)
     recent = (
         StagedUpload.objects.filter(kind=StagedUpload.Kind.PLAN)

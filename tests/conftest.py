@@ -57,7 +57,7 @@ def run_tasks() -> int:
 
 
 def restore_reference_data() -> None:
-    """Put back what the migrations made (roles, cohorts, comparators).
+    """Put back what the migrations made (roles, cohorts, comparators, the two plans).
 
     Transactional tests (the browser tests, the concurrency test) empty every table
     when they finish; the next one needs these rows again.
@@ -70,6 +70,8 @@ def restore_reference_data() -> None:
     roles.grant(Group, Permission)
     cohorts = importlib.import_module("kpis.migrations.0001_squashed_0004_round_trip_uploads")
     cohorts.create(apps, None)
+    importlib.import_module("actions.migrations.0007_plans").strategy_is_the_first_plan(apps, None)
+    importlib.import_module("actions.migrations.0009_send_pip_plan").add_send_pip(apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -120,7 +122,7 @@ def board_client(client, board_member):
 @pytest.fixture
 def plan(db):
     """The real delivery plan, imported from the committed workbook."""
-    call_command("import_plan", str(PLAN_WORKBOOK), stdout=io.StringIO())
+    call_command("import_plan", str(PLAN_WORKBOOK), "--plan", "eis", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from actions.models import Action, Commitment, ProgressUpdate, Season, Sector, Term
+from actions.models import Action, Commitment, Plan, ProgressUpdate, Season, Sector, Term
 from boards.models import Board, Meeting
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
 
@@ -30,8 +30,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 class CommitmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commitment
-        django_get_or_create = ["number"]
+        django_get_or_create = ["plan", "number"]
 
+    plan = factory.LazyFunction(lambda: Plan.objects.get(slug="eis"))
     number = factory.Sequence(lambda n: n % 5 + 1)
     title = factory.LazyAttribute(lambda c: f"COMMITMENT {c.number}")
     statement = "Every child and young person will thrive."
@@ -40,8 +41,9 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
 class SectorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Sector
-        django_get_or_create = ["position"]
+        django_get_or_create = ["plan", "position"]
 
+    plan = factory.LazyFunction(lambda: Plan.objects.get(slug="eis"))
     position = 1
     name = factory.LazyAttribute(lambda s: f"Sector {s.position}")
 
@@ -52,6 +54,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
     commitment = factory.SubFactory(CommitmentFactory, number=1)
     sector = factory.SubFactory(SectorFactory, position=1)
+    plan = factory.LazyAttribute(lambda a: a.commitment.plan)
     code = factory.Sequence(lambda n: f"1.1({chr(97 + n % 26)}{'' if n < 26 else n // 26})")
     text = "Building a collective zero-tolerance culture towards discrimination."
     outcome = "Learners feel safe."
@@ -72,8 +75,9 @@ class KPIFactory(factory.django.DjangoModelFactory):
 class TermFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Term
-        django_get_or_create = ["academic_year", "season"]
+        django_get_or_create = ["plan", "academic_year", "season"]
 
+    plan = factory.LazyFunction(lambda: Plan.objects.get(slug="eis"))
     academic_year = "2025/26"
     season = Season.AUTUMN
     start_date = date(2025, 9, 1)
@@ -117,6 +121,7 @@ class BoardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Board
 
+    plan = factory.LazyFunction(lambda: Plan.objects.get(slug="eis"))
     name = factory.Sequence(lambda n: f"Board {n}")
     slug = factory.Sequence(lambda n: f"board-{n}")
 

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from actions.models import Action, Term, TermException
+from actions.models import Action, Plan, Term, TermException
 from boards.models import Meeting
 from bury_eis.audit import record_history
 from kpis.models import Cohort, Comparator, KPIValue
@@ -59,6 +59,7 @@ def council_admin(client):
 def objects() -> dict:
     """One of each model the admin edits, and what each field becomes (as the form posts it)."""
     commitment2, sector2 = CommitmentFactory(number=2), SectorFactory(position=2)
+    pip_area = CommitmentFactory(plan=Plan.objects.get(slug="send-pip"), number=1)
     TermFactory(
         season="spring",
         start_date=date(2026, 1, 5),
@@ -72,8 +73,38 @@ def objects() -> dict:
     england = Comparator.objects.get(code="england")
     permission = Permission.objects.get(codename="view_term")
     return {
-        CommitmentFactory(number=4): {"number": 9, "title": "THRIVING", "statement": "New."},
-        SectorFactory(position=3): {"position": 8, "name": "Post-16"},
+        Plan.objects.get(slug="send-pip"): {
+            "slug": "send",
+            "name": "SEND plan",
+            "short_name": "SEND",
+            "calendar": "quarterly",
+            "area_name": "Area",
+            "area_name_plural": "Areas",
+            "group_name": "Aim",
+            "group_name_plural": "Aims",
+            "groups_nested": False,
+            "measure_name": "Measure",
+            "measure_name_plural": "Measures",
+            "measures_on_areas": False,
+            "due_soon_weeks": 6,
+            "position": 7,
+        },
+        CommitmentFactory(number=4): {
+            "plan": Plan.objects.get(slug="send-pip").pk,
+            "number": 9,
+            "code": "AFI 9",
+            "title": "THRIVING",
+            "short_name": "Thriving",
+            "statement": "New.",
+            "lead_description": "Director of Education",
+        },
+        SectorFactory(position=3): {
+            "plan": Plan.objects.get(slug="send-pip").pk,
+            "position": 8,
+            "code": "8.1",
+            "name": "Post-16",
+            "commitment": pip_area.pk,
+        },
         ActionFactory(): {
             "code": "9.9(z)",
             "commitment": commitment2.pk,
@@ -82,10 +113,15 @@ def objects() -> dict:
             "outcome": "New outcome",
             "lead_description": "Head of Inclusion",
             "leads": [officer.pk],
+            "due_date": date(2025, 3, 31),
+            "due_text": "March 2025",
+            "impact_text": "Fewer waiting",
             "position": 77,
             "retired_at": WHEN,
         },
         TermFactory(academic_year="2024/25"): {
+            "plan": Plan.objects.get(slug="send-pip").pk,
+            "name": "Summer term 2024",
             "academic_year": "2023/24",
             "season": "summer",
             "start_date": date(2024, 4, 15),
@@ -124,10 +160,13 @@ def objects() -> dict:
             "frequency": "annual",
             "breakdown_cohorts": [Cohort.objects.get(code="disadvantaged").pk],
             "comparators": [england.pk],
+            "also_areas": [pip_area.pk],
+            "due_date": date(2026, 3, 31),
             "position": 3,
             "retired_at": WHEN,
         },
         BoardFactory(): {
+            "plan": Plan.objects.get(slug="send-pip").pk,
             "name": "Scrutiny Committee",
             "slug": "scrutiny",
             "description": "Children and Young People Scrutiny Committee",
@@ -430,7 +469,7 @@ def test_the_import_command_records_each_change_with_no_person_behind_it(plan, t
         if row[header.index("Action code")].value == "1.1(a)":
             row[header.index("Action")].value = "Reworded by the council"
     book.save(tmp_path / "plan.xlsx")
-    call_command("import_plan", str(tmp_path / "plan.xlsx"), stdout=io.StringIO())
+    call_command("import_plan", str(tmp_path / "plan.xlsx"), "--plan", "eis", stdout=io.StringIO())
     version, delta = latest_change(action)
     assert version.history_user is None  # the command line: nobody signed in
     assert [(c.field, c.old, c.new) for c in delta.changes] == [
@@ -439,7 +478,12 @@ def test_the_import_command_records_each_change_with_no_person_behind_it(plan, t
 
 
 def test_an_import_through_the_worker_records_the_admin_who_confirmed_it(admin_user):
-    staged = plan_import_stage(data=PLAN_WORKBOOK.read_bytes(), name="plan.xlsx", user=admin_user)
+    staged = plan_import_stage(
+        plan=Plan.objects.get(slug="eis"),
+        data=PLAN_WORKBOOK.read_bytes(),
+        name="plan.xlsx",
+        user=admin_user,
+    )
     run_tasks()
     staged.refresh_from_db()
     assert plan_import_confirm(staged=staged, user=admin_user)

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
+from actions.models import Plan
 from boards.services import board_pack_publish
 from bury_eis.models import AuditRecord
 from spreadsheets.plan_imports import plan_import_stage
@@ -47,7 +48,9 @@ def some_of_everything() -> None:
     pack = generated_pack(meeting=MeetingFactory(board=board), term=value.term, user=admin)
     board_pack_publish(pack=pack, user=admin)
     row = [1, "INCLUSIVE", 1, "All Settings", "1.1(z)", "Building a culture", "i", "% safe"]
-    plan_import_stage(data=workbook_bytes([row]), name="plan.xlsx", user=admin)
+    plan_import_stage(
+        plan=Plan.objects.get(slug="eis"), data=workbook_bytes([row]), name="plan.xlsx", user=admin
+    )
     AuditRecord.objects.create(  # an admin edit recorded before the audit trail
         content_type=ContentType.objects.get_for_model(update),
         object_id=str(update.pk),

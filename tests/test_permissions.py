@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from actions.models import Plan
 from boards.services import board_pack_publish
 from spreadsheets.plan_imports import plan_import_stage
 from tests.conftest import generated_pack
@@ -113,7 +114,12 @@ def world(db) -> World:
     pack = generated_pack(meeting=meeting, term=term, user=users["admin"])
     board_pack_publish(pack=pack, user=users["admin"])
     row = [1, "INCLUSIVE", 1, "All Settings", "1.1(a)", "Building a culture", "i", "% safe"]
-    staged = plan_import_stage(data=workbook_bytes([row]), name="plan.xlsx", user=users["admin"])
+    staged = plan_import_stage(
+        plan=Plan.objects.get(slug="eis"),
+        data=workbook_bytes([row]),
+        name="plan.xlsx",
+        user=users["admin"],
+    )
     extra = {**_feed_token(users), **_round_trip(users)}
     return World(users, action, term, update, meeting, pack, staged, extra=extra)
 

@@ -7,7 +7,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from actions.models import Movement, Season
+from actions.models import Movement, Plan, Season
 from actions.services import term_publish
 from boards.content import dashboard_content, worst_rating
 from boards.selectors import NO_UPDATE, Remit, dashboard
@@ -68,7 +68,7 @@ def plan(terms):
 
 def board_for(terms, remit=None):
     spring, summer = terms
-    return dashboard(summer, spring, remit or Remit())
+    return dashboard(summer, spring, remit or Remit.whole(Plan.objects.get(slug="eis")))
 
 
 def test_matrix_counts_each_rating_per_commitment_and_sector(plan, terms):
@@ -107,7 +107,9 @@ def test_stale_actions_are_those_without_an_approved_update(plan, terms):
 
 
 def test_a_remit_limits_every_figure(plan, terms):
-    remit = Remit(commitment_ids=frozenset({plan["2.1(a)"].commitment_id}))
+    remit = Remit(
+        Plan.objects.get(slug="eis").pk, commitment_ids=frozenset({plan["2.1(a)"].commitment_id})
+    )
     board = board_for(terms, remit)
     assert board.totals == {"green": 1, "blue": 1}
     assert [c.number for c in board.commitments] == [2]
@@ -147,7 +149,7 @@ def test_kpi_status_counts_link_to_the_kpi_list_filtered_the_same_way(board_clie
         ("amber", "Amber measure", 1),
         ("none", "Unreported measure", 1),
     ]:
-        link = f"/kpis/?term={summer.pk}&amp;commitment={c1}&amp;status={status}"
+        link = f"/kpis/?plan=eis&amp;term={summer.pk}&amp;commitment={c1}&amp;status={status}"
         assert f'<a class="govuk-link" href="{link}">{count}<span' in page
         found = board_client.get(link.replace("&amp;", "&")).content.decode()
         measures = ["Green measure", "Amber measure", "Unreported measure"]
@@ -160,7 +162,8 @@ def test_dashboard_links_each_count_to_the_filtered_action_list(board_client, pl
     commitment = plan["1.1(b)"].commitment_id
     sector = plan["1.1(b)"].sector_id
     link = (
-        f"/actions/?term={summer.pk}&amp;commitment={commitment}&amp;sector={sector}&amp;rating=red"
+        f"/actions/?plan=eis&amp;term={summer.pk}&amp;commitment={commitment}"
+        f"&amp;sector={sector}&amp;rating=red"
     )
     assert f'<a class="govuk-link" href="{link}">1 Red</a>' in page
     listed = board_client.get(link.replace("&amp;", "&")).content.decode()
@@ -261,10 +264,10 @@ def test_dashboard_query_count_is_the_same_at_any_size(
     # KPIs per commitment, KPI status, updates awaiting approval, exceptions, their leads,
     # stale actions, their leads, the approver permission
     add(3)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         board_client.get(reverse("home"))
     add(30)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         page = board_client.get(reverse("home")).content.decode()
     assert "66 actions in Summer 2026" in page
 
@@ -356,7 +359,7 @@ def test_every_heatmap_cell_and_count_links_to_the_matching_actions(board_client
     page = board_client.get(reverse("home")).content.decode()
     c1, s2 = plan["1.2(a)"].commitment_id, plan["1.2(a)"].sector_id
     cell = heatmap_cell(page, c1, s2)
-    base = f"/actions/?term={summer.pk}&amp;commitment={c1}&amp;sector={s2}"
+    base = f"/actions/?plan=eis&amp;term={summer.pk}&amp;commitment={c1}&amp;sector={s2}"
     assert f'<a class="govuk-link eis-heatmap__cell-total" href="{base}">2 actions<span' in cell
     assert f'<a class="govuk-link" href="{base}&amp;rating=amber">1 Amber</a>' in cell
     assert f'<a class="govuk-link" href="{base}&amp;rating=none">1 no update</a>' in cell
@@ -377,7 +380,7 @@ def test_the_bar_has_a_segment_per_rating_sized_by_its_count_and_linked(board_cl
     page = board_client.get(reverse("home")).content.decode()
     bar = page[page.index('<ul class="eis-bar"') : page.index("</ul>", page.index("eis-bar"))]
     segments = re.findall(r'eis-bar__segment--(\w+) eis-bar__segment--w(\d+)">(.*?)</li>', bar)
-    link = f"/actions/?term={summer.pk}&amp;rating="
+    link = f"/actions/?plan=eis&amp;term={summer.pk}&amp;rating="
     assert segments == [
         ("red", "4", f'<a class="govuk-link" href="{link}red">Red 4</a>'),
         ("green", "15", f'<a class="govuk-link" href="{link}green">Green 15</a>'),
@@ -422,7 +425,9 @@ def test_a_pack_shows_the_same_body_with_nothing_folded(plan, terms):
     """A pack (and so its PDF) has no details to open: every table is shown, and every
     Red and Amber action, whatever the live dashboard's limit."""
     spring, summer = terms
-    d = dashboard_content(dashboard(summer, spring, Remit(), limit=None))
+    d = dashboard_content(
+        dashboard(summer, spring, Remit.whole(Plan.objects.get(slug="eis")), limit=None)
+    )
     html = render_to_string("boards/_dashboard.html", {"d": d, "list_url": ""})
     assert "<details" not in html and "<a " not in html
     assert 'class="govuk-table__cell eis-heatmap__cell eis-heatmap__cell--red"' in html

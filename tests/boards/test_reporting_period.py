@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from actions.models import Term
+from actions.models import Plan, Term
 from actions.services import term_publish
 from boards.selectors import Remit, completeness
 from kpis.standings import standings_refresh
@@ -35,7 +35,7 @@ def admin_client(client, admin_user):
 
 def test_completeness_counts_approved_awaiting_and_nothing(summer_reports, terms):
     spring, summer = terms
-    found = completeness([spring, summer], Remit())
+    found = completeness([spring, summer], Remit.whole(Plan.objects.get(slug="eis")))
     assert (found[summer.pk].approved, found[summer.pk].awaiting) == (2, 1)
     assert found[summer.pk].no_update == 1  # the draft: the board sees nothing of it
     assert found[summer.pk].sentence == (

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from actions.models import Action, ProgressUpdate, Season
+from actions.models import Action, Plan, ProgressUpdate, Season
 from boards.models import BoardPack
 from boards.services import board_pack_generate, board_pack_publish
 from kpis.standings import standings_refresh
@@ -130,10 +130,17 @@ def test_the_import_pages_in_every_state_at_both_widths(page, axe, people):
     sign_in(page, "admin")
     page.goto("/plan/import/")
     assert_accessible_at_both_widths(axe, page)
-    staged = plan_import_stage(data=PLAN_WORKBOOK.read_bytes(), name="plan.xlsx", user=None)
+    staged = plan_import_stage(
+        plan=Plan.objects.get(slug="eis"),
+        data=PLAN_WORKBOOK.read_bytes(),
+        name="plan.xlsx",
+        user=None,
+    )
     url = f"/plan/import/{staged.pk}/"
     assert_progress_page_accessible(axe, page, url)  # being checked
-    refused = plan_import_stage(data=b"a,b\n1,2\n", name="notes.xlsx", user=None)
+    refused = plan_import_stage(
+        plan=Plan.objects.get(slug="eis"), data=b"a,b\n1,2\n", name="notes.xlsx", user=None
+    )
     run_tasks()
     page.goto(f"{url}?unchanged=1")
     assert page.get_by_role("heading", name="Check what will change").is_visible()

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, Plan, ProgressUpdate
 from boards.feed_tokens import feed_token_issue
 from boards.services import board_pack_publish
 from kpis.standings import standings_refresh
@@ -85,7 +85,12 @@ def pages(plan, open_term):
     pack = board_pack_publish(
         pack=generated_pack(meeting=meeting, term=open_term, user=admin), user=admin
     )
-    staged = plan_import_stage(data=PLAN_WORKBOOK.read_bytes(), name="plan.xlsx", user=None)
+    staged = plan_import_stage(
+        plan=Plan.objects.get(slug="eis"),
+        data=PLAN_WORKBOOK.read_bytes(),
+        name="plan.xlsx",
+        user=None,
+    )
     run_tasks()
     feed_token_issue(user=member, name="Power BI", kind="user", created_by=admin)
     return {

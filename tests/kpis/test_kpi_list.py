@@ -232,7 +232,7 @@ def test_query_count_does_not_grow_with_kpis(
     # session, user with the data version, groups, terms, commitments + sectors + leads
     # for the filter form, count, rows, leads, comparator figures (the same query whether
     # or not there are any), the approver permission for the navigation
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         response = board_client.get(reverse("kpis:kpi_list"))
     page = response.content.decode()
     assert len(refs(page)) == size

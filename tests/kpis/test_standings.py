@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from actions.models import Action, ProgressUpdate, Rating, Term
+from actions.models import Action, Plan, ProgressUpdate, Rating, Term
 from boards.selectors import NO_UPDATE, Remit, dashboard
 from kpis.models import ActionStanding, MatrixCount
 from kpis.standings import standings_refresh
@@ -87,11 +87,11 @@ def approved(action, term, lead, approver, rating="green", entries=()) -> None:
 
 def totals(term: Term) -> dict:
     previous = Term.objects.filter(start_date__lt=term.start_date).order_by("start_date").last()
-    return dashboard(term, previous, Remit()).totals
+    return dashboard(term, previous, Remit.whole(Plan.objects.get(slug="eis"))).totals
 
 
 def test_the_plan_import_gives_every_live_action_a_standing_in_every_term(open_term):
-    call_command("import_plan", str(PLAN_WORKBOOK), stdout=io.StringIO())
+    call_command("import_plan", str(PLAN_WORKBOOK), "--plan", "eis", stdout=io.StringIO())
     assert ActionStanding.objects.filter(term=open_term).count() == 95
     assert totals(open_term) == {NO_UPDATE: 95}
     assert_current()
@@ -114,7 +114,7 @@ def test_an_approval_shows_at_once_and_a_return_changes_nothing(
     assert totals(open_term) == {NO_UPDATE: 1}
     approved(led_action, open_term, lead, admin_user, rating="amber")
     assert totals(open_term) == {Rating.AMBER: 1}
-    board = dashboard(open_term, None, Remit())
+    board = dashboard(open_term, None, Remit.whole(Plan.objects.get(slug="eis")))
     assert [e.action for e in board.exceptions] == [led_action]
     assert_current()
 
@@ -151,7 +151,7 @@ def test_an_action_the_plan_import_retires_leaves_every_count(plan, open_term, t
         if row[code].value == "1.1(a)":
             sheet.delete_rows(row[0].row)
     book.save(tmp_path / "plan.xlsx")
-    call_command("import_plan", str(tmp_path / "plan.xlsx"), stdout=io.StringIO())
+    call_command("import_plan", str(tmp_path / "plan.xlsx"), "--plan", "eis", stdout=io.StringIO())
     assert totals(open_term) == {NO_UPDATE: 94}
     assert not ActionStanding.objects.filter(action__code="1.1(a)").exists()
     assert_current()
@@ -167,7 +167,7 @@ def test_an_action_retired_in_the_admin_leaves_every_count(
     url = reverse("admin:actions_action_change", args=[led_action.pk])
     assert client.post(url, data).status_code == 302
     assert totals(open_term) == {}
-    assert dashboard(open_term, None, Remit()).exceptions == []
+    assert dashboard(open_term, None, Remit.whole(Plan.objects.get(slug="eis"))).exceptions == []
     assert_current()
 
 
@@ -208,6 +208,7 @@ def test_a_term_added_or_moved_in_the_admin_counts_at_once(
     assert ActionStanding.objects.get(term=open_term).movement == "improved"
     start = open_term.end_date + timedelta(days=10)
     data = {
+        "plan": open_term.plan_id,
         "academic_year": open_term.academic_year,
         "season": ({"autumn", "spring", "summer"} - {open_term.season, spring.season}).pop(),
         "start_date": start.isoformat(),

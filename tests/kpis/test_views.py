@@ -333,8 +333,8 @@ def test_my_actions_query_count_is_fixed(client, lead, open_term, django_assert_
         ActionFactory(code=f"1.1({letter})").leads.add(lead)
     client.force_login(lead)
     # session, user with the data version, open terms, groups, leads-anything check,
-    # actions, their updates, the approver permission in the navigation
-    with django_assert_num_queries(8):
+    # the plans and the plan they lead in, actions, their updates, the approver permission
+    with django_assert_num_queries(10):
         client.get(reverse("kpis:my_actions"))
 
 
@@ -456,5 +456,5 @@ def test_my_actions_with_overdue_terms_costs_the_same_for_any_number_of_actions(
         for letter in letters:
             ActionFactory(code=f"1.1({letter})").leads.add(lead)
         # as test_my_actions_query_count_is_fixed, and the overdue terms' actions and updates
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(12):
             client.get(reverse("kpis:my_actions"))

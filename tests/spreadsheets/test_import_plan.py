@@ -20,7 +20,7 @@ ROW = [1, "INCLUSIVE", 1, "All Settings", "1.1(a)", "Building a culture", "i", "
 
 def run(path: Path, *args: str) -> str:
     out = io.StringIO()
-    call_command("import_plan", str(path), *args, stdout=out)
+    call_command("import_plan", str(path), "--plan", "eis", *args, stdout=out)
     return out.getvalue()
 
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from actions.models import Action
+from actions.models import Action, Plan
 from kpis.models import KPI, KPIValue
 from spreadsheets.models import StagedUpload
 from spreadsheets.plan_imports import plan_import_confirm, plan_import_stage
@@ -30,7 +30,9 @@ def plan_without(*codes: str, reword: dict | None = None) -> bytes:
 
 def stage(data: bytes, user=None) -> StagedUpload:
     """Upload the file and let the worker check it."""
-    staged = plan_import_stage(data=data, name="plan.xlsx", user=user)
+    staged = plan_import_stage(
+        plan=Plan.objects.get(slug="eis"), data=data, name="plan.xlsx", user=user
+    )
     run_tasks()
     staged.refresh_from_db()
     return staged
@@ -185,10 +187,10 @@ def test_the_command_prints_the_same_preview(imported, tmp_path: Path):
     path = tmp_path / "plan.xlsx"
     path.write_bytes(plan_without("1.1(b)"))
     out = io.StringIO()
-    call_command("import_plan", str(path), "--dry-run", stdout=out)
+    call_command("import_plan", str(path), "--plan", "eis", "--dry-run", stdout=out)
     assert "1.1(b): deleted" in out.getvalue() and "Dry run" in out.getvalue()
     assert Action.objects.filter(code="1.1(b)").exists()
-    call_command("import_plan", str(path), stdout=io.StringIO())
+    call_command("import_plan", str(path), "--plan", "eis", stdout=io.StringIO())
     latest = StagedUpload.objects.filter(kind="plan").latest("uploaded_at")
     assert (latest.file_name, latest.applied_by) == ("plan.xlsx", None)
     assert latest.applied_at is not None and not Action.objects.filter(code="1.1(b)").exists()

@@ -319,7 +319,7 @@ def test_a_boards_remit_export(board_client, led_action, open_term):
 
     other = Action.objects.create(
         code="2.1(a)",
-        commitment=Commitment.objects.create(number=2, title="SAFE"),
+        commitment=Commitment.objects.create(plan=led_action.plan, number=2, title="SAFE"),
         sector=led_action.sector,
         text="Other",
         position=5,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from actions.models import Action
+from actions.models import Action, Plan
 from spreadsheets import plan_imports
 from spreadsheets.models import StagedUpload
 from spreadsheets.plan_imports import PLAN, plan_import_confirm, plan_import_stage
@@ -23,7 +23,12 @@ REFRESH = 'http-equiv="refresh"'
 
 
 def stage(data: bytes = b"", user=None) -> StagedUpload:
-    return plan_import_stage(data=data or workbook_bytes([ROW]), name="plan.xlsx", user=user)
+    return plan_import_stage(
+        plan=Plan.objects.get(slug="eis"),
+        data=data or workbook_bytes([ROW]),
+        name="plan.xlsx",
+        user=user,
+    )
 
 
 def reload(upload: StagedUpload) -> StagedUpload:
@@ -86,7 +91,7 @@ def test_only_a_ready_upload_can_be_confirmed(admin_user):
 
 
 def test_a_fault_while_checking_is_recorded_and_the_job_marked_failed(admin_user, monkeypatch):
-    def broken(rows, warnings):
+    def broken(rows, warnings, plan):
         raise ZeroDivisionError("a bug")
 
     monkeypatch.setattr(plan_imports, "plan_preview", broken)
@@ -115,7 +120,7 @@ def test_a_fault_while_applying_changes_nothing_and_is_recorded(admin_user, monk
 
 
 def test_a_failed_upload_is_checked_again_from_the_start_when_retried(admin_user, monkeypatch):
-    monkeypatch.setattr(plan_imports, "plan_preview", lambda rows, warnings: 1 / 0)
+    monkeypatch.setattr(plan_imports, "plan_preview", lambda rows, warnings, plan: 1 / 0)
     upload = stage(user=admin_user)
     run_tasks()
     monkeypatch.undo()
@@ -167,7 +172,7 @@ def test_a_reader_can_stop_the_refreshing(admin_client):
 
 
 def test_a_failed_import_says_so_and_offers_admins_another_check(admin_client, monkeypatch):
-    monkeypatch.setattr(plan_imports, "plan_preview", lambda rows, warnings: 1 / 0)
+    monkeypatch.setattr(plan_imports, "plan_preview", lambda rows, warnings, plan: 1 / 0)
     upload = stage()
     run_tasks()
     monkeypatch.undo()

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         if not Action.objects.exists():
             raise CommandError(
                 "There is no plan to add demo data to. Import it first: "
-                "python manage.py import_plan fixtures/delivery_plan.xlsx"
+                "python manage.py import_plan fixtures/delivery_plan.xlsx --plan eis"
             )
         counts = demo_seed(scale=scale)
         self.stdout.write("Demo data ready: " + ", ".join(f"{n} {k}" for k, n in counts.items()))

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from actions.models import Plan
 from spreadsheets.models import StagedUpload
 from spreadsheets.plan_imports import plan_import_now
 from spreadsheets.plan_preview import plan_preview, preview_lines
@@ -12,20 +13,31 @@ from spreadsheets.upload_checks import PlanFileError
 
 class Command(BaseCommand):
     help = (
-        "Import the delivery plan from an .xlsx: the import template or the plan as published. "
-        "Prints what will be created, changed, retired or deleted, then applies it in one "
-        "transaction (unless --dry-run) and records the import."
+        "Import one plan from an .xlsx (the import template, the plan as published, or the "
+        "structured workbook of priority areas, outcomes, actions and measures) into the plan "
+        "--plan names; no other plan is touched. Prints what will be created, changed, retired "
+        "or deleted, then applies it in one transaction (unless --dry-run) and records the "
+        "import."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, help="The .xlsx workbook to import.")
         parser.add_argument(
+            "--plan",
+            required=True,
+            help="The slug of the plan to import into, e.g. eis or send-pip.",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="Report what would change and change nothing."
         )
 
-    def handle(self, *args, path: Path, dry_run: bool, **options) -> None:
+    def handle(self, *args, path: Path, plan: str, dry_run: bool, **options) -> None:
         if not path.is_file():
             raise CommandError(f"{path} does not exist or is not a file.")
+        slugs = list(Plan.objects.values_list("slug", flat=True))
+        if plan not in slugs:
+            raise CommandError(f'There is no plan "{plan}". Choose one of: {", ".join(slugs)}.')
+        plan_obj = Plan.objects.get(slug=plan)
         data = path.read_bytes()
         try:
             plan_file = plan_file_read(data, name=path.name)
@@ -34,15 +46,16 @@ class Command(BaseCommand):
                 f"{path.name} was not imported; nothing was changed.\n" + "\n".join(exc.problems)
             ) from None
         if dry_run:
-            self._print(preview_lines(plan_preview(plan_file.rows, plan_file.warnings)))
-            summary = plan_import(rows=plan_file.rows, dry_run=True)
+            preview = plan_preview(plan_file.rows, plan_file.warnings, plan=plan_obj)
+            self._print(preview_lines(preview))
+            summary = plan_import(plan=plan_obj, rows=plan_file.rows, dry_run=True)
             self.stdout.write(
                 f"Dry run: nothing was changed. Would have made: {path.name} "
                 f"({len(plan_file.rows)} KPI rows, {plan_file.layout} layout)"
             )
         else:
             staged, summary = plan_import_now(
-                data=data, name=path.name, user=None, plan_file=plan_file
+                plan=plan_obj, data=data, name=path.name, user=None, plan_file=plan_file
             )
             if staged.state != StagedUpload.State.APPLIED:
                 reason = staged.error or "\n".join(staged.problems)
