@@ -10,7 +10,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +28,7 @@ from kpis.models import (
     TargetKind,
     Unit,
 )
+from spreadsheets.plan_cells import Cells, header_key
 from spreadsheets.plan_published import is_published_layout, published_read
 from spreadsheets.plan_rows import PlanRow
 from spreadsheets.plan_targets import stated_target
@@ -43,10 +44,6 @@ from spreadsheets.upload_checks import (
 OPTIONAL = [c for c in TEMPLATE_COLUMNS if c not in REQUIRED_COLUMNS]
 CODE_RE = re.compile(r"^(\d+)\.(\d+)\(([a-z]+)\)$")
 ROMAN_RE = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
-
-
-def _key(header: object) -> str:
-    return re.sub(r"[\s_\-]+", "", str(header or "")).lower()
 
 
 @dataclass
@@ -110,10 +107,10 @@ def _template_sheet(book: Workbook) -> ReadOnlyWorksheet | None:
     has two or more template columns (so a template missing a column is still reported as one)."""
     sheets = [book[SHEET_NAME]] if SHEET_NAME in book.sheetnames else []
     sheets += [s for s in book.worksheets if s.title != SHEET_NAME]
-    known = {_key(c) for c in TEMPLATE_COLUMNS}
+    known = {header_key(c) for c in TEMPLATE_COLUMNS}
     for sheet in sheets:
         header = next(sheet.iter_rows(max_row=1, values_only=True), ())
-        if len(known & {_key(h) for h in header if h}) >= 2:
+        if len(known & {header_key(h) for h in header if h}) >= 2:
             return sheet
     return None
 
@@ -186,102 +183,26 @@ class _Named:
         if column not in self.found:
             rows = self.models[column].objects.values_list("code", "name")
             self.found[column] = {
-                _key(v): (code, name) for code, name in rows for v in (code, name)
+                header_key(v): (code, name) for code, name in rows for v in (code, name)
             }
         return self.found[column]
 
 
 def _columns(sheet: str, header: tuple | None) -> dict[str, int]:
-    found = {_key(h): i for i, h in enumerate(header or ()) if h not in (None, "")}
-    missing = [name for name in REQUIRED_COLUMNS if _key(name) not in found]
+    found = {header_key(h): i for i, h in enumerate(header or ()) if h not in (None, "")}
+    missing = [name for name in REQUIRED_COLUMNS if header_key(name) not in found]
     if missing:
         names = ", ".join(f'"{m}"' for m in missing)
         raise PlanFileError([f'Sheet "{sheet}", row 1: missing required column(s) {names}.'])
-    return {name: found[_key(name)] for name in REQUIRED_COLUMNS + OPTIONAL if _key(name) in found}
-
-
-class _Cells:
-    """Typed access to one row's cells, collecting problems instead of stopping at the first."""
-
-    def __init__(
-        self, sheet: str, row: int, values: tuple, columns: dict, problems: list, warnings: list
-    ):
-        self.sheet, self.row, self.values, self.columns = sheet, row, values, columns
-        self.problems, self.warnings = problems, warnings
-
-    def fail(self, column: str, message: str) -> None:
-        self.problems.append(f'Sheet "{self.sheet}", row {self.row}, column "{column}": {message}')
-
-    def text(self, column: str, required: bool = False) -> str:
-        index = self.columns.get(column)
-        raw = self.values[index] if index is not None and index < len(self.values) else None
-        value = "" if raw is None else str(raw).strip()
-        if value.startswith("="):
-            # A formula is kept as text and never calculated; the apostrophe stops a
-            # spreadsheet running it if the text is ever exported again.
-            self.warnings.append(
-                f'Sheet "{self.sheet}", row {self.row}, column "{column}": a formula was kept '
-                "as text and not calculated."
-            )
-            value = "'" + value
-        if required and not value:
-            self.fail(column, "is empty.")
-        return value
-
-    def integer(self, column: str) -> int:
-        value = fold(self.text(column, required=True))
-        if value and not re.fullmatch(r"\d+(\.0+)?", value):
-            self.fail(column, f'"{value}" is not a whole number.')
-            return 0
-        return int(float(value)) if value else 0
-
-    def decimal(self, column: str) -> Decimal | None:
-        value = fold(self.text(column)).replace(",", "").rstrip("%").strip()
-        if not value:
-            return None
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            self.fail(column, f'"{value}" is not a number.')
-            return None
-
-    def choice(self, column: str, choices: type) -> str:
-        value = fold(self.text(column))
-        if not value:
-            return ""
-        by_word = {_key(c): c for c in choices.values} | {
-            _key(label): c for c, label in choices.choices
-        }
-        if _key(value) not in by_word:
-            allowed = ", ".join(choices.values)
-            self.fail(column, f'"{value}" is not one of: {allowed}.')
-            return ""
-        return by_word[_key(value)]
-
-    def named(self, column: str) -> str:
-        """The code of the comparator or group a cell names, by name or code."""
-        value = fold(self.text(column))
-        if not value:
-            return ""
-        known = self.columns["_named"][column]
-        if _key(value) not in known:
-            names = ", ".join(sorted({name for _, name in known.values()}))
-            self.fail(column, f'"{value}" is not one the service knows. Enter one of: {names}.')
-            return ""
-        return known[_key(value)][0]
-
-    def whole(self, column: str, least: int) -> int | None:
-        value = fold(self.text(column))
-        if not value:
-            return None
-        if not re.fullmatch(r"\d+(\.0+)?", value) or int(float(value)) < least:
-            self.fail(column, f'"{value}" must be a whole number, {least} or more.')
-            return None
-        return int(float(value))
+    return {
+        name: found[header_key(name)]
+        for name in REQUIRED_COLUMNS + OPTIONAL
+        if header_key(name) in found
+    }
 
 
 def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, warnings: list):
-    cells = _Cells(sheet, number, values, columns, problems, warnings)
+    cells = Cells(sheet, number, values, columns, problems, warnings)
     before = len(problems)
     code = fold(cells.text("Action code", required=True)).replace(" ", "")
     match = CODE_RE.match(code)
@@ -319,9 +240,7 @@ def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, 
         target_kind=cells.choice("Target kind", TargetKind),
         target_not_agreed=_not_agreed(cells, target),
         tolerance=cells.decimal("Tolerance"),
-        lead_emails=tuple(
-            e.strip().lower() for e in re.split(r"[;,\s]+", cells.text("Lead e-mails")) if e.strip()
-        ),
+        lead_emails=cells.emails("Lead e-mails"),
         data_source=cells.text("Data source"),
         frequency=cells.choice("Frequency", Frequency),
         **_shape(cells, target),
@@ -330,7 +249,7 @@ def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, 
     return row if len(problems) == before else None
 
 
-def _shape(cells: _Cells, target: Decimal | None) -> dict:
+def _shape(cells: Cells, target: Decimal | None) -> dict:
     """The columns that say how the target is judged (kpis.status), checked together."""
     upper = cells.decimal("Upper target")
     if upper is not None and target is not None and upper < target:
@@ -356,7 +275,7 @@ def _shape(cells: _Cells, target: Decimal | None) -> dict:
     }
 
 
-def _not_agreed(cells: _Cells, target: Decimal | None) -> bool | None:
+def _not_agreed(cells: Cells, target: Decimal | None) -> bool | None:
     """Yes/no as written; a target implies agreed; blank with no target says nothing."""
     flag = cells.text("Target not agreed").lower()
     if flag not in ("", "yes", "no", "true", "false", "y", "n"):

@@ -1,0 +1,122 @@
+"""Typed access to the cells of one spreadsheet row, shared by the plan readers.
+
+Each reader names its columns by header; a header is matched ignoring case, spacing,
+hyphens and underscores (`header_key`). A problem with a cell is collected with its sheet,
+row and column rather than stopping the read, so a council admin sees every problem at once.
+"""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from spreadsheets.plan_text import fold
+
+
+def header_key(header: object) -> str:
+    """The form a column header is matched in: lower case, no spaces, hyphens or underscores."""
+    return re.sub(r"[\s_\-]+", "", str(header or "")).lower()
+
+
+class Cells:
+    """Typed access to one row's cells, collecting problems instead of stopping at the first."""
+
+    def __init__(
+        self, sheet: str, row: int, values: tuple, columns: dict, problems: list, warnings: list
+    ):
+        self.sheet, self.row, self.values, self.columns = sheet, row, values, columns
+        self.problems, self.warnings = problems, warnings
+
+    def fail(self, column: str, message: str) -> None:
+        self.problems.append(f'Sheet "{self.sheet}", row {self.row}, column "{column}": {message}')
+
+    def text(self, column: str, required: bool = False) -> str:
+        raw = self.raw(column)
+        value = "" if raw is None else str(raw).strip()
+        if value.startswith("="):
+            # A formula is kept as text and never calculated; the apostrophe stops a
+            # spreadsheet running it if the text is ever exported again.
+            self.warnings.append(
+                f'Sheet "{self.sheet}", row {self.row}, column "{column}": a formula was kept '
+                "as text and not calculated."
+            )
+            value = "'" + value
+        if required and not value:
+            self.fail(column, "is empty.")
+        return value
+
+    def integer(self, column: str) -> int:
+        value = fold(self.text(column, required=True))
+        if value and not re.fullmatch(r"\d+(\.0+)?", value):
+            self.fail(column, f'"{value}" is not a whole number.')
+            return 0
+        return int(float(value)) if value else 0
+
+    def decimal(self, column: str) -> Decimal | None:
+        value = fold(self.text(column)).replace(",", "").rstrip("%").strip()
+        if not value:
+            return None
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            self.fail(column, f'"{value}" is not a number.')
+            return None
+
+    def choice(self, column: str, choices: type) -> str:
+        value = fold(self.text(column))
+        if not value:
+            return ""
+        by_word = {header_key(c): c for c in choices.values} | {
+            header_key(label): c for c, label in choices.choices
+        }
+        if header_key(value) not in by_word:
+            allowed = ", ".join(choices.values)
+            self.fail(column, f'"{value}" is not one of: {allowed}.')
+            return ""
+        return by_word[header_key(value)]
+
+    def named(self, column: str) -> str:
+        """The code of the comparator or group a cell names, by name or code."""
+        value = fold(self.text(column))
+        if not value:
+            return ""
+        known = self.columns["_named"][column]
+        if header_key(value) not in known:
+            names = ", ".join(sorted({name for _, name in known.values()}))
+            self.fail(column, f'"{value}" is not one the service knows. Enter one of: {names}.')
+            return ""
+        return known[header_key(value)][0]
+
+    def whole(self, column: str, least: int) -> int | None:
+        value = fold(self.text(column))
+        if not value:
+            return None
+        if not re.fullmatch(r"\d+(\.0+)?", value) or int(float(value)) < least:
+            self.fail(column, f'"{value}" must be a whole number, {least} or more.')
+            return None
+        return int(float(value))
+
+    def raw(self, column: str) -> object:
+        """The cell's value as the workbook holds it (a date stays a date); None if absent."""
+        index = self.columns.get(column)
+        return self.values[index] if index is not None and index < len(self.values) else None
+
+    def emails(self, column: str) -> tuple[str, ...]:
+        """E-mail addresses separated by semicolons, commas or spaces, lower-cased."""
+        return tuple(e.lower() for e in re.split(r"[;,\s]+", self.text(column)) if e)
+
+    def date(self, column: str) -> date | None:
+        """A date cell, or a date typed as text (2024-10-31 or 31/10/2024); None if blank."""
+        value = self.raw(column)
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = fold(self.text(column))
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        if text:
+            self.fail(column, f'"{text}" is not a date. Enter a date such as 31/10/2024.')
+        return None
