@@ -151,6 +151,16 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def period_word(self) -> str:
+        """What one of its reporting periods is called: term, month, quarter or year."""
+        return {
+            Calendar.TERMLY: "term",
+            Calendar.MONTHLY: "month",
+            Calendar.QUARTERLY: "quarter",
+            Calendar.FINANCIAL_YEAR: "year",
+        }[Calendar(self.calendar)]
+
 
 class Term(models.Model):
     """A reporting period of a plan: a term of the academic year (Autumn 2025 of 2025/26), a
