@@ -2,9 +2,6 @@
 outcomes), actions and reporting calendar (terms, months, quarters or years), and each
 action's rating for a reporting period with its history."""
 
-import calendar
-from datetime import date
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -257,11 +254,6 @@ class Term(models.Model):
     @property
     def label(self) -> str:
         return self.name
-
-
-def month_end(year: int, month: int) -> date:
-    """The last day of a month: a plan's "By when: October 2024" is due on 31 October 2024."""
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 class Commitment(models.Model):
