@@ -7,105 +7,288 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0011_action_plan_follows_commitment'),
+        ("actions", "0011_action_plan_follows_commitment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalReference',
+            name="HistoricalReference",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('description', models.TextField()),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actions.plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("description", models.TextField()),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actions.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical reference',
-                'verbose_name_plural': 'historical references',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical reference",
+                "verbose_name_plural": "historical references",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Reference',
+            name="Reference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('description', models.TextField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='references', to='actions.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("description", models.TextField()),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="references",
+                        to="actions.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan__position', 'code'],
+                "ordering": ["plan__position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalActionLink',
+            name="HistoricalActionLink",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Order within the action.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('action', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actions.action')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('target_action', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actions.action')),
-                ('target_area', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actions.commitment')),
-                ('target_reference', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actions.reference')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="Order within the action."
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "action",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actions.action",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target_action",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actions.action",
+                    ),
+                ),
+                (
+                    "target_area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actions.commitment",
+                    ),
+                ),
+                (
+                    "target_reference",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actions.reference",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical action link',
-                'verbose_name_plural': 'historical action links',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical action link",
+                "verbose_name_plural": "historical action links",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ActionLink',
+            name="ActionLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Order within the action.')),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='actions.action')),
-                ('target_action', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='linked_from', to='actions.action')),
-                ('target_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='linked_from', to='actions.commitment')),
-                ('target_reference', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='linked_from', to='actions.reference')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="Order within the action."
+                    ),
+                ),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="actions.action",
+                    ),
+                ),
+                (
+                    "target_action",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="linked_from",
+                        to="actions.action",
+                    ),
+                ),
+                (
+                    "target_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="linked_from",
+                        to="actions.commitment",
+                    ),
+                ),
+                (
+                    "target_reference",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="linked_from",
+                        to="actions.reference",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['action', 'position'],
+                "ordering": ["action", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='reference',
-            constraint=models.UniqueConstraint(fields=('plan', 'code'), name='unique_reference_code_per_plan'),
+            model_name="reference",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "code"), name="unique_reference_code_per_plan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionlink',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('target_action__isnull', False), ('target_area__isnull', True), ('target_reference__isnull', True)), models.Q(('target_action__isnull', True), ('target_area__isnull', False), ('target_reference__isnull', True)), models.Q(('target_action__isnull', True), ('target_area__isnull', True), ('target_reference__isnull', False)), _connector='OR'), name='link_has_exactly_one_target'),
+            model_name="actionlink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("target_action__isnull", False),
+                        ("target_area__isnull", True),
+                        ("target_reference__isnull", True),
+                    ),
+                    models.Q(
+                        ("target_action__isnull", True),
+                        ("target_area__isnull", False),
+                        ("target_reference__isnull", True),
+                    ),
+                    models.Q(
+                        ("target_action__isnull", True),
+                        ("target_area__isnull", True),
+                        ("target_reference__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="link_has_exactly_one_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionlink',
-            constraint=models.CheckConstraint(condition=models.Q(('target_action', models.F('action')), _negated=True), name='link_not_to_itself'),
+            model_name="actionlink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("target_action", models.F("action")), _negated=True),
+                name="link_not_to_itself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionlink',
-            constraint=models.UniqueConstraint(condition=models.Q(('target_action__isnull', False)), fields=('action', 'target_action'), name='one_link_per_action_target_action'),
+            model_name="actionlink",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("target_action__isnull", False)),
+                fields=("action", "target_action"),
+                name="one_link_per_action_target_action",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionlink',
-            constraint=models.UniqueConstraint(condition=models.Q(('target_area__isnull', False)), fields=('action', 'target_area'), name='one_link_per_action_target_area'),
+            model_name="actionlink",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("target_area__isnull", False)),
+                fields=("action", "target_area"),
+                name="one_link_per_action_target_area",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='actionlink',
-            constraint=models.UniqueConstraint(condition=models.Q(('target_reference__isnull', False)), fields=('action', 'target_reference'), name='one_link_per_action_target_reference'),
+            model_name="actionlink",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("target_reference__isnull", False)),
+                fields=("action", "target_reference"),
+                name="one_link_per_action_target_reference",
+            ),
         ),
     ]
