@@ -174,7 +174,7 @@ def test_action_detail_query_count_does_not_grow_with_kpis(board_client, django_
         KPIValueFactory(kpi=KPIFactory(action=action, ref=ref), term=term, value=50)
     # session, user with the data version, groups, action, leads, updates, terms, kpis,
     # values, comparisons, the approver permission
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = board_client.get(reverse("kpis:action", args=[action.pk]))
     page = response.content.decode()
     assert page.count("eis-kpi-ref") == 6
@@ -184,7 +184,7 @@ def test_action_detail_query_count_does_not_grow_with_kpis(board_client, django_
 def test_commitment_page_query_count(board_client, action, django_assert_num_queries):
     # session, user with the data version, groups, commitment, terms, actions, leads, the
     # approver permission
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         board_client.get(reverse("actions:commitment", args=[1]))
 
 
