@@ -149,7 +149,7 @@ def plan_import_start(request: HttpRequest) -> HttpResponse:
     """Upload a plan workbook for the plan chosen; the worker checks it and shows what it
     would change before anything is written."""
     problems: list[str] = []
-    form = PlanChoiceForm(request.POST or None)
+    form = PlanChoiceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
