@@ -99,9 +99,9 @@ def test_the_summary_counts_a_structured_plan_in_its_own_terms(db):
 
 
 def test_a_file_for_the_other_shape_of_plan_is_refused(db):
-    with pytest.raises(CommandError, match="send_pip.xlsx is a structured plan workbook"):
+    with pytest.raises(CommandError, match=r"send_pip\.xlsx is a structured plan workbook"):
         import_plan(SEND_PIP, "eis")
-    with pytest.raises(CommandError, match="delivery_plan.xlsx has one row per KPI"):
+    with pytest.raises(CommandError, match=r"delivery_plan\.xlsx has one row per KPI"):
         import_plan(PLAN_WORKBOOK, "send-pip")
     assert not Action.objects.exists() and not Reference.objects.exists()
 
