@@ -177,6 +177,7 @@ def _wanted(tree: TreePlan) -> _Wanted:
             "due_text": a.by_when,
             "impact_text": a.impact,
             "position": place,
+            "row": a.row,
             "retired_at": None,
         }
         for place, a in enumerate(tree.actions, start=1)
@@ -358,7 +359,7 @@ def _upsert_actions(
 ) -> dict[str, Action]:
     values = {}
     for code, a in wanted.actions.items():
-        fields = {k: v for k, v in a.items() if k not in ("area_no", "outcome_code")}
+        fields = {k: v for k, v in a.items() if k not in ("area_no", "outcome_code", "row")}
         fields["commitment_id"] = areas[a["area_no"]].pk
         fields["sector_id"] = outcomes[a["outcome_code"]].pk
         values[code] = fields
@@ -511,7 +512,7 @@ def _link_words(kind: str, key: str, tree_areas: dict[int, str]) -> str:
 
 
 def _action_entry(code: str, fields: dict, action, links: list, tree: TreePlan) -> dict:
-    row = next(a.row for a in tree.actions if a.code == code)
+    row = fields["row"]
     if action is None:
         return _entry(code, fields["text"], row, "created", [])
     changes = [
