@@ -1,10 +1,12 @@
 from django.contrib import admin
 
 from actions.models import (
+    ActionLink,
     ChangeRecord,
     Commitment,
     Plan,
     ProgressUpdate,
+    Reference,
     ReminderLog,
     Sector,
 )
@@ -76,3 +78,20 @@ class ReminderLogAdmin(HistoryAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         # A record of an e-mail that was sent; changing it would only falsify it.
         return False
+
+
+@admin.register(Reference)
+class ReferenceAdmin(HistoryAdmin):
+    list_display = ["plan", "code", "description"]
+    list_filter = ["plan"]
+    search_fields = ["code", "description"]
+
+
+@admin.register(ActionLink)
+class ActionLinkAdmin(ViewOnlyAdminMixin, HistoryAdmin):
+    """Links come from the plan's workbook: the import keeps them as the plan says."""
+
+    list_display = ["action", "target_action", "target_area", "target_reference", "position"]
+    list_filter = ["action__plan"]
+    search_fields = ["action__code", "target_action__code", "target_reference__code"]
+    list_select_related = ["action", "target_action", "target_area", "target_reference"]

@@ -550,3 +550,86 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder to {self.user} for {self.term} on {self.sent_on}"
+
+
+class Reference(models.Model):
+    """A code from outside a plan that its actions link to or depend on, e.g. the SEND plan's
+    "PSV 10" (an item of the Safety Valve agreement), with what it stands for."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="references")
+    code = models.CharField(max_length=40)
+    description = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan__position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_reference_code_per_plan")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ActionLink(models.Model):
+    """What an action links to or depends on, as its plan says: another action, a priority
+    area (or commitment) or an outside reference; exactly one of the three.
+
+    Links follow their action: when an action or reference is deleted, so are its links.
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="links")
+    target_action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.CASCADE, related_name="linked_from"
+    )
+    target_area = models.ForeignKey(
+        Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="linked_from"
+    )
+    target_reference = models.ForeignKey(
+        Reference, null=True, blank=True, on_delete=models.CASCADE, related_name="linked_from"
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order within the action.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    target_action__isnull=False,
+                    target_area__isnull=True,
+                    target_reference__isnull=True,
+                )
+                | Q(
+                    target_action__isnull=True,
+                    target_area__isnull=False,
+                    target_reference__isnull=True,
+                )
+                | Q(
+                    target_action__isnull=True,
+                    target_area__isnull=True,
+                    target_reference__isnull=False,
+                ),
+                name="link_has_exactly_one_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(target_action=models.F("action")), name="link_not_to_itself"
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["action", target],
+                    condition=Q(**{f"{target}__isnull": False}),
+                    name=f"one_link_per_action_{target}",
+                )
+                for target in ("target_action", "target_area", "target_reference")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action.code} → {self.target}"
+
+    @property
+    def target(self) -> "Action | Commitment | Reference":
+        return self.target_action or self.target_area or self.target_reference

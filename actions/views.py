@@ -8,7 +8,7 @@ from django_tables2 import RequestConfig
 
 from actions import selectors
 from actions.filters import ActionFilterSet, TermFilterSet
-from actions.models import Commitment
+from actions.models import ActionLink, Commitment
 from actions.tables import ActionTable, TermTable
 from bury_eis.access import role_required
 from bury_eis.exports import table_download
@@ -38,17 +38,36 @@ def chosen_term(request: HttpRequest, plan=None) -> tuple[list, object, object]:
 
 @role_required
 def commitment_detail(request: HttpRequest, number: int) -> HttpResponse:
-    commitment = get_object_or_404(Commitment, number=number)
-    _, term, previous = chosen_term(request)
+    """A commitment (or priority area) of the plan in `?plan=`: its actions by sector (or
+    outcome), the actions that link to it, and its measures and those it shares."""
+    plan = chosen_plan(request)
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("plan"), plan=plan, number=number
+    )
+    _, term, previous = chosen_term(request, plan)
     actions = selectors.action_list(term, previous).filter(commitment=commitment)
     by_sector: dict = {}
     for action in actions.order_by("position"):
         by_sector.setdefault(action.sector, []).append(action)
-    return render(
-        request,
-        "actions/commitment_detail.html",
-        {"commitment": commitment, "by_sector": list(by_sector.items()), "term": term},
-    )
+    context = {
+        "plan": plan,
+        "commitment": commitment,
+        "by_sector": list(by_sector.items()),
+        "term": term,
+        "linked_from": list(
+            ActionLink.objects.filter(target_area=commitment, action__retired_at__isnull=True)
+            .select_related("action")
+            .order_by("action__position")
+        ),
+        # Through the reverse relations: measures live in kpis, which actions never imports.
+        "measures": list(commitment.measures.filter(retired_at__isnull=True).order_by("position")),
+        "shared": list(
+            commitment.shared_measures.filter(retired_at__isnull=True)
+            .select_related("area")
+            .order_by("area__number", "position")
+        ),
+    }
+    return render(request, "actions/commitment_detail.html", context)
 
 
 @role_required

@@ -4,6 +4,7 @@ with its save and submit, and approvals."""
 from dataclasses import replace
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from actions import selectors as action_selectors
 from actions.models import (
     NARRATIVE_MAX_LENGTH,
     Action,
+    ActionLink,
     ChangeRecord,
     ProgressUpdate,
     Term,
@@ -80,6 +82,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         history = ChangeRecord.objects.filter(action=action).select_related("term", "changed_by")[
             :100
         ]
+    links = ActionLink.objects.filter(Q(action=action) | Q(target_action=action)).select_related(
+        "action", "target_action", "target_area", "target_reference"
+    )
     rows = [
         {
             "kpi": k,
@@ -98,6 +103,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "charted": [row for row in rows if row["latest"]],
             "updates": list(action.updates.all()),
             "history": history,
+            "links": [link for link in links if link.action_id == action.pk],
+            "linked_from": [link for link in links if link.target_action_id == action.pk],
         },
     )
 

@@ -6,10 +6,16 @@ row and column rather than stopping the read, so a council admin sees every prob
 """
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
+
 from spreadsheets.plan_text import fold
+from spreadsheets.upload_checks import PlanFileError
 
 
 def header_key(header: object) -> str:
@@ -120,3 +126,29 @@ class Cells:
         if text:
             self.fail(column, f'"{text}" is not a date. Enter a date such as 31/10/2024.')
         return None
+
+
+def too_many_rows(sheet: Worksheet | ReadOnlyWorksheet, limit: int) -> PlanFileError:
+    return PlanFileError(
+        [
+            f'Sheet "{sheet.title}" has more than {limit:,} rows below its header row, the '
+            "most a sheet may have. Remove empty or extra rows, or split the file."
+        ]
+    )
+
+
+def counted_rows(sheet: ReadOnlyWorksheet) -> Iterator[tuple]:
+    """The values of each row of a read-only sheet, refusing it past PLAN_IMPORT_MAX_ROWS
+    rows below its header row (the first).
+
+    A read-only sheet stops at the size its <dimension> element claims, which whatever wrote
+    the file sets and may get wrong: rows past it would be dropped without a word, and a
+    claim of a million rows would be padded out with empty ones. So the claim is dropped,
+    and the rows actually in the file are read and counted as they come.
+    """
+    limit = settings.PLAN_IMPORT_MAX_ROWS
+    sheet.reset_dimensions()
+    for number, values in enumerate(sheet.iter_rows(values_only=True)):
+        if number > limit:  # row 0 is the header
+            raise too_many_rows(sheet, limit)
+        yield values

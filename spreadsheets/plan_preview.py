@@ -50,6 +50,9 @@ def preview_lines(preview: dict) -> list[str]:
                 lines += [
                     f"    {c['field']}: {c['before']!r} -> {c['after']!r}" for c in kpi["changes"]
                 ]
+    for item in (i for i in preview.get("structure", []) if i["state"] != "unchanged"):
+        lines.append(f"{item['kind']} {item['code']}: {item['state']}")
+        lines += [f"  {c['field']}: {c['before']!r} -> {c['after']!r}" for c in item["changes"]]
     return lines + [f"Warning: {w}" for w in preview["warnings"]]
 
 
@@ -68,7 +71,7 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
     return parts
 
 
-def _change(label: str, before: object, after: object) -> dict:
+def change_entry(label: str, before: object, after: object) -> dict:
     shown_before = "" if before is None else str(before)
     shown_after = "" if after is None else str(after)
     return {
@@ -144,20 +147,20 @@ def _action_entry(action, first: PlanRow, rows, kpis, recorded, valued) -> dict:
         return entry
     wanted = {"text": first.action, "outcome": first.outcome, "lead_description": first.lead}
     entry["changes"] = [
-        _change(label, getattr(action, f), wanted[f])
+        change_entry(label, getattr(action, f), wanted[f])
         for f, label in ACTION_FIELDS.items()
         if getattr(action, f) != wanted[f]
     ]
     if (action.commitment.number, action.sector.position) != (first.commitment_no, first.sector_no):
         entry["changes"].append(
-            _change(
+            change_entry(
                 "Commitment and sector",
                 f"{action.commitment.number}.{action.sector.position}",
                 f"{first.commitment_no}.{first.sector_no}",
             )
         )
     if action.retired_at is not None:
-        entry["changes"].append(_change("Retired", "yes", "no (back in the plan)"))
+        entry["changes"].append(change_entry("Retired", "yes", "no (back in the plan)"))
     entry["kpis"] = _kpi_entries(action, rows, kpis, recorded, valued)
     entry["state"] = "changed" if entry["changes"] else "unchanged"
     return entry
@@ -172,12 +175,12 @@ def _kpi_entries(action: Action, rows: list[PlanRow], kpis: dict, recorded, valu
             continue
         wanted = kpi_values_from_row(row, position, kpi)
         changes = [
-            _change(label, getattr(kpi, f), wanted[f])
+            change_entry(label, getattr(kpi, f), wanted[f])
             for f, label in KPI_FIELDS.items()
             if f in wanted and getattr(kpi, f) != wanted[f]
         ]
         if kpi.retired_at is not None:
-            changes.append(_change("Retired", "yes", "no (back in the plan)"))
+            changes.append(change_entry("Retired", "yes", "no (back in the plan)"))
         entries.append(
             {
                 "ref": row.ref,

@@ -19,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kpis.models import Frequency, Polarity, Unit
-from spreadsheets.plan_cells import Cells, header_key
+from spreadsheets.plan_cells import Cells, counted_rows, header_key
 from spreadsheets.plan_text import fold, roman_number
 from spreadsheets.plan_tree_layout import (
     ACTIONS_SHEET,
@@ -31,7 +31,6 @@ from spreadsheets.plan_tree_layout import (
     REQUIRED,
     due_date_from_words,
 )
-from spreadsheets.plan_workbook import counted_rows
 from spreadsheets.upload_checks import (
     PlanFileError,
     UploadLimits,

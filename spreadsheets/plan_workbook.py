@@ -1,4 +1,5 @@
-"""Reads the one-row-per-KPI plan template into checked rows.
+"""Reads a plan file: the one-row-per-KPI plan template or the plan as published into
+checked rows, or a structured plan workbook (plan_tree_read) into its tree.
 
 Every problem found is reported with its sheet, row and column; nothing is
 written by this module. Columns are matched by header, ignoring case, spacing
@@ -8,7 +9,6 @@ and order.
 import io
 import re
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -28,12 +28,13 @@ from kpis.models import (
     TargetKind,
     Unit,
 )
-from spreadsheets.plan_cells import Cells, header_key
+from spreadsheets.plan_cells import Cells, counted_rows, header_key, too_many_rows
 from spreadsheets.plan_published import is_published_layout, published_read
 from spreadsheets.plan_rows import PlanRow
 from spreadsheets.plan_targets import stated_target
 from spreadsheets.plan_template import REQUIRED_COLUMNS, SHEET_NAME, TEMPLATE_COLUMNS
 from spreadsheets.plan_text import fold, numbering_gap, roman, roman_number
+from spreadsheets.plan_tree_read import TreePlan, is_tree_layout, plan_tree_read
 from spreadsheets.upload_checks import (
     PlanFileError,
     UploadLimits,
@@ -48,13 +49,32 @@ ROMAN_RE = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 @dataclass
 class PlanFile:
-    """A plan file read and checked: its rows, what to warn about, and what it was."""
+    """A plan file read and checked: its rows (or, laid out as a structured plan, its tree),
+    what to warn about, and what it was."""
 
     name: str
     checksum: str
-    layout: str  # "template" or "published"
+    layout: str  # "template", "published" or "structured"
     rows: list[PlanRow]
     warnings: list[str]
+    tree: TreePlan | None = None
+
+    @property
+    def is_structured(self) -> bool:
+        return self.layout == STRUCTURED
+
+    def extent(self) -> str:
+        """What the file holds, in a few words, e.g. "541 KPI rows"."""
+        if self.tree is None:
+            return f"{len(self.rows)} KPI rows"
+        tree = self.tree
+        return (
+            f"{len(tree.areas)} areas, {len(tree.outcomes)} outcomes, {len(tree.actions)} "
+            f"actions, {len(tree.measures)} measures, {len(tree.references)} references"
+        )
+
+
+STRUCTURED = "structured"
 
 
 def plan_workbook_read(path: Path) -> list[PlanRow]:
@@ -72,12 +92,16 @@ def plan_file_read(data: bytes, *, name: str) -> PlanFile:
     warnings = workbook_upload_check(data, name=name, limits=limits)
     book = _open(data, name, read_only=True)
     try:
-        sheet = _template_sheet(book)
+        structured = is_tree_layout(book.sheetnames)
+        sheet = None if structured else _template_sheet(book)
         if sheet is not None:
             rows, more = _template_read(sheet)
             return PlanFile(name, sha256_hex(data), "template", rows, warnings + more)
     finally:
         book.close()
+    if structured:
+        tree = plan_tree_read(data, name=name)
+        return PlanFile(name, tree.checksum, STRUCTURED, [], tree.warnings, tree=tree)
     book = _open(data, name, read_only=False)  # merged cells and hidden rows need the full model
     _check_row_limit(book.worksheets)
     if not is_published_layout(book):
@@ -115,38 +139,12 @@ def _template_sheet(book: Workbook) -> ReadOnlyWorksheet | None:
     return None
 
 
-def _too_many_rows(sheet: Worksheet | ReadOnlyWorksheet, limit: int) -> PlanFileError:
-    return PlanFileError(
-        [
-            f'Sheet "{sheet.title}" has more than {limit:,} rows below its header row, the '
-            "most a sheet may have. Remove empty or extra rows, or split the file."
-        ]
-    )
-
-
 def _check_row_limit(sheets: list[Worksheet]) -> None:
     """Refuse a fully loaded sheet with too many rows (its max_row counts the cells read)."""
     limit = settings.PLAN_IMPORT_MAX_ROWS
     for sheet in sheets:
         if (sheet.max_row or 0) > limit + 1:  # the header row is not counted
-            raise _too_many_rows(sheet, limit)
-
-
-def counted_rows(sheet: ReadOnlyWorksheet) -> Iterator[tuple]:
-    """The values of each row of a read-only sheet, refusing it past PLAN_IMPORT_MAX_ROWS
-    rows below its header row (the first).
-
-    A read-only sheet stops at the size its <dimension> element claims, which whatever wrote
-    the file sets and may get wrong: rows past it would be dropped without a word, and a
-    claim of a million rows would be padded out with empty ones. So the claim is dropped,
-    and the rows actually in the file are read and counted as they come.
-    """
-    limit = settings.PLAN_IMPORT_MAX_ROWS
-    sheet.reset_dimensions()
-    for number, values in enumerate(sheet.iter_rows(values_only=True)):
-        if number > limit:  # row 0 is the header
-            raise _too_many_rows(sheet, limit)
-        yield values
+            raise too_many_rows(sheet, limit)
 
 
 def _template_read(sheet: ReadOnlyWorksheet) -> tuple[list[PlanRow], list[str]]:

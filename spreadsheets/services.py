@@ -33,15 +33,17 @@ class ImportSummary:
 
     counts: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    # The kinds of record the summary lines cover, in order: the one-row-per-KPI layouts'
+    # by default; a structured plan's (spreadsheets.plan_tree_import.TREE_KINDS) otherwise.
+    kinds: tuple[str, ...] = ("commitments", "sectors", "actions", "KPIs", "lead assignments")
 
     @property
     def changed_anything(self) -> bool:
         return any(n for key, n in self.counts.items() if not key.endswith("unchanged"))
 
     def lines(self) -> list[str]:
-        kinds = ["commitments", "sectors", "actions", "KPIs", "lead assignments"]
         out = []
-        for kind in kinds:
+        for kind in self.kinds:
             verbs = ["created", "updated", "unchanged"]
             verbs += [v for v in ("retired", "deleted") if self.counts[f"{kind} {v}"]]
             parts = [f"{self.counts[f'{kind} {verb}']} {verb}" for verb in verbs]
@@ -52,8 +54,8 @@ class ImportSummary:
         return out
 
 
-class _DryRunRollback(Exception):
-    pass
+class DryRunRollback(Exception):
+    """Raised inside a dry run's transaction to roll back what it did."""
 
 
 def plan_import(*, plan: Plan, rows: list[PlanRow], dry_run: bool = False) -> ImportSummary:
@@ -70,10 +72,10 @@ def plan_import(*, plan: Plan, rows: list[PlanRow], dry_run: bool = False) -> Im
         with transaction.atomic():
             _apply(plan, rows, summary)
             if dry_run:
-                raise _DryRunRollback
+                raise DryRunRollback
             restatus()  # targets, units or directions may have changed
             standings_refresh()  # actions moved, retired or gone, KPIs added or retired
-    except _DryRunRollback:
+    except DryRunRollback:
         pass
     return summary
 
@@ -84,7 +86,8 @@ def _apply(plan: Plan, rows: list[PlanRow], summary: ImportSummary) -> None:
     actions = _upsert_actions(plan, rows, commitments, sectors, summary)
     _upsert_kpis(plan, rows, actions, summary)
     _assign_leads(rows, actions, summary)
-    _retire_missing(plan, rows, summary)
+    codes = {row.code for row in rows}
+    retire_missing(plan, codes, {(row.code, row.ref) for row in rows}, summary)
 
 
 def _upsert_commitments(
@@ -97,7 +100,7 @@ def _upsert_commitments(
         )
         fields["statement"] = fields["statement"] or row.statement
     existing = {c.number: c for c in Commitment.objects.filter(plan=plan)}
-    return _bulk_upsert(
+    return bulk_upsert(
         Commitment,
         existing,
         wanted,
@@ -110,7 +113,7 @@ def _upsert_commitments(
 def _upsert_sectors(plan: Plan, rows: list[PlanRow], summary: ImportSummary) -> dict[int, Sector]:
     wanted = {row.sector_no: {"name": row.sector} for row in rows}
     existing = {s.position: s for s in Sector.objects.filter(plan=plan)}
-    return _bulk_upsert(
+    return bulk_upsert(
         Sector, existing, wanted, summary, "sectors", lambda p: {"plan_id": plan.pk, "position": p}
     )
 
@@ -137,7 +140,7 @@ def _upsert_actions(
                 "retired_at": None,
             },
         )
-    return _bulk_upsert(
+    return bulk_upsert(
         Action,
         existing,
         wanted,
@@ -159,7 +162,7 @@ def _upsert_kpis(
         per_action[action_id] += 1
         current = existing.get((action_id, row.ref))
         wanted[action_id, row.ref] = kpi_values_from_row(row, per_action[action_id], current, named)
-    _bulk_upsert(
+    bulk_upsert(
         KPI, existing, wanted, summary, "KPIs", lambda key: {"action_id": key[0], "ref": key[1]}
     )
 
@@ -231,7 +234,7 @@ def _has_target(row: PlanRow, values: dict, current: KPI | None) -> bool:
     )
 
 
-def _bulk_upsert(
+def bulk_upsert(
     model: type[Model],
     existing: dict,
     wanted: dict[Hashable, dict],
@@ -279,14 +282,16 @@ def recorded_action_ids(plan: Plan) -> set[int]:
     return ids
 
 
-def _retire_missing(plan: Plan, rows: list[PlanRow], summary: ImportSummary) -> None:
-    """Retire what the file no longer has if anything was recorded against it; else delete it.
+def retire_missing(
+    plan: Plan, codes: set[str], refs: set[tuple[str, str]], summary: ImportSummary
+) -> None:
+    """Retire `plan`'s actions whose codes are not in `codes`, and its actions' KPIs whose
+    (action code, ref) are not in `refs`, if anything was recorded against them; else
+    delete them.
 
     Retired records keep their values, ratings and history and are shown as retired.
     """
     now = timezone.now()
-    codes = {row.code for row in rows}
-    refs = {(row.code, row.ref) for row in rows}
     recorded = recorded_action_ids(plan)
     valued_kpis = set(
         KPIValue.objects.filter(kpi__action__plan=plan).values_list("kpi_id", flat=True)
@@ -313,9 +318,9 @@ def _retire_missing(plan: Plan, rows: list[PlanRow], summary: ImportSummary) -> 
     drop_kpis = [pk for pk, _ in gone_kpis if pk not in kept]
     keep_actions = [pk for pk in gone_actions if pk in recorded]
     drop_actions = [pk for pk in gone_actions if pk not in recorded]
-    _retire(KPI, keep_kpis, now)
+    retire(KPI, keep_kpis, now)
     KPI.objects.filter(pk__in=drop_kpis).delete()
-    _retire(Action, keep_actions, now)
+    retire(Action, keep_actions, now)
     Action.objects.filter(pk__in=drop_actions).delete()
     summary.counts["KPIs retired"] += len(keep_kpis)
     summary.counts["KPIs deleted"] += len(drop_kpis)
@@ -323,7 +328,8 @@ def _retire_missing(plan: Plan, rows: list[PlanRow], summary: ImportSummary) -> 
     summary.counts["actions deleted"] += len(drop_actions)
 
 
-def _retire(model: type[Model], pks: list[int], when: datetime) -> None:
+def retire(model: type[Model], pks: list[int], when: datetime) -> None:
+    """Mark the rows `pks` of `model` retired at `when`, with their history."""
     rows = list(model.objects.filter(pk__in=pks))
     for row in rows:
         row.retired_at = when
@@ -332,8 +338,15 @@ def _retire(model: type[Model], pks: list[int], when: datetime) -> None:
 
 
 def _assign_leads(rows: list[PlanRow], actions: dict[str, Action], summary: ImportSummary) -> None:
-    """Give each action the users named in "Lead e-mails"; unknown addresses are warned about."""
     wanted = {(row.code, email) for row in rows for email in row.lead_emails}
+    leads_assign(wanted, actions, summary)
+
+
+def leads_assign(
+    wanted: set[tuple[str, str]], actions: dict[str, Action], summary: ImportSummary
+) -> None:
+    """Give each action (by code) the users named by e-mail in `wanted`; unknown addresses
+    are warned about."""
     if not wanted:
         return
     users = {
@@ -341,7 +354,8 @@ def _assign_leads(rows: list[PlanRow], actions: dict[str, Action], summary: Impo
         for u in get_user_model().objects.filter(email__in={e for _, e in wanted})
     }
     through = Action.leads.through
-    have = set(through.objects.values_list("action_id", "user_id"))
+    ids = [action.pk for action in actions.values()]
+    have = set(through.objects.filter(action_id__in=ids).values_list("action_id", "user_id"))
     new: dict[str, list] = {}
     for code, email in sorted(wanted):
         user = users.get(email)

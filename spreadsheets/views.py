@@ -9,13 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actions.models import Action, Plan
+from actions.models import Action
 from actions.selectors import leads_an_action
 from bury_eis.access import admin_required, object_or_403, requires, role_required
 from bury_eis.exports import XLSX_TYPE, download
 from bury_eis.progress import progress_context
 from bury_eis.roles import is_admin
 from kpis.selectors import actions_led_by
+from spreadsheets.forms import PlanChoiceForm
 from spreadsheets.models import StagedUpload
 from spreadsheets.plan_export import ExportScope, plan_export_bytes
 from spreadsheets.plan_imports import PLAN, plan_import_confirm, plan_import_stage
@@ -145,9 +146,10 @@ def round_trip_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_required
 def plan_import_start(request: HttpRequest) -> HttpResponse:
-    """Upload a plan workbook; the worker checks it and shows what it would change before
-    anything is written."""
+    """Upload a plan workbook for the plan chosen; the worker checks it and shows what it
+    would change before anything is written."""
     problems: list[str] = []
+    form = PlanChoiceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -155,22 +157,25 @@ def plan_import_start(request: HttpRequest) -> HttpResponse:
         elif upload.size > settings.PLAN_UPLOAD_MAX_BYTES:
             limit = settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024)
             problems = [f"{upload.name} is larger than {limit} MB; the plan is far smaller"]
-        else:
-            plan = Plan.objects.order_by("position").first()
+        if form.is_valid() and not problems:
             staged = plan_import_stage(
-                plan=plan, data=upload.read(), name=upload.name, user=request.user
+                plan=form.cleaned_data["plan"],
+                data=upload.read(),
+                name=upload.name,
+                user=request.user,
             )
             return redirect("spreadsheets:plan_import_preview", pk=staged.pk)
     recent = (
         StagedUpload.objects.filter(kind=StagedUpload.Kind.PLAN)
-        .select_related("uploaded_by", "applied_by")
+        .select_related("uploaded_by", "applied_by", "plan")
         .defer("content", "preview")[:10]
     )
+    failed = bool(problems or form.errors)
     return render(
         request,
         "spreadsheets/plan_import.html",
-        {"problems": problems, "recent": recent, "max_mb": _max_mb()},
-        status=400 if problems else 200,
+        {"form": form, "problems": problems, "recent": recent, "max_mb": _max_mb()},
+        status=400 if failed else 200,
     )
 
 
@@ -194,7 +199,7 @@ def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """An uploaded plan as far as it has got: being checked, its preview to confirm, what
     is wrong with it, being saved, imported, or why it failed."""
     staged = get_object_or_404(
-        StagedUpload.objects.select_related("uploaded_by", "applied_by").defer("content"),
+        StagedUpload.objects.select_related("uploaded_by", "applied_by", "plan").defer("content"),
         pk=pk,
         kind=StagedUpload.Kind.PLAN,
     )
@@ -206,7 +211,7 @@ def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "staged": staged,
             "preview": staged.preview,
-            "counts": _count_lines(counts) if counts is not None else [],
+            "counts": _count_lines(staged.preview) if counts is not None else [],
             "show_unchanged": show_unchanged,
             "page": _preview_page(request, staged.preview, show_unchanged),
             **progress_context(request, pending=staged.is_pending),
@@ -253,9 +258,10 @@ def plan_import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("spreadsheets:plan_import_preview", pk=pk)
 
 
-def _count_lines(counts: dict) -> list[str]:
-    order = ["created", "changed", "unchanged", "retired", "deleted"]
+def _count_lines(preview: dict) -> list[str]:
+    """One line per kind of record the preview covers (a structured plan's say which)."""
+    counts, order = preview["counts"], ["created", "changed", "unchanged", "retired", "deleted"]
     return [
         f"{kind}: " + ", ".join(f"{counts.get(f'{kind} {state}', 0)} {state}" for state in order)
-        for kind in ("actions", "KPIs")
+        for kind in preview.get("kinds", ("actions", "KPIs"))
     ]

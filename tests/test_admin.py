@@ -25,7 +25,14 @@ def admin_client(client):
 
 # Records of what happened, and termly updates and values, which change only through their
 # service (the figure rules, four eyes): written by the service, never typed in the admin.
-READ_ONLY = {"changerecord", "reminderlog", "boardpack", "progressupdate", "kpivalue"}
+READ_ONLY = {
+    "changerecord",
+    "reminderlog",
+    "boardpack",
+    "progressupdate",
+    "kpivalue",
+    "actionlink",
+}
 
 
 def model_urls(name: str, read_only: bool = False) -> list[str]:

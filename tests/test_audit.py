@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from actions.models import Action, Plan, Term, TermException
+from actions.models import Action, Plan, Reference, Term, TermException
 from boards.models import Meeting
 from bury_eis.audit import record_history
 from kpis.models import Cohort, Comparator, KPIValue
@@ -190,6 +190,11 @@ def objects() -> dict:
             "date_joined": WHEN,
         },
         Group.objects.get(name="Officer"): {"name": "Action leads", "permissions": [permission.pk]},
+        Reference.objects.create(plan=pip_area.plan, code="PSV 1", description="Item 1"): {
+            "plan": Plan.objects.get(slug="eis").pk,
+            "code": "PSV 2",
+            "description": "Safety Valve item 2",
+        },
     }
 
 
@@ -200,6 +205,8 @@ READ_ONLY = {
     "kpis.KPIValue",
     "actions.ChangeRecord",
     "actions.ReminderLog",
+    # Links come from the plan's workbook; the import keeps them as the plan says.
+    "actions.ActionLink",
     "boards.BoardPack",
     "bury_eis.AuditRecord",
     "axes.AccessAttempt",

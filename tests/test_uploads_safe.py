@@ -25,7 +25,8 @@ def admin_client(client, admin_user):
 def upload(client, name: str, data: bytes):
     """Upload the file and let the worker check it; the page the person is sent to."""
     response = client.post(
-        reverse("spreadsheets:plan_import_start"), {"file": SimpleUploadedFile(name, data)}
+        reverse("spreadsheets:plan_import_start"),
+        {"plan": "eis", "file": SimpleUploadedFile(name, data)},
     )
     run_tasks()
     return client.get(response["Location"]) if response.status_code == 302 else response

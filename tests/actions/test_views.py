@@ -173,8 +173,8 @@ def test_action_detail_query_count_does_not_grow_with_kpis(board_client, django_
     for ref in ["i", "ii", "iii", "iv", "v", "vi"]:
         KPIValueFactory(kpi=KPIFactory(action=action, ref=ref), term=term, value=50)
     # session, user with the data version, groups, action, leads, updates, terms, kpis,
-    # values, comparisons, the approver permission
-    with django_assert_num_queries(12):
+    # values, comparisons, links to and from it, the approver permission
+    with django_assert_num_queries(13):
         response = board_client.get(reverse("kpis:action", args=[action.pk]))
     page = response.content.decode()
     assert page.count("eis-kpi-ref") == 6
@@ -182,9 +182,9 @@ def test_action_detail_query_count_does_not_grow_with_kpis(board_client, django_
 
 
 def test_commitment_page_query_count(board_client, action, django_assert_num_queries):
-    # session, user with the data version, groups, commitment, terms, actions, leads, the
-    # approver permission
-    with django_assert_num_queries(9):
+    # session, user with the data version, groups, plan, commitment, terms, actions, leads,
+    # actions linking to it, its measures, shared measures, the approver permission
+    with django_assert_num_queries(12):
         board_client.get(reverse("actions:commitment", args=[1]))
 
 

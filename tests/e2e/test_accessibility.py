@@ -25,6 +25,7 @@ from tests.factories import (
     TermFactory,
     UserFactory,
 )
+from tests.spreadsheets.test_plan_tree_import import SEND_PIP
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
@@ -309,4 +310,34 @@ def test_the_excel_pages_in_every_state_at_both_widths(page, axe, people, open_t
     assert page.get_by_role("heading", name="The upload failed").is_visible()
     assert_accessible_at_both_widths(axe, page)
     page.goto("/plan/excel/")  # the list of uploads, each with its state
+    assert_accessible_at_both_widths(axe, page)
+
+
+def test_the_structured_plan_import_its_plan_choice_links_and_area_page(page, axe, people):
+    """The plan choice's error, a structured plan's preview, and the SEND plan's pages
+    with links both ways, at both widths."""
+    sign_in(page, "admin")
+    page.goto("/plan/import/")
+    page.get_by_role("button", name="Check the file").click()
+    assert page.get_by_role("link", name="Select the plan this file is for").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    staged = plan_import_stage(
+        plan=Plan.objects.get(slug="send-pip"),
+        data=SEND_PIP.read_bytes(),
+        name="send_pip.xlsx",
+        user=None,
+    )
+    run_tasks()
+    page.goto(f"/plan/import/{staged.pk}/?unchanged=1")
+    assert page.get_by_role("heading", name="Check what will change in SEND").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    staged.refresh_from_db()
+    plan_import_confirm(staged=staged, user=None)
+    run_tasks()
+    for code in ("1.1d", "6.1b"):
+        page.goto(f"/actions/{Action.objects.get(plan__slug='send-pip', code=code).pk}/")
+        assert page.get_by_role("heading", name="Links and dependencies").is_visible()
+        assert_accessible_at_both_widths(axe, page)
+    page.goto("/commitments/7/?plan=send-pip")
+    assert page.get_by_role("heading", name="Actions linking to this priority area").is_visible()
     assert_accessible_at_both_widths(axe, page)

@@ -232,7 +232,9 @@ REFRESH = '<meta http-equiv="refresh" content="3">'
 def test_upload_preview_and_confirm_in_the_browser_facing_views(admin_client):
     upload = io.BytesIO(PLAN_WORKBOOK.read_bytes())
     upload.name = "delivery_plan.xlsx"
-    response = admin_client.post(reverse("spreadsheets:plan_import_start"), {"file": upload})
+    response = admin_client.post(
+        reverse("spreadsheets:plan_import_start"), {"plan": "eis", "file": upload}
+    )
     staged = StagedUpload.objects.get()
     assert response["Location"] == reverse("spreadsheets:plan_import_preview", args=[staged.pk])
     assert staged.state == "received" and staged.preview == {}  # nothing read in the request
@@ -259,7 +261,9 @@ def test_upload_preview_and_confirm_in_the_browser_facing_views(admin_client):
 def test_a_bad_upload_is_refused_with_its_reasons_and_the_file_not_kept(admin_client):
     upload = io.BytesIO(b"Commitment,Action\n1,Do things\n")
     upload.name = "plan.xlsx"
-    response = admin_client.post(reverse("spreadsheets:plan_import_start"), {"file": upload})
+    response = admin_client.post(
+        reverse("spreadsheets:plan_import_start"), {"plan": "eis", "file": upload}
+    )
     run_tasks()
     staged = StagedUpload.objects.get()
     assert staged.state == "refused" and staged.content is None and staged.problems

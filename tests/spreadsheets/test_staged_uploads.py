@@ -216,7 +216,7 @@ def test_a_large_upload_is_only_kept_by_the_request(admin_client, settings):
     """The request does not open the workbook: a 10 MB file costs a hash and an INSERT."""
     data = PLAN_WORKBOOK.read_bytes()
     upload = SimpleUploadedFile("plan.xlsx", data)
-    admin_client.post(reverse("spreadsheets:plan_import_start"), {"file": upload})
+    admin_client.post(reverse("spreadsheets:plan_import_start"), {"plan": "eis", "file": upload})
     staged = StagedUpload.objects.get()
     assert staged.state == "received" and bytes(staged.content) == data
     assert io.BytesIO(bytes(staged.content)).read(2) == b"PK"

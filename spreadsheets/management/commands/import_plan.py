@@ -4,10 +4,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from actions.models import Plan
 from spreadsheets.models import StagedUpload
-from spreadsheets.plan_imports import plan_import_now
-from spreadsheets.plan_preview import plan_preview, preview_lines
+from spreadsheets.plan_imports import (
+    plan_file_apply,
+    plan_file_fits,
+    plan_file_preview,
+    plan_import_now,
+)
+from spreadsheets.plan_preview import preview_lines
 from spreadsheets.plan_workbook import plan_file_read
-from spreadsheets.services import plan_import
 from spreadsheets.upload_checks import PlanFileError
 
 
@@ -41,17 +45,24 @@ class Command(BaseCommand):
         data = path.read_bytes()
         try:
             plan_file = plan_file_read(data, name=path.name)
+            plan_file_fits(plan_file, plan=plan_obj)
         except PlanFileError as exc:
             raise CommandError(
                 f"{path.name} was not imported; nothing was changed.\n" + "\n".join(exc.problems)
             ) from None
         if dry_run:
-            preview = plan_preview(plan_file.rows, plan_file.warnings, plan=plan_obj)
+            try:
+                preview = plan_file_preview(plan_file, plan=plan_obj)
+            except PlanFileError as exc:
+                raise CommandError(
+                    f"{path.name} was not imported; nothing was changed.\n"
+                    + "\n".join(exc.problems)
+                ) from None
             self._print(preview_lines(preview))
-            summary = plan_import(plan=plan_obj, rows=plan_file.rows, dry_run=True)
+            summary = plan_file_apply(plan_file, plan=plan_obj, dry_run=True)
             self.stdout.write(
                 f"Dry run: nothing was changed. Would have made: {path.name} "
-                f"({len(plan_file.rows)} KPI rows, {plan_file.layout} layout)"
+                f"({plan_file.extent()}, {plan_file.layout} layout)"
             )
         else:
             staged, summary = plan_import_now(
@@ -62,7 +73,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{path.name} was not imported; nothing was changed.\n{reason}")
             self._print(preview_lines(staged.preview))
             self.stdout.write(
-                f"Imported: {path.name} ({len(plan_file.rows)} KPI rows, {plan_file.layout} layout)"
+                f"Imported: {path.name} ({plan_file.extent()}, {plan_file.layout} layout)"
             )
         for line in summary.lines():
             self.stdout.write(f"  {line}")
