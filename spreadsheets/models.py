@@ -96,8 +96,8 @@ class HeaderMapping(models.Model):
     plan = models.ForeignKey(
         "actions.Plan", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    header_key = models.CharField(max_length=200)
-    header = models.CharField(max_length=200, help_text="The heading as first written.")
+    header_key = models.TextField()
+    header = models.TextField(help_text="The heading as last matched.")
     column = models.CharField(
         max_length=40, blank=True, help_text="The template column; blank: not needed."
     )
