@@ -11,10 +11,11 @@ class StagedUpload(models.Model):
 
     One flow for both kinds: a plan import (admins) and figures from the Excel round trip
     (its uploader). The worker checks the file (`checking`) and works out its preview
-    (`ready`), or lists what is wrong with it (`refused`); once confirmed it applies it
-    (`applying`), all or nothing, and records the outcome (`applied`, or `failed` with the
-    error). The file is kept in the database (never on a web-served path) only until it is
-    applied or refused; what was confirmed stays as `preview`.
+    (`ready`), or lists what is wrong with it (`refused`), or, meeting column headings it
+    does not know, asks which column each is (`matching`) and checks it again once told.
+    Once confirmed it applies it (`applying`), all or nothing, and records the outcome
+    (`applied`, or `failed` with the error). The file is kept in the database (never on a
+    web-served path) only until it is applied or refused; what was confirmed stays as `preview`.
     """
 
     class Kind(models.TextChoices):
@@ -24,6 +25,7 @@ class StagedUpload(models.Model):
     class State(models.TextChoices):
         RECEIVED = "received", "Waiting to be checked"
         CHECKING = "checking", "Checking"
+        MATCHING = "matching", "Columns to match"
         READY = "ready", "Ready to confirm"
         REFUSED = "refused", "Not accepted"
         APPLYING = "applying", "Saving"
@@ -80,3 +82,37 @@ class StagedUpload(models.Model):
     def is_pending(self) -> bool:
         """A job is queued or running for it: its page says so and refreshes itself."""
         return self.state in self.PENDING
+
+
+class HeaderMapping(models.Model):
+    """Which template column a plan's files mean by a heading the reader does not know.
+
+    Saved when an admin matches the columns of an upload, so the next file of the same plan
+    with that heading is read without asking. `header_key` is the heading in
+    `plan_cells.header_key` form; a blank `column` means the column is not needed and is left
+    out. Per plan: another plan's files may use the same heading for something else.
+    """
+
+    plan = models.ForeignKey(
+        "actions.Plan", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    header_key = models.TextField()
+    header = models.TextField(help_text="The heading as last matched.")
+    column = models.CharField(
+        max_length=40, blank=True, help_text="The template column; blank: not needed."
+    )
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["plan", "header_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "header_key"], name="one_header_mapping_per_plan"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.header} -> {self.column or 'not needed'}"

@@ -1,11 +1,13 @@
 """Typed access to the cells of one spreadsheet row, shared by the plan readers.
 
-Each reader names its columns by header; a header is matched ignoring case, spacing,
-hyphens and underscores (`header_key`). A problem with a cell is collected with its sheet,
+Each reader names its columns by header; a header is matched in one normal form
+(`header_key`), so a heading typed in full-width letters or with a non-breaking space still
+matches. A problem with a cell is collected with its sheet,
 row and column rather than stopping the read, so a council admin sees every problem at once.
 """
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -17,10 +19,44 @@ from openpyxl.worksheet.worksheet import Worksheet
 from spreadsheets.plan_text import fold
 from spreadsheets.upload_checks import PlanFileError
 
+# Spaces a spreadsheet keeps but no one sees: non-breaking, zero-width and byte-order marks.
+# NFKC already turns U+00A0 into a space; the zero-width ones it leaves alone.
+_HIDDEN_SPACES = dict.fromkeys(map(ord, "\u00a0\u200b\u200c\u200d\u2060\ufeff"), " ")
+
 
 def header_key(header: object) -> str:
-    """The form a column header is matched in: lower case, no spaces, hyphens or underscores."""
-    return re.sub(r"[\s_\-]+", "", str(header or "")).lower()
+    """The form a column header (or a coded cell) is matched in, used by every reader:
+    Unicode NFKC (full-width letters become ASCII), hidden spaces as spaces, then case,
+    spaces, hyphens and underscores ignored."""
+    text = unicodedata.normalize("NFKC", str(header or "")).translate(_HIDDEN_SPACES)
+    return re.sub(r"[\s_\-]+", "", text).casefold()
+
+
+class ColumnsToMatch(PlanFileError):
+    """A header row with headings the reader does not know: someone must say which column
+    each is (or that it is not needed) before the file can be read. `unknown` holds the
+    headings as written, `missing` the required columns not found, `known` the columns found.
+    """
+
+    def __init__(self, sheet: str, *, unknown: list[str], missing: list[str], known: list[str]):
+        self.sheet, self.unknown, self.missing, self.known = sheet, unknown, missing, known
+        problems = [
+            f'Sheet "{sheet}", row 1, column "{heading}": is not a column of the template. '
+            "Rename it to one of the template's columns, or match it on the import page."
+            for heading in unknown
+        ]
+        if missing:
+            names = ", ".join(f'"{m}"' for m in missing)
+            problems.append(f'Sheet "{sheet}", row 1: missing required column(s) {names}.')
+        super().__init__(problems)
+
+    def as_json(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "unknown": self.unknown,
+            "missing": self.missing,
+            "known": self.known,
+        }
 
 
 class Cells:

@@ -88,7 +88,7 @@ def _apply(file: PlanFile, upload: StagedUpload, preview: dict) -> tuple[dict, l
 
 PLAN = UploadKind(
     kind=StagedUpload.Kind.PLAN,
-    read=lambda data, name: plan_file_read(data, name=name),
+    read=lambda data, name, upload: plan_file_read(data, name=name, plan=upload.plan),
     preview=lambda file, upload: plan_file_preview(file, plan=upload.plan),
     apply=_apply,
     check_task=plan_import_check_job,

@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpis.models import ComparatorBasis, Frequency, Polarity, TargetKind, Unit
+from spreadsheets.plan_cells import header_key
 
 SHEET_NAME = "Delivery plan"
 NOTES_SHEET_NAME = "Notes"
@@ -90,6 +91,67 @@ REQUIRED_COLUMNS: list[str] = [
     "KPI ref",
     "KPI",
 ]
+# A commitment or sector may be given by number or by name alone: the plan's own
+# commitments and sectors supply the other (plan_workbook), so either column of a pair will do.
+PAIRED_COLUMNS: dict[str, str] = {
+    "Commitment no": "Commitment",
+    "Commitment": "Commitment no",
+    "Sector no": "Sector",
+    "Sector": "Sector no",
+}
+# Other headings plans give the template's columns -> the column each means. Matched in
+# header_key form, so "Action Ref", "action_ref" and "ACTION-REF" are all "Action ref".
+SYNONYMS: dict[str, str] = {
+    "Commitment number": "Commitment no",
+    "Commitment ref": "Commitment no",
+    "Pillar no": "Commitment no",
+    "Pillar number": "Commitment no",
+    "Commitment name": "Commitment",
+    "Commitment title": "Commitment",
+    "Pillar": "Commitment",
+    "Statement": "Commitment statement",
+    "Sector number": "Sector no",
+    "Sector name": "Sector",
+    "Setting": "Sector",
+    "Action ref": "Action code",
+    "Action reference": "Action code",
+    "Action no": "Action code",
+    "Action number": "Action code",
+    "Ref": "Action code",
+    "Action description": "Action",
+    "Actions": "Action",
+    "Lead officer": "Lead",
+    "Owner": "Lead",
+    "Responsible": "Lead",
+    "Outcomes": "Outcome",
+    "KPI number": "KPI ref",
+    "KPI no": "KPI ref",
+    "Measure ref": "KPI ref",
+    "Measure no": "KPI ref",
+    "Measure": "KPI",
+    "Indicator": "KPI",
+    "KPI / Milestone": "KPI",
+    "KPI or milestone": "KPI",
+    "Milestone": "KPI",
+    "Units": "Unit",
+    "Direction": "Polarity",
+    "Good is": "Polarity",
+    "Baseline year": "Baseline period",
+    "Baseline date": "Baseline period",
+    "Target date": "Target period",
+    "Target year": "Target period",
+    "By when": "Target period",
+    "Target type": "Target kind",
+    "Email": "Lead e-mails",
+    "Emails": "Lead e-mails",
+    "Lead email": "Lead e-mails",
+    "Source": "Data source",
+    "Reporting frequency": "Frequency",
+}
+# Every heading the template's columns are known by, in header_key form -> the column.
+COLUMN_BY_KEY: dict[str, str] = {header_key(s): c for s, c in SYNONYMS.items()} | {
+    header_key(c): c for c in TEMPLATE_COLUMNS
+}
 ALLOWED_CODES: dict[str, list[str]] = {
     "Unit": list(Unit.values),
     "Polarity": list(Polarity.values),

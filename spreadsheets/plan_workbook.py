@@ -2,8 +2,10 @@
 checked rows, or a structured plan workbook (plan_tree_read) into its tree.
 
 Every problem found is reported with its sheet, row and column; nothing is
-written by this module. Columns are matched by header, ignoring case, spacing
-and order.
+written by this module. Columns are matched by header in any order: by the template's
+names or their synonyms (plan_template), in plan_cells.header_key form, or by what an
+admin said a plan's unknown headings mean (HeaderMapping). A heading matched by none of
+these stops the read (ColumnsToMatch) rather than being guessed at.
 """
 
 import io
@@ -15,10 +17,12 @@ from pathlib import Path
 
 from django.conf import settings
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from actions.models import Commitment, Plan, Sector
 from kpis.models import (
     Cohort,
     Comparator,
@@ -28,11 +32,18 @@ from kpis.models import (
     TargetKind,
     Unit,
 )
-from spreadsheets.plan_cells import Cells, counted_rows, header_key, too_many_rows
+from spreadsheets.models import HeaderMapping
+from spreadsheets.plan_cells import Cells, ColumnsToMatch, counted_rows, header_key, too_many_rows
 from spreadsheets.plan_published import is_published_layout, published_read
 from spreadsheets.plan_rows import PlanRow
 from spreadsheets.plan_targets import stated_target
-from spreadsheets.plan_template import REQUIRED_COLUMNS, SHEET_NAME, TEMPLATE_COLUMNS
+from spreadsheets.plan_template import (
+    COLUMN_BY_KEY,
+    PAIRED_COLUMNS,
+    REQUIRED_COLUMNS,
+    SHEET_NAME,
+    TEMPLATE_COLUMNS,
+)
 from spreadsheets.plan_text import fold, numbering_gap, roman, roman_number
 from spreadsheets.plan_tree_read import TreePlan, is_tree_layout, plan_tree_read
 from spreadsheets.upload_checks import (
@@ -42,7 +53,6 @@ from spreadsheets.upload_checks import (
     workbook_upload_check,
 )
 
-OPTIONAL = [c for c in TEMPLATE_COLUMNS if c not in REQUIRED_COLUMNS]
 CODE_RE = re.compile(r"^(\d+)\.(\d+)\(([a-z]+)\)$")
 ROMAN_RE = re.compile(r"^(?=[ivxlc])c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
@@ -82,20 +92,23 @@ def plan_workbook_read(path: Path) -> list[PlanRow]:
     return plan_file_read(path.read_bytes(), name=path.name).rows
 
 
-def plan_file_read(data: bytes, *, name: str) -> PlanFile:
+def plan_file_read(data: bytes, *, name: str, plan: Plan | None = None) -> PlanFile:
     """Check an uploaded plan workbook, detect its layout and read every row.
 
-    Raises PlanFileError naming each problem with its sheet, row and column;
-    nothing is written to the database here.
+    Headings are read as `plan`'s saved matches say, and a commitment or sector given only
+    by name or number is looked up among the plan's own. Raises PlanFileError naming each
+    problem with its sheet, row and column (ColumnsToMatch for unknown headings); nothing
+    is written to the database here.
     """
     limits = UploadLimits(max_bytes=settings.PLAN_UPLOAD_MAX_BYTES)
     warnings = workbook_upload_check(data, name=name, limits=limits)
     book = _open(data, name, read_only=True)
     try:
         structured = is_tree_layout(book.sheetnames)
-        sheet = None if structured else _template_sheet(book)
+        saved = header_mappings(plan)
+        sheet = None if structured else _template_sheet(book, saved)
         if sheet is not None:
-            rows, more = _template_read(sheet)
+            rows, more = _template_read(sheet, saved, _Levels(plan))
             return PlanFile(name, sha256_hex(data), "template", rows, warnings + more)
     finally:
         book.close()
@@ -126,12 +139,21 @@ def _open(data: bytes, name: str, read_only: bool) -> Workbook:
         ) from None
 
 
-def _template_sheet(book: Workbook) -> ReadOnlyWorksheet | None:
+def header_mappings(plan: Plan | None) -> dict[str, str]:
+    """What `plan`'s unknown headings were matched to: heading key -> template column, or ""
+    for a column not needed."""
+    if plan is None:
+        return {}
+    saved = HeaderMapping.objects.filter(plan=plan).values_list("header_key", "column")
+    return {key: column for key, column in saved if column in TEMPLATE_COLUMNS or not column}
+
+
+def _template_sheet(book: Workbook, saved: dict[str, str]) -> ReadOnlyWorksheet | None:
     """The sheet laid out as the template: the named one, else the first whose header row
     has two or more template columns (so a template missing a column is still reported as one)."""
     sheets = [book[SHEET_NAME]] if SHEET_NAME in book.sheetnames else []
     sheets += [s for s in book.worksheets if s.title != SHEET_NAME]
-    known = {header_key(c) for c in TEMPLATE_COLUMNS}
+    known = set(COLUMN_BY_KEY) | {key for key, column in saved.items() if column}
     for sheet in sheets:
         header = next(sheet.iter_rows(max_row=1, values_only=True), ())
         if len(known & {header_key(h) for h in header if h}) >= 2:
@@ -147,10 +169,12 @@ def _check_row_limit(sheets: list[Worksheet]) -> None:
             raise too_many_rows(sheet, limit)
 
 
-def _template_read(sheet: ReadOnlyWorksheet) -> tuple[list[PlanRow], list[str]]:
+def _template_read(
+    sheet: ReadOnlyWorksheet, saved: dict[str, str], levels: "_Levels"
+) -> tuple[list[PlanRow], list[str]]:
     rows = counted_rows(sheet)
-    columns = _columns(sheet.title, next(rows, None))
-    columns["_named"] = _Named()
+    columns: dict = _columns(sheet.title, next(rows, None), saved)
+    columns["_named"], columns["_levels"] = _Named(), levels
     problems: list[str] = []
     warnings: list[str] = []
     result = [
@@ -186,17 +210,69 @@ class _Named:
         return self.found[column]
 
 
-def _columns(sheet: str, header: tuple | None) -> dict[str, int]:
-    found = {header_key(h): i for i, h in enumerate(header or ()) if h not in (None, "")}
-    missing = [name for name in REQUIRED_COLUMNS if header_key(name) not in found]
+def _columns(sheet: str, header: tuple | None, saved: dict[str, str]) -> dict[str, int]:
+    """Each template column's place in the header row. Raises ColumnsToMatch if a heading is
+    unknown, else PlanFileError if a required column is missing or two headings are one
+    column."""
+    columns: dict[str, int] = {}
+    unknown: dict[str, str] = {}
+    problems: list[str] = []
+    for index, heading in enumerate(header or ()):
+        if not (key := header_key(heading)):
+            continue
+        column = saved[key] if key in saved else COLUMN_BY_KEY.get(key)
+        if column is None:
+            unknown.setdefault(key, str(heading).strip())
+        elif column in columns:
+            problems.append(
+                f'Sheet "{sheet}", row 1: columns {get_column_letter(columns[column] + 1)} and '
+                f'{get_column_letter(index + 1)} are both read as "{column}". Keep one of them.'
+            )
+        elif column:  # blank: matched as not needed
+            columns[column] = index
+    missing = [
+        name
+        for name in REQUIRED_COLUMNS
+        if name not in columns and PAIRED_COLUMNS.get(name) not in columns
+    ]
+    if problems:
+        raise PlanFileError(problems)
+    if unknown:
+        known = list(columns)
+        raise ColumnsToMatch(sheet, unknown=list(unknown.values()), missing=missing, known=known)
     if missing:
         names = ", ".join(f'"{m}"' for m in missing)
         raise PlanFileError([f'Sheet "{sheet}", row 1: missing required column(s) {names}.'])
-    return {
-        name: found[header_key(name)]
-        for name in REQUIRED_COLUMNS + OPTIONAL
-        if header_key(name) in found
-    }
+    return columns
+
+
+class _Levels:
+    """The plan's commitments and sectors by number and by name, read from the database the
+    first time a file gives one of them only by name or only by number."""
+
+    def __init__(self, plan: Plan | None) -> None:
+        self.plan, self.found = plan, {}
+
+    def __getitem__(self, column: str) -> tuple[str, dict[int, str], dict[str, int]]:
+        """For "Commitment" or "Sector": the level's plural name, its names by number and
+        its numbers by name (header_key form, of its title, short name or code)."""
+        if column not in self.found:
+            self.found[column] = self._load(column)
+        return self.found[column]
+
+    def _load(self, column: str) -> tuple[str, dict[int, str], dict[str, int]]:
+        plan = self.plan
+        if column == "Commitment":
+            plural = plan.area_name_plural if plan else "Commitments"
+            rows = Commitment.objects.filter(plan=plan).values_list(
+                "number", "title", "short_name", "code"
+            )
+        else:
+            plural = plan.group_name_plural if plan else "Sectors"
+            rows = Sector.objects.filter(plan=plan).values_list("position", "name", "code")
+        names = {row[0]: row[1] for row in rows}
+        numbers = {header_key(name): row[0] for row in rows for name in row[1:] if name}
+        return plural.lower(), names, numbers
 
 
 def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, warnings: list):
@@ -204,7 +280,8 @@ def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, 
     before = len(problems)
     code = fold(cells.text("Action code", required=True)).replace(" ", "")
     match = CODE_RE.match(code)
-    commitment_no, sector_no = cells.integer("Commitment no"), cells.integer("Sector no")
+    commitment_no, commitment = _level(cells, "Commitment no", "Commitment")
+    sector_no, sector = _level(cells, "Sector no", "Sector")
     if code and not match:
         cells.fail("Action code", f'"{code}" is not an action code like 1.1(a).')
     elif match and (int(match[1]), int(match[2])) != (commitment_no, sector_no):
@@ -219,10 +296,10 @@ def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, 
     row = PlanRow(
         row=number,
         commitment_no=commitment_no,
-        commitment=cells.text("Commitment", required=True),
+        commitment=commitment,
         statement=cells.text("Commitment statement"),
         sector_no=sector_no,
-        sector=cells.text("Sector", required=True),
+        sector=sector,
         code=code,
         action=cells.text("Action", required=True),
         lead=cells.text("Lead"),
@@ -245,6 +322,33 @@ def _row(sheet: str, number: int, values: tuple, columns: dict, problems: list, 
         stated=stated_target(kpi),
     )
     return row if len(problems) == before else None
+
+
+def _level(cells: Cells, number_column: str, name_column: str) -> tuple[int, str]:
+    """A commitment's (or sector's) number and name: as written when the file has both
+    columns, else from the one it has (a number or a name in either) and the plan's own."""
+    if number_column in cells.columns and name_column in cells.columns:
+        return cells.integer(number_column), cells.text(name_column, required=True)
+    column = number_column if number_column in cells.columns else name_column
+    given = fold(cells.text(column, required=True))
+    if not given:
+        return 0, ""
+    plural, names, numbers = cells.columns["_levels"][name_column]
+    number = (
+        int(float(given)) if re.fullmatch(r"\d+(\.0+)?", given) else numbers.get(header_key(given))
+    )
+    if number in names:
+        return number, names[number]
+    if not names:
+        cells.fail(
+            column,
+            f'"{given}" cannot be looked up: the plan has no {plural} yet. Add the '
+            f'"{number_column}" and "{name_column}" columns.',
+        )
+    else:
+        listed = "; ".join(f"{n} {name}" for n, name in sorted(names.items()))
+        cells.fail(column, f'"{given}" is not one of the plan\'s {plural}. Enter one of: {listed}.')
+    return 0, ""
 
 
 def _shape(cells: Cells, target: Decimal | None) -> dict:

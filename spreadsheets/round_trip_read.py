@@ -7,7 +7,6 @@ cannot be read is reported by sheet, row and column, and nothing is written here
 """
 
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +20,7 @@ from bury_eis.exports import FORMULA_STARTS
 from kpis.comparisons import SLOT_HEADER
 from kpis.figures import FigureError, figure_problem, parse_figure
 from kpis.models import KPI
+from spreadsheets.plan_cells import header_key
 from spreadsheets.plan_export import (
     RATING_COLUMNS,
     RATING_FIELDS,
@@ -92,22 +92,18 @@ def round_trip_file_read(data: bytes, *, name: str) -> RoundTripFile:
     return RoundTripFile(sha256_hex(data), values, ratings, warnings)
 
 
-def _key(header: object) -> str:
-    return re.sub(r"[\s_\-]+", "", str(header or "")).lower()
-
-
 def _sheet_rows(book, title: str, expected: list[str], keys: tuple[str, ...]) -> list[SheetRow]:
     if title not in book.sheetnames:
         return []
     # Counted as read, not as the sheet's <dimension> claims (see counted_rows).
     rows = counted_rows(book[title])
     header = next(rows, ()) or ()
-    found = {_key(h): i for i, h in enumerate(header) if h not in (None, "")}
-    missing = [c for c in (*keys, *_editable(title)) if _key(c) not in found]
+    found = {header_key(h): i for i, h in enumerate(header) if h not in (None, "")}
+    missing = [c for c in (*keys, *_editable(title)) if header_key(c) not in found]
     if missing:
         names = ", ".join(f'"{m}"' for m in missing)
         raise PlanFileError([f'Sheet "{title}", row 1: missing column(s) {names}.'])
-    columns = {name: found[_key(name)] for name in expected if _key(name) in found}
+    columns = {name: found[header_key(name)] for name in expected if header_key(name) in found}
     if title == VALUES_SHEET:
         columns |= {h: i for i, h in enumerate(header) if SLOT_HEADER.fullmatch(str(h or ""))}
     result = []
@@ -166,9 +162,9 @@ class Cells:
         text = self.text(column)
         if not text:
             return ""
-        known = {_key(code): code for code in choices.values}
-        known |= {_key(label): code for code, label in choices.choices}
-        if _key(text) not in known:
+        known = {header_key(code): code for code in choices.values}
+        known |= {header_key(label): code for code, label in choices.choices}
+        if header_key(text) not in known:
             self.fail(column, f'"{text[:40]}" is not one of: {", ".join(choices.labels)}.')
             return ""
-        return known[_key(text)]
+        return known[header_key(text)]

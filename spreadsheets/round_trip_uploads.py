@@ -56,7 +56,7 @@ def _apply(file: RoundTripFile, upload: StagedUpload, preview: dict) -> tuple[di
 
 FIGURES = UploadKind(
     kind=StagedUpload.Kind.FIGURES,
-    read=lambda data, name: round_trip_file_read(data, name=name),
+    read=lambda data, name, upload: round_trip_file_read(data, name=name),
     preview=_preview,
     apply=_apply,
     check_task=round_trip_check_job,

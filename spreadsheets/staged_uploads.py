@@ -23,6 +23,7 @@ from django_tasks.base import Task
 
 from bury_eis.audit import acting_as
 from spreadsheets.models import StagedUpload
+from spreadsheets.plan_cells import ColumnsToMatch
 from spreadsheets.upload_checks import PlanFileError, sha256_hex
 
 State = StagedUpload.State
@@ -41,16 +42,16 @@ class NotApplied(Exception):
 class UploadKind:
     """What one kind of upload plugs into the flow.
 
-    `read(data, name)` checks and reads the file (raising PlanFileError, whose problems
-    are shown); `preview(file, upload)` is what it would change, JSON-ready, with any
-    "problems" that stop it being applied; `apply(file, upload, preview)` applies it inside
-    the flow's transaction and returns its counts and any warnings, raising
-    ChangedSincePreview or NotApplied when it must not. The two tasks run the check and
-    the apply in the worker.
+    `read(data, name, upload)` checks and reads the file (raising PlanFileError, whose
+    problems are shown, or ColumnsToMatch, when someone must say which column a heading
+    is); `preview(file, upload)` is what it would change, JSON-ready, with any "problems"
+    that stop it being applied; `apply(file, upload, preview)` applies it inside the flow's
+    transaction and returns its counts and any warnings, raising ChangedSincePreview or
+    NotApplied when it must not. The two tasks run the check and the apply in the worker.
     """
 
     kind: str
-    read: Callable[[bytes, str], Any]
+    read: Callable[[bytes, str, StagedUpload], Any]
     preview: Callable[[Any, StagedUpload], dict]
     apply: Callable[[Any, StagedUpload, dict], tuple[dict, list[str]]]
     check_task: Task
@@ -104,8 +105,10 @@ def staged_upload_check(*, kind: UploadKind, upload_id: int, file: Any = None) -
         return StagedUpload.objects.get(pk=upload_id)
     upload = StagedUpload.objects.get(pk=upload_id)
     try:
-        file = file or kind.read(bytes(upload.content), upload.file_name)
+        file = file or kind.read(bytes(upload.content), upload.file_name, upload)
         preview = as_stored(kind.preview(file, upload))
+    except ColumnsToMatch as error:
+        return _ask_columns(upload, error)
     except PlanFileError as error:
         return _refuse(upload, error.problems, preview={})
     except Exception as error:
@@ -129,6 +132,27 @@ def _refuse(upload: StagedUpload, problems: list[str], *, preview: dict) -> Stag
     )
     upload.save(update_fields=["state", "problems", "preview", "layout", "warnings", "content"])
     return upload
+
+
+def _ask_columns(upload: StagedUpload, error: ColumnsToMatch) -> StagedUpload:
+    """Keep the file until someone says which column each unknown heading is."""
+    upload.state, upload.problems = State.MATCHING, error.problems
+    upload.preview = {"columns": error.as_json()}
+    upload.save(update_fields=["state", "problems", "preview"])
+    return upload
+
+
+def staged_upload_recheck(*, kind: UploadKind, upload: StagedUpload) -> bool:
+    """Check the file again from the start once its columns are matched; False if it is
+    not waiting for that."""
+    with transaction.atomic():
+        moved = StagedUpload.objects.filter(
+            pk=upload.pk, state=State.MATCHING, content__isnull=False
+        ).update(state=State.RECEIVED, preview={}, problems=[])
+        if not moved:
+            return False
+        kind.check_task.enqueue(upload.pk)
+    return True
 
 
 def staged_upload_confirm(
@@ -161,7 +185,7 @@ def staged_upload_apply(*, kind: UploadKind, upload_id: int, file: Any = None) -
             if upload is None:  # applied already, or never confirmed
                 return StagedUpload.objects.get(pk=upload_id)
             if file is None or file.checksum != upload.checksum:
-                file = kind.read(bytes(upload.content), upload.file_name)
+                file = kind.read(bytes(upload.content), upload.file_name, upload)
             if as_stored(kind.preview(file, upload)) != upload.preview:
                 raise ChangedSincePreview
             # The audit trail names whoever confirmed it (nobody, from the command line).

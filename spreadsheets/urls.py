@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "plan/import/<int:pk>/confirm/", views.plan_import_confirm_view, name="plan_import_confirm"
     ),
+    path("plan/import/<int:pk>/columns/", views.plan_import_columns, name="plan_import_columns"),
     path("plan/import/<int:pk>/retry/", views.plan_import_retry, name="plan_import_retry"),
     path("plan/excel/", views.round_trip_start, name="round_trip_start"),
     path("plan/excel/plan.xlsx", views.plan_export, name="plan_export"),

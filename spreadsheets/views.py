@@ -16,7 +16,8 @@ from bury_eis.exports import XLSX_TYPE, download
 from bury_eis.progress import progress_context
 from bury_eis.roles import is_admin
 from kpis.selectors import actions_led_by
-from spreadsheets.forms import PlanChoiceForm
+from spreadsheets.forms import ColumnMatchForm, PlanChoiceForm
+from spreadsheets.header_mappings import plan_import_columns_match
 from spreadsheets.models import StagedUpload
 from spreadsheets.plan_export import ExportScope, plan_export_bytes
 from spreadsheets.plan_imports import PLAN, plan_import_confirm, plan_import_stage
@@ -194,15 +195,28 @@ def plan_import_template(request: HttpRequest) -> HttpResponse:
 STATE_ONLY = StagedUpload.objects.defer("content", "preview", "problems")
 
 
-@admin_required
-def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """An uploaded plan as far as it has got: being checked, its preview to confirm, what
-    is wrong with it, being saved, imported, or why it failed."""
-    staged = get_object_or_404(
+def _plan_upload(pk: int) -> StagedUpload:
+    return get_object_or_404(
         StagedUpload.objects.select_related("uploaded_by", "applied_by", "plan").defer("content"),
         pk=pk,
         kind=StagedUpload.Kind.PLAN,
     )
+
+
+@admin_required
+def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """An uploaded plan as far as it has got: being checked, its columns to match, its
+    preview to confirm, what is wrong with it, being saved, imported, or why it failed."""
+    staged = _plan_upload(pk)
+    form = None
+    if staged.state == StagedUpload.State.MATCHING:
+        form = ColumnMatchForm(asked=staged.preview["columns"])
+    return _preview_response(request, staged, form)
+
+
+def _preview_response(
+    request: HttpRequest, staged: StagedUpload, form: ColumnMatchForm | None, status: int = 200
+) -> HttpResponse:
     show_unchanged = request.GET.get("unchanged") == "1"
     counts = staged.preview.get("counts")
     return render(
@@ -211,12 +225,31 @@ def plan_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "staged": staged,
             "preview": staged.preview,
+            "form": form,
             "counts": _count_lines(staged.preview) if counts is not None else [],
             "show_unchanged": show_unchanged,
             "page": _preview_page(request, staged.preview, show_unchanged),
             **progress_context(request, pending=staged.is_pending),
         },
+        status=status,
     )
+
+
+@require_POST
+@admin_required
+def plan_import_columns(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save which column each unknown heading is, for the upload's plan, and check the
+    same file again; the plan's next file with those headings needs no matching."""
+    staged = _plan_upload(pk)
+    if staged.state != StagedUpload.State.MATCHING:
+        messages.error(request, "The columns of this file were matched already.")
+        return redirect("spreadsheets:plan_import_preview", pk=pk)
+    form = ColumnMatchForm(request.POST, asked=staged.preview["columns"])
+    if not form.is_valid():
+        return _preview_response(request, staged, form, status=400)
+    if not plan_import_columns_match(staged=staged, matches=form.matches(), user=request.user):
+        messages.error(request, "The columns of this file were matched already.")
+    return redirect("spreadsheets:plan_import_preview", pk=pk)
 
 
 PREVIEW_ACTIONS_PER_PAGE = 100

@@ -165,6 +165,7 @@ PK_OF = {
     "spreadsheets:plan_import_preview": "staged",
     "spreadsheets:plan_import_confirm": "staged",
     "spreadsheets:plan_import_retry": "staged",
+    "spreadsheets:plan_import_columns": "staged",
     "boards:meeting": "meeting",
     "boards:pack_generate": "meeting",
     "boards:reporting_period_check": "term",
@@ -290,6 +291,8 @@ MATRIX: dict[str, dict[str, tuple]] = {
     "spreadsheets:plan_import_confirm": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     # Only a failed job is tried again; for anything else the admin is told so.
     "spreadsheets:plan_import_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
+    # Columns are matched only while the check waits for it; otherwise the admin is told so.
+    "spreadsheets:plan_import_columns": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     # The plan and its figures in Excel: every role downloads (approved figures, plus a
     # lead's own); officers who lead an action and admins upload; an upload's preview is
     # its uploader's (and admins'), and only its uploader confirms it.

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         plan_obj = Plan.objects.get(slug=plan)
         data = path.read_bytes()
         try:
-            plan_file = plan_file_read(data, name=path.name)
+            plan_file = plan_file_read(data, name=path.name, plan=plan_obj)
             plan_file_fits(plan_file, plan=plan_obj)
         except PlanFileError as exc:
             raise CommandError(
