@@ -19,7 +19,9 @@ from actions.models import (
     Term,
     UpdateStatus,
 )
+from actions.schedule import plan_schedule_status
 from actions.selectors import can_update, leads_an_action
+from actions.tables import schedule_tag
 from actions.views import term_list
 from bury_eis.access import approver_required, object_or_403, requires, role_required
 from kpis import selectors
@@ -80,6 +82,10 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         history = ChangeRecord.objects.filter(action=action).select_related("term", "changed_by")[
             :100
         ]
+    updates = list(action.updates.all())
+    schedule = plan_schedule_status(
+        action.plan, action.due_date, updates[0].rating if updates else None, today
+    )
     rows = [
         {
             "kpi": k,
@@ -96,7 +102,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "action": action,
             "kpis": rows,
             "charted": [row for row in rows if row["latest"]],
-            "updates": list(action.updates.all()),
+            "updates": updates,
+            "schedule": schedule_tag(schedule),
             "history": history,
         },
     )
