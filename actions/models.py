@@ -101,6 +101,15 @@ class Calendar(models.TextChoices):
     FINANCIAL_YEAR = "financial_year", "Financial year (April to March)"
 
 
+# A reporting period as a sentence names it, by calendar.
+PERIOD_NOUNS = {
+    Calendar.TERMLY: "term",
+    Calendar.MONTHLY: "month",
+    Calendar.QUARTERLY: "quarter",
+    Calendar.FINANCIAL_YEAR: "year",
+}
+
+
 class Plan(models.Model):
     """A delivery plan the council runs, with its own structure, calendar and boards.
 
@@ -150,6 +159,11 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def period_noun(self) -> str:
+        """What one of its reporting periods is called in a sentence: "term", "month"…"""
+        return PERIOD_NOUNS[self.calendar]
 
 
 class Term(models.Model):
