@@ -250,7 +250,8 @@ def _save(request: HttpRequest, action_pk: int, term_pk: int, submit: bool) -> H
     messages.success(
         request, f"Your update for {action.code}, {term.label}, was submitted for approval."
     )
-    return redirect(f"{reverse('kpis:my_actions')}?term={term.pk}")
+    # Back to the period's own plan in My actions, not the first plan the lead leads in.
+    return redirect(f"{reverse('kpis:my_actions')}?plan={term.plan.slug}&term={term.pk}")
 
 
 def _render_update(
