@@ -6,8 +6,9 @@ PORT ?= 8000
 # The clearly named development mode: DEBUG on, a throwaway secret, demo logins.
 DEV := EIS_DEV_MODE=true
 PLAN := fixtures/delivery_plan.xlsx
+SEND_PIP := fixtures/send_pip.xlsx
 
-.PHONY: install system browser wrk run test bench backup restore lint format check plan-workbook css clean
+.PHONY: install system browser wrk run test bench backup restore lint format check plan-workbook send-pip-workbook css clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -20,6 +21,7 @@ install: $(VENV)/.installed
 run: install system
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py import_plan $(PLAN) --plan eis
+	$(DEV) $(PY) manage.py import_plan $(SEND_PIP) --plan send-pip
 	$(DEV) $(PY) manage.py seed_demo
 	@echo
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the demo logins above."
@@ -86,6 +88,10 @@ check: install
 # Rebuild the plan workbook from the council's draft (fixtures/sources/).
 plan-workbook: install
 	$(PY) fixtures/build_delivery_plan.py
+
+# Rebuild the SEND Priority Impact Plan's workbook from its June 2024 document.
+send-pip-workbook: install
+	$(PY) fixtures/build_send_pip.py
 
 # Rebuild static/css/app.css from GOV.UK Frontend; needs Node only when run.
 css:

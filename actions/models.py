@@ -2,9 +2,6 @@
 outcomes), actions and reporting calendar (terms, months, quarters or years), and each
 action's rating for a reporting period with its history."""
 
-import calendar
-from datetime import date
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -101,15 +98,6 @@ class Calendar(models.TextChoices):
     FINANCIAL_YEAR = "financial_year", "Financial year (April to March)"
 
 
-# A reporting period as a sentence names it, by calendar.
-PERIOD_NOUNS = {
-    Calendar.TERMLY: "term",
-    Calendar.MONTHLY: "month",
-    Calendar.QUARTERLY: "quarter",
-    Calendar.FINANCIAL_YEAR: "year",
-}
-
-
 class Plan(models.Model):
     """A delivery plan the council runs, with its own structure, calendar and boards.
 
@@ -161,9 +149,14 @@ class Plan(models.Model):
         return self.name
 
     @property
-    def period_noun(self) -> str:
-        """What one of its reporting periods is called in a sentence: "term", "month"…"""
-        return PERIOD_NOUNS[self.calendar]
+    def period_word(self) -> str:
+        """What one of its reporting periods is called: term, month, quarter or year."""
+        return {
+            Calendar.TERMLY: "term",
+            Calendar.MONTHLY: "month",
+            Calendar.QUARTERLY: "quarter",
+            Calendar.FINANCIAL_YEAR: "year",
+        }[Calendar(self.calendar)]
 
 
 class Term(models.Model):
@@ -261,11 +254,6 @@ class Term(models.Model):
     @property
     def label(self) -> str:
         return self.name
-
-
-def month_end(year: int, month: int) -> date:
-    """The last day of a month: a plan's "By when: October 2024" is due on 31 October 2024."""
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 class Commitment(models.Model):

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from boards import export_views, feed_views, period_views, views
+from boards import export_views, feed_views, overview_views, period_views, views
 
 app_name = "boards"
 
 urlpatterns = [
+    path("plans/", overview_views.plans_overview, name="plans"),
     path("boards/", views.board_list, name="list"),
     path("boards/<slug:slug>/", views.board_dashboard, name="dashboard"),
     path("boards/<slug:slug>/plan.xlsx", export_views.board_export, name="board_export"),

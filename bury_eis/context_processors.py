@@ -18,6 +18,7 @@ NAVIGATION = (
     ("My actions", "kpis:my_actions", LEADS),
     ("Excel", "spreadsheets:round_trip_start", LEADS),
     ("Approvals", "kpis:approvals", APPROVERS),
+    ("Plans", "boards:plans", ADMINS),
     ("Reporting period", "boards:reporting_period", ADMINS),
     ("Import plan", "spreadsheets:plan_import_start", ADMINS),
     ("Data feed", "boards:feed_tokens", ADMINS),
@@ -29,7 +30,7 @@ def service(request: HttpRequest) -> dict:
     """Service name, development-mode flag, the navigation and the timeout warning's
     figures (from the session already loaded: no query)."""
     context = {
-        "service_name": "Education and Inclusion Strategy",
+        "service_name": "Delivery plans",
         "dev_mode": settings.DEV_MODE,
         "nav_items": [],
     }

@@ -6,9 +6,9 @@ from boards import views as board_views
 from bury_eis.security import session_refresh
 from bury_eis.views import start
 
-admin.site.site_header = "Bury Council – Education and Inclusion Strategy administration"
-admin.site.site_title = "EIS administration"
-admin.site.index_title = "Plan, measures, terms, boards and users"
+admin.site.site_header = "Bury Council – delivery plans administration"
+admin.site.site_title = "Delivery plans administration"
+admin.site.index_title = "Plans, measures, reporting periods, boards and users"
 
 urlpatterns = [
     path("", board_views.home, name="home"),

@@ -6,11 +6,11 @@ Board with a meeting each month. Updates are flagged `is_demo`, as demo.seed's a
 """
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 
-from actions.models import Action, Plan, ProgressUpdate, Rating, Term, UpdateStatus, month_end
+from actions.models import Action, Plan, ProgressUpdate, Rating, Term, UpdateStatus
 from actions.services import term_publish
 from boards.models import Board
 from demo.updates import demo_update
@@ -41,7 +41,7 @@ def months(today: date) -> list[Term]:
             name=f"{start:%B %Y}",
             defaults={
                 "start_date": start,
-                "end_date": month_end(start.year, start.month),
+                "end_date": _add_months(start, 1) - timedelta(days=1),
                 "due_date": _add_months(start, 1).replace(day=7),
                 "is_locked": offset < -OPEN_EARLIER,
             },

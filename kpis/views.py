@@ -155,7 +155,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             "next_term": None if term else selectors.next_term(today, plan),
             "plan": plan,
             "other_plans": [p for p in led_plans if p != plan],
-            "period": plan.period_noun if plan else "term",
+            "period": plan.period_word if plan else "term",
             "dated": dated,
             "by_commitment": _grouped(rounds, dated),
             "left": sum(1 for r in rounds if r.state not in selectors.State.DONE),

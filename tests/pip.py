@@ -2,9 +2,9 @@
 priority areas each with an outcome, and dated actions. Tests use it until the plan's
 workbook import is merged."""
 
-from datetime import date
+from datetime import date, timedelta
 
-from actions.models import Plan, Term, month_end
+from actions.models import Plan, Term
 from tests.factories import ActionFactory, CommitmentFactory, SectorFactory
 
 
@@ -15,11 +15,11 @@ def send_pip() -> Plan:
 def pip_month(year: int, month: int, **fields) -> Term:
     """The SEND plan's reporting month, updates due on the 7th of the month after."""
     start = date(year, month, 1)
-    after = date(year + month // 12, month % 12 + 1, 7)
+    after = date(year + month // 12, month % 12 + 1, 7)  # the 7th of the month after
     return Term.objects.create(
         plan=send_pip(),
         start_date=start,
-        end_date=month_end(year, month),
+        end_date=after.replace(day=1) - timedelta(days=1),
         due_date=after,
         **fields,
     )

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 EVERYONE = ["Dashboard", "Actions", "KPIs", "Boards"]
 LEADS = ["My actions", "Excel"]
-ADMINS = ["Approvals", "Reporting period", "Import plan", "Data feed", "Administration"]
+ADMINS = ["Approvals", "Plans", "Reporting period", "Import plan", "Data feed", "Administration"]
 
 
 def navigation(html: str) -> list[tuple[str, str, bool]]:

@@ -307,6 +307,7 @@ MATRIX: dict[str, dict[str, tuple]] = {
     "spreadsheets:round_trip_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
     "boards:board_export": {"GET": READERS, "POST": READERS},
     "boards:list": {"GET": READERS, "POST": READERS},
+    "boards:plans": {"GET": ADMINS, "POST": ADMINS},
     "boards:dashboard": {"GET": READERS, "POST": READERS},
     "boards:meeting": {"GET": READERS, "POST": READERS},
     "boards:pack_generate": {"GET": POST_ONLY, "POST": ADMIN_ACT},

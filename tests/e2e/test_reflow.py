@@ -188,6 +188,7 @@ def test_the_pages_admins_use_reflow(page, pages):
             "/reporting-period/",
             f"/reporting-period/{term.pk}/",
             "/feed/tokens/",
+            "/plans/",
             "/boards/",
             f"/meetings/{pages['meeting'].pk}/",
             f"/updates/{pages['update'].action_id}/{term.pk}/",
@@ -292,6 +293,8 @@ def test_the_pages_reflow_touched_stay_clean_for_axe_at_both_widths(page, axe, p
         "/feed/tokens/",
         "/plan/import/",
         "/reporting-period/",
+        "/plans/",
+        "/?plan=send-pip",
     ]:
         page.goto(url)
         assert_accessible_at_both_widths(axe, page)
