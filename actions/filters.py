@@ -2,8 +2,10 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from actions.models import Action, Commitment, Movement, Plan, Rating, Sector
+from actions.schedule import Schedule, with_schedule
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -137,6 +139,19 @@ class ActionFilterSet(RemitFilterSet):
         label="Reported",
     )
 
+    schedule = django_filters.ChoiceFilter(
+        choices=[*Schedule.CHOICES, ("none", "No due date")],
+        method="filter_schedule",
+        empty_label="Any",
+        label="Schedule",
+    )
+
+    def __init__(self, data=None, queryset=None, *args, plan=None, **kwargs) -> None:
+        # Each action's schedule status today, by the plan's own due-soon window.
+        if queryset is not None and plan is not None:
+            queryset = with_schedule(queryset, timezone.localdate(), plan.due_soon_weeks)
+        super().__init__(data, queryset, *args, plan=plan, **kwargs)
+
     class Meta:
         model = Action
         fields = [
@@ -149,6 +164,7 @@ class ActionFilterSet(RemitFilterSet):
             "rating",
             "movement",
             "stale",
+            "schedule",
         ]
 
     def filter_rating(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
@@ -158,3 +174,8 @@ class ActionFilterSet(RemitFilterSet):
 
     def filter_stale(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         return queryset.filter(rating__isnull=value == "yes")
+
+    def filter_schedule(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet:
+        if value == "none":
+            return queryset.filter(schedule__isnull=True)
+        return queryset.filter(schedule=value)

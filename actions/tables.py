@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from actions.models import Action, Movement, Rating
+from actions.schedule import Schedule
 
 
 def rating_tag(rating: str | None) -> str:
@@ -12,6 +13,17 @@ def rating_tag(rating: str | None) -> str:
         return mark_safe('<span class="eis-rating eis-rating--none">No update</span>')
     return format_html(
         '<span class="eis-rating eis-rating--{}">{}</span>', rating, Rating(rating).label
+    )
+
+
+def schedule_tag(status: str | None) -> str:
+    """A schedule status as its words, in the colour of the rating it matches; none: ""."""
+    if not status:
+        return ""
+    return format_html(
+        '<span class="eis-rating eis-rating--{} eis-schedule">{}</span>',
+        Schedule.COLOURS[status],
+        Schedule.LABELS[status],
     )
 
 
@@ -30,9 +42,10 @@ def lead_names(action: Action) -> str:
 class TermTable(tables.Table):
     """A table of rows read as at a term; `terms` (all reporting terms) names other terms."""
 
-    def __init__(self, data, *args, terms=(), **kwargs) -> None:
+    def __init__(self, data, *args, terms=(), plan=None, **kwargs) -> None:
         super().__init__(data, *args, **kwargs)
         self.terms = {term.pk: term for term in terms}
+        self.plan = plan
 
 
 class ActionTable(TermTable):
@@ -45,6 +58,12 @@ class ActionTable(TermTable):
     rating = tables.Column(verbose_name="Rating", empty_values=(), order_by=("rating_order",))
     previous_rating = tables.Column(verbose_name="Previous rating", visible=False, empty_values=())
     movement = tables.Column(verbose_name="Since previous term", empty_values=())
+    due_date = tables.DateColumn(
+        verbose_name="Due", format="j M Y", order_by=("due_date", "position"), visible=False
+    )
+    schedule = tables.Column(
+        verbose_name="Schedule", empty_values=(), order_by=("due_date", "position"), visible=False
+    )
 
     class Meta:
         model = Action
@@ -53,6 +72,14 @@ class ActionTable(TermTable):
         attrs = {"class": "govuk-table eis-table-stack"}
         order_by = "code"
         per_page = 25
+
+    def __init__(self, data, *args, plan=None, **kwargs) -> None:
+        super().__init__(data, *args, plan=plan, **kwargs)
+        # A plan that dates its actions (the SEND plan) shows when each is due and whether
+        # it is on schedule; one that does not (the strategy) has no such columns.
+        if plan is not None and plan.actions.filter(due_date__isnull=False).exists():
+            self.columns.show("due_date")
+            self.columns.show("schedule")
 
     def render_code(self, record: Action) -> str:
         return format_html(
@@ -84,3 +111,9 @@ class ActionTable(TermTable):
 
     def render_movement(self, value: str) -> str:
         return Movement(value).label
+
+    def render_schedule(self, value: str | None) -> str:
+        return schedule_tag(value) or "No due date"
+
+    def value_schedule(self, value: str | None) -> str:
+        return Schedule.LABELS.get(value, "")

@@ -101,7 +101,7 @@ def term_list(
     terms, term, previous = chosen_term(request, plan)
     queryset = rows(term, previous).filter(**{filterset_class.plan_path: plan})
     filterset = filterset_class(request.GET, queryset=queryset, terms=terms, term=term, plan=plan)
-    table = table_class(filterset.qs, terms=terms)
+    table = table_class(filterset.qs, terms=terms, plan=plan)
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)

@@ -5,6 +5,7 @@ exactly what the dashboard showed when it was generated.
 """
 
 from actions.models import Action, Movement, ProgressUpdate, Rating, UpdateStatus
+from actions.schedule import Schedule
 from actions.tables import lead_names, rating_word
 from boards.selectors import (
     KPI_COLUMNS,
@@ -58,6 +59,58 @@ def dashboard_content(board: Dashboard) -> dict:
         "stale": [_stale_entry(a) for a in board.stale],
         "stale_count": board.stale_count,
         "completeness": _completeness(board.completeness),
+        **_plan_shape(board),
+        "schedule": [
+            {"code": code, "label": label, "colour": Schedule.COLOURS[code], "n": n}
+            for code, label in Schedule.CHOICES
+            if (n := board.schedule_totals.get(code, 0))
+        ],
+        "dated_count": sum(board.schedule_totals.values()),
+        "overdue": [_overdue_entry(row) for row in board.overdue],
+        "overdue_count": len(board.overdue),
+    }
+
+
+def _plan_shape(board: Dashboard) -> dict:
+    """The plan's level names and, for a plan whose outcomes sit under its priority areas,
+    the heatmap as one row per outcome under its area instead of a sparse matrix."""
+    plan = board.plan
+    if plan is None or not plan.groups_nested:
+        return {"nested": False}
+    areas = []
+    for commitment in board.commitments:
+        outcomes = [s for s in board.sectors if s.commitment_id == commitment.pk]
+        counts = board.by_commitment.get(commitment.pk, {})
+        areas.append(
+            {
+                "commitment": {"pk": commitment.pk, "label": commitment.label},
+                "total": sum(counts.values()),
+                "outcomes": [
+                    {
+                        "pk": o.pk,
+                        "label": f"{o.code} {o.name}".strip(),
+                        "cell": _cell(board.cells.get((commitment.pk, o.pk), {}), o.pk),
+                    }
+                    for o in outcomes
+                ],
+            }
+        )
+    return {
+        "nested": True,
+        "levels": {"area": plan.area_name, "group": plan.group_name},
+        "areas": areas,
+    }
+
+
+def _overdue_entry(row: dict) -> dict:
+    due = row["due_date"]
+    return {
+        "action_pk": row["pk"],
+        "code": row["code"],
+        "text": row["text"],
+        "due": f"{due.day} {due:%B %Y}",
+        "rating": row["latest_rating"] or "",
+        "rating_label": rating_word(row["latest_rating"]),
     }
 
 

@@ -12,9 +12,20 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
 
-from actions.models import Action, Commitment, Movement, ProgressUpdate, Rating, Sector, Term
+from actions.models import (
+    Action,
+    Commitment,
+    Movement,
+    Plan,
+    ProgressUpdate,
+    Rating,
+    Sector,
+    Term,
+)
 from actions.models import UpdateStatus as Status
+from actions.schedule import Schedule, with_schedule
 from actions.selectors import NO_RATING_ORDER, RATING_ORDER
 from boards.models import Board, BoardPack
 from bury_eis.roles import is_admin
@@ -156,6 +167,10 @@ class Dashboard:
     exceptions: list[ProgressUpdate] = field(default_factory=list)
     stale: list[Action] = field(default_factory=list)
     completeness: Completeness | None = None
+    plan: Plan | None = None
+    # Dated actions by schedule status today, and the overdue ones, soonest due first.
+    schedule_totals: Counter = field(default_factory=Counter)
+    overdue: list[dict] = field(default_factory=list)
 
     @property
     def action_count(self) -> int:
@@ -184,15 +199,18 @@ def dashboard(
     caps the Red/Amber and no-update lists (None: all of them, for packs);
     `exception_limit`, where given, caps the Red/Amber list instead.
     """
-    commitments = Commitment.objects.filter(plan_id=remit.plan_id)
+    commitments = Commitment.objects.filter(plan_id=remit.plan_id).select_related("plan")
     sectors = Sector.objects.filter(plan_id=remit.plan_id)
     if remit.commitment_ids:
         commitments = commitments.filter(pk__in=remit.commitment_ids)
     if remit.sector_ids:
         sectors = sectors.filter(pk__in=remit.sector_ids)
     board = Dashboard(term, previous, list(commitments), list(sectors))
+    board.plan = board.commitments[0].plan if board.commitments else None
     if term is None:
         return board
+    if board.plan is not None:
+        board.schedule_totals, board.overdue = schedule_summary(remit, board.plan)
     standings = remit.standings(term)
     _count(board, remit.counts(term))
     board.completeness = Completeness(
@@ -274,3 +292,18 @@ def stale_actions(
         .prefetch_related(Prefetch("leads"))
     }
     return [actions[pk] for pk in order if pk in actions]
+
+
+def schedule_summary(remit: Remit, plan: Plan) -> tuple[Counter, list[dict]]:
+    """How many of the remit's dated actions are done, overdue, due soon and on track today,
+    and the overdue ones soonest due first (code, text, due date, latest rating): one query."""
+    dated = with_schedule(
+        remit.actions().filter(due_date__isnull=False), timezone.localdate(), plan.due_soon_weeks
+    )
+    rows = list(
+        dated.order_by("due_date", "position").values(
+            "pk", "code", "text", "due_date", "latest_rating", "schedule"
+        )
+    )
+    totals = Counter(row["schedule"] for row in rows)
+    return totals, [row for row in rows if row["schedule"] == Schedule.OVERDUE]

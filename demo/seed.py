@@ -7,18 +7,19 @@ Runs are repeatable: demo rows are replaced, real rows are never touched.
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.utils import timezone
 
 from actions.models import Action, Plan, ProgressUpdate, Rating, Season, Term, UpdateStatus
 from actions.services import term_publish
 from boards.models import Board
 from bury_eis.roles import ADMIN, BOARD_MEMBER, OFFICER
 from demo.figures import COHORTS, COMPARATORS, MEASURES, DemoMeasure, DemoPoint
+from demo.send_pip import send_pip_seed
+from demo.updates import demo_update
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
 from kpis.standings import standings_refresh
 from kpis.status import percentage, restatus
@@ -64,34 +65,6 @@ TERMS = [
     ("2026/27", Season.AUTUMN, date(2026, 9, 2), date(2026, 12, 18), date(2026, 12, 4), False),
 ]
 
-NARRATIVES = {
-    Rating.BLUE: (
-        "Completed. {focus} is now part of business as usual across partners.",
-        "Outcome data for the last two terms shows the improvement holding.",
-        "Hand over to routine monitoring through the Education Board dashboard.",
-    ),
-    Rating.GREEN: (
-        "On track. {focus}: activity delivered as planned this term.",
-        "Early indicators are moving in the right direction; see KPI values.",
-        "Continue delivery; review impact data when the next annual results arrive.",
-    ),
-    Rating.AMBER: (
-        "Progressing with some issues. {focus}: capacity pressures have slowed delivery.",
-        "Some positive impact, but it varies between settings.",
-        "Recovery plan agreed with partners; extra sessions scheduled before the next term.",
-    ),
-    Rating.RED: (
-        "Not on track. {focus}: key milestones have been missed.",
-        "No measurable impact yet.",
-        "Escalated to the Education Board; lead to present a recovery plan at the next meeting.",
-    ),
-    Rating.GREY: (
-        "Not started. {focus} is scheduled to begin later in the plan.",
-        "Too early to measure impact.",
-        "",
-    ),
-}
-
 
 def demo_seed(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
     """Create or refresh all demo data in one transaction; return counts of what exists."""
@@ -110,6 +83,7 @@ def demo_seed(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
         ProgressUpdate.objects.filter(is_demo=True).delete()
         _updates(terms, users, rng)
         _measure_values(terms, users)
+        pip_updates = send_pip_seed(users, rng)
         restatus()
         standings_refresh()
     # Bulk inserts leave the planner's statistics (and PostgreSQL's visibility map, which
@@ -126,6 +100,7 @@ def demo_seed(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
         "KPIs": KPI.objects.count(),
         "updates": ProgressUpdate.objects.filter(is_demo=True).count(),
         "values": KPIValue.objects.filter(is_demo=True).count(),
+        "SEND plan updates": pip_updates,
     }
 
 
@@ -290,48 +265,9 @@ def _updates(terms: list[Term], users: dict, rng: random.Random) -> None:
             if state is None or (action.pk, term.pk) in real:
                 continue
             rows.append(
-                _update(action, term, Rating(path[index]), state, lead, users["admin"], rng)
+                demo_update(action, term, Rating(path[index]), state, lead, users["admin"], rng)
             )
     ProgressUpdate.objects.bulk_create(rows, batch_size=5000)
-
-
-def _focus(text: str) -> str:
-    head = text.split(",")[0].split(" by ")[0].strip().rstrip(".")
-    return head if len(head) <= 90 else head[:87].rstrip() + "…"
-
-
-def _at(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(10, 0)))
-
-
-def _update(action, term, rating, state, lead, approver, rng) -> ProgressUpdate:
-    progress, evidence, next_steps = NARRATIVES[rating]
-    submitted = state != UpdateStatus.DRAFT
-    late = rng.random() < 0.15
-    submitted_on = date.fromordinal(
-        term.due_date.toordinal() + (rng.randint(1, 12) if late else -rng.randint(0, 10))
-    )
-    decided = state in (UpdateStatus.APPROVED, UpdateStatus.RETURNED)
-    return ProgressUpdate(
-        action=action,
-        term=term,
-        rating=rating,
-        progress=progress.format(focus=_focus(action.text)),
-        evidence_of_impact=evidence,
-        next_steps=next_steps,
-        risks="Capacity in partner teams." if rating in (Rating.AMBER, Rating.RED) else "",
-        status=state,
-        return_reason="Please add the latest attendance figures before approval."
-        if state == UpdateStatus.RETURNED
-        else "",
-        created_by=lead,
-        updated_by=lead,
-        submitted_by=lead if submitted else None,
-        submitted_at=_at(submitted_on) if submitted else None,
-        decided_by=approver if decided else None,
-        decided_at=_at(date.fromordinal(submitted_on.toordinal() + 5)) if decided else None,
-        is_demo=True,
-    )
 
 
 def _measure_values(terms: list[Term], users: dict) -> None:

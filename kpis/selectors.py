@@ -20,6 +20,8 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 
 from actions.models import Action, ChangeRecord, ProgressUpdate, Term, TermException, UpdateStatus
+from actions.schedule import latest_rating
+from actions.selectors import plans
 from bury_eis.roles import is_admin
 from kpis.models import KPI, Cohort, ComparatorValue, KPIStatus, KPIValue
 from kpis.trends import kpi_trend
@@ -45,6 +47,8 @@ class ActionRound:
     update: ProgressUpdate | None
     state: str
     overdue: bool
+    # The action's schedule status (actions.schedule), where it has a due date.
+    schedule: str | None = None
 
 
 def open_terms(today: date, plan=None) -> list[Term]:
@@ -80,10 +84,12 @@ def actions_led_by(user: AbstractBaseUser) -> QuerySet[Action]:
 
 
 def my_round(user: AbstractBaseUser, term: Term, today: date) -> list[ActionRound]:
-    """The actions a lead leads, each with its update and state for `term`."""
+    """The actions a lead leads, each with its update and state for `term`, and its
+    `latest_rating` (its latest approved rating, for its schedule status)."""
     actions = (
         actions_led_by(user)
         .filter(plan_id=term.plan_id)
+        .annotate(latest_rating=latest_rating())
         .prefetch_related(
             Prefetch(
                 "updates", queryset=ProgressUpdate.objects.filter(term=term), to_attr="in_term"
@@ -129,6 +135,13 @@ def overdue_elsewhere(
             if is_overdue(state, term, today):
                 found.append((term, ActionRound(action, update, state, overdue=True)))
     return sorted(found, key=lambda item: (item[0].start_date, item[1].action.position))
+
+
+def plans_led_in(user: AbstractBaseUser) -> list:
+    """The plans in which the user leads live actions (every plan with live actions, for an
+    admin), in menu order."""
+    led = set(actions_led_by(user).order_by().values_list("plan_id", flat=True).distinct())
+    return [plan for plan in plans() if plan.pk in led]
 
 
 def latest_started_term(today: date, plan) -> Term | None:

@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Prefetch
 
 from actions.models import ProgressUpdate, Term, UpdateStatus
+from actions.schedule import DEFAULT_DUE_SOON_WEEKS, Schedule, schedule_status
 from bury_eis.formatting import with_unit
 from kpis.models import (
     KPI,
@@ -450,16 +451,22 @@ def _narrowing(ctx: _Context, figure: Figure, gaps: list, what: str) -> Verdict:
 
 
 def _milestone(ctx: _Context, figure: Figure) -> Verdict:
-    """Done (Green), or not yet: Red once the term it is reported in ends after the date it
-    was due; before then Amber while in progress and Grey while not started."""
-    due = ctx.due()
+    """Done (Green), or not yet, judged by the actions' schedule rule on the day the term it
+    is reported in ends: Red once past the date it was due (its own `due_date`, else its
+    target period's end), Amber when due within the plan's due-soon window or in progress,
+    Grey while not started with time to spare."""
+    due = ctx.kpi.due_date or ctx.due()
     state = figure.milestone or MilestoneStatus.NOT_STARTED
     if state == MilestoneStatus.ACHIEVED:
         return Verdict(GREEN, "Done")
     reported = figure.term_end or ctx.end(figure.term)
-    if due is not None and reported is not None and reported > due:
-        return Verdict(RED, f"Overdue: due by {end_text(due)}")
     by = f", due by {end_text(due)}" if due else ""
+    if reported is not None:
+        schedule = schedule_status(due, None, reported, DEFAULT_DUE_SOON_WEEKS)
+        if schedule == Schedule.OVERDUE:
+            return Verdict(RED, f"Overdue: due by {end_text(due)}")
+        if schedule == Schedule.DUE_SOON and state == MilestoneStatus.NOT_STARTED:
+            return Verdict(AMBER, f"Not started and due soon{by}")
     if state == MilestoneStatus.IN_PROGRESS:
         return Verdict(AMBER, f"In progress, not yet done{by}")
     return Verdict(GREY, f"Not started{by}")

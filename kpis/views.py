@@ -2,6 +2,7 @@
 with its save and submit, and approvals."""
 
 from dataclasses import replace
+from datetime import date
 
 from django.contrib import messages
 from django.db.models import Q
@@ -21,7 +22,9 @@ from actions.models import (
     Term,
     UpdateStatus,
 )
+from actions.schedule import plan_schedule_status
 from actions.selectors import can_update, leads_an_action
+from actions.tables import schedule_tag
 from actions.views import term_list
 from bury_eis.access import approver_required, object_or_403, requires, role_required
 from kpis import selectors
@@ -85,6 +88,10 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     links = ActionLink.objects.filter(Q(action=action) | Q(target_action=action)).select_related(
         "action", "target_action", "target_area", "target_reference"
     )
+    updates = list(action.updates.all())
+    schedule = plan_schedule_status(
+        action.plan, action.due_date, updates[0].rating if updates else None, today
+    )
     rows = [
         {
             "kpi": k,
@@ -101,7 +108,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "action": action,
             "kpis": rows,
             "charted": [row for row in rows if row["latest"]],
-            "updates": list(action.updates.all()),
+            "updates": updates,
+            "schedule": schedule_tag(schedule),
             "history": history,
             "links": [link for link in links if link.action_id == action.pk],
             "linked_from": [link for link in links if link.target_action_id == action.pk],
@@ -124,22 +132,23 @@ NOT_YOURS = "You can update only the actions you lead."
 
 @requires(leads_an_action, "You do not lead any actions, so there is nothing to update.")
 def my_actions(request: HttpRequest) -> HttpResponse:
-    """The actions the user leads, with this term's state for each and what is left to do."""
+    """The actions the user leads in one plan, with this period's state for each and what is
+    left to do; a plan that dates its actions lists them soonest due first."""
     today = timezone.localdate()
-    plan = _my_plan(request)
+    led_plans = selectors.plans_led_in(request.user)
+    plan = _my_plan(request, led_plans)
     terms = selectors.open_terms(today, plan)
     term = next(
         (t for t in terms if str(t.pk) == request.GET.get("term")), terms[-1] if terms else None
     )
-    # With no term open, where the actions stood in the latest term that has started.
+    # With no period open, where the actions stood in the latest one that has started.
     closed = None if term else selectors.latest_started_term(today, plan)
     shown = term or closed
     rounds = selectors.my_round(request.user, shown, today) if shown else []
     if closed:
         rounds = [replace(r, overdue=False) for r in rounds]  # nothing can be done now
-    by_commitment: dict = {}
-    for item in rounds:
-        by_commitment.setdefault(item.action.commitment, []).append(item)
+    rounds = [_scheduled(r, plan, today) for r in rounds]
+    dated = any(r.action.due_date for r in rounds)
     return render(
         request,
         "kpis/my_actions.html",
@@ -152,7 +161,10 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             "overdue_elsewhere": selectors.overdue_elsewhere(request.user, terms, term, today),
             "next_term": None if term else selectors.next_term(today, plan),
             "plan": plan,
-            "by_commitment": list(by_commitment.items()),
+            "other_plans": [p for p in led_plans if p != plan],
+            "period": plan.period_word if plan else "term",
+            "dated": dated,
+            "by_commitment": _grouped(rounds, dated),
             "left": sum(1 for r in rounds if r.state not in selectors.State.DONE),
             "overdue": sum(1 for r in rounds if r.overdue),
             "total": len(rounds),
@@ -160,13 +172,32 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _my_plan(request: HttpRequest):
+def _scheduled(item: selectors.ActionRound, plan, today) -> selectors.ActionRound:
+    status = plan_schedule_status(plan, item.action.due_date, item.action.latest_rating, today)
+    return replace(item, schedule=schedule_tag(status))
+
+
+def _grouped(rounds: list, dated: bool) -> list:
+    """(area, its rounds) in plan order; dated actions as one list, soonest due first."""
+    if dated:
+        return [
+            (None, sorted(rounds, key=lambda r: (r.action.due_date or date.max, r.action.position)))
+        ]
+    by_commitment: dict = {}
+    for item in rounds:
+        by_commitment.setdefault(item.action.commitment, []).append(item)
+    return list(by_commitment.items())
+
+
+def _my_plan(request: HttpRequest, led_plans: list):
     """The plan My actions shows: the one asked for, else the first the user leads actions in."""
     asked = request.GET.get("plan")
-    if asked:
-        return action_selectors.plan_chosen(asked)
-    led = selectors.actions_led_by(request.user).values_list("plan__slug", flat=True).first()
-    return action_selectors.plan_chosen(led)
+    found = next((p for p in led_plans if p.slug == asked), None)
+    if found is not None:
+        return found
+    if not asked and led_plans:
+        return led_plans[0]
+    return action_selectors.plan_chosen(asked)
 
 
 def update_page(request: HttpRequest, action_pk: int, term_pk: int) -> HttpResponse:
@@ -226,7 +257,8 @@ def _save(request: HttpRequest, action_pk: int, term_pk: int, submit: bool) -> H
     messages.success(
         request, f"Your update for {action.code}, {term.label}, was submitted for approval."
     )
-    return redirect(f"{reverse('kpis:my_actions')}?term={term.pk}")
+    # Back to the period's own plan in My actions, not the first plan the lead leads in.
+    return redirect(f"{reverse('kpis:my_actions')}?plan={term.plan.slug}&term={term.pk}")
 
 
 def _render_update(

@@ -160,8 +160,9 @@ def test_action_list_query_count_does_not_grow_with_rows(board_client, django_as
         KPIFactory(action=action)
         ProgressUpdateFactory(action=action, term=TermFactory())
     # session, user with the data version, groups, terms, commitments + sectors + leads
-    # for the filter form, count, rows, leads, the approver permission for the navigation
-    with django_assert_num_queries(13):
+    # for the filter form, whether the plan dates its actions (the schedule columns), count,
+    # rows, leads, the approver permission for the navigation
+    with django_assert_num_queries(14):
         response = board_client.get(reverse("actions:list"))
     assert len(re.findall(r'href="/actions/\d+/"', response.content.decode())) == 10
 

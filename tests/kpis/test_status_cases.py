@@ -629,6 +629,49 @@ CASES = [
         [F("Autumn 2026", term="Autumn 2026", ms="achieved")],
         "green",
     ),
+    Case(
+        "Milestone with its own due date 31 January 2026, not started in Autumn 2025 (ends "
+        "19 Dec 2025, six weeks before) -> Grey",
+        {"target_kind": "milestone", "unit": "milestone", "due_date": date(2026, 1, 31)},
+        [F("Autumn 2025", term="Autumn 2025", ms="not_started")],
+        "grey",
+        "Not started, due by 31 January 2026",
+    ),
+    Case(
+        "Milestone due 10 January 2026, not started when Autumn 2025 ends 19 Dec 2025, "
+        "three weeks before -> Amber, due soon",
+        {"target_kind": "milestone", "unit": "milestone", "due_date": date(2026, 1, 10)},
+        [F("Autumn 2025", term="Autumn 2025", ms="not_started")],
+        "amber",
+        "Not started and due soon, due by 10 January 2026",
+    ),
+    Case(
+        "Milestone due 30 November 2025, in progress when Autumn 2025 ends 19 Dec 2025 -> Red",
+        {"target_kind": "milestone", "unit": "milestone", "due_date": date(2025, 11, 30)},
+        [F("Autumn 2025", term="Autumn 2025", ms="in_progress")],
+        "red",
+        "Overdue: due by 30 November 2025",
+    ),
+    Case(
+        "Its own due date wins over the target period: due 30 Nov 2025 though the target "
+        "period is 2026 -> Red in Autumn 2025",
+        {
+            "target_kind": "milestone",
+            "unit": "milestone",
+            "target_period": "31 March 2026",
+            "due_date": date(2025, 11, 30),
+        },
+        [F("Autumn 2025", term="Autumn 2025", ms="not_started")],
+        "red",
+        "Overdue: due by 30 November 2025",
+    ),
+    Case(
+        "Achieved after its due date -> Green",
+        {"target_kind": "milestone", "unit": "milestone", "due_date": date(2025, 11, 30)},
+        [F("Spring 2026", term="Spring 2026", ms="achieved")],
+        "green",
+        "Done",
+    ),
     # ---- Grey only with no target or no figure ---------------------------------------------
     Case(
         "No target agreed -> Grey",

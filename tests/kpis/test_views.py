@@ -223,7 +223,7 @@ def test_saving_a_draft_then_submitting(client, led_action, open_term, lead):
         form_data(led_action, version=update.version),
     )
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('kpis:my_actions')}?term={open_term.pk}"
+    assert response["Location"] == f"{reverse('kpis:my_actions')}?plan=eis&term={open_term.pk}"
     assert ProgressUpdate.objects.get().status == "submitted"
     page = client.get(reverse("kpis:update", args=[led_action.pk, open_term.pk])).content.decode()
     assert "waiting for approval" in page
