@@ -67,7 +67,7 @@ def risk_summary(
         risks = risks.filter(pk__in=within.values("pk"))
     rows = list(with_scores(risks).order_by("-risk_score", "reference"))
     open_ = [r for r in rows if r.status == Status.OPEN]
-    counts = {b: 0 for b in Band}
+    counts = dict.fromkeys(Band, 0)
     for risk in open_:
         counts[band(risk.risk_score)] += 1
     register = reverse("risks:register", args=[plan.slug])

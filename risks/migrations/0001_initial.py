@@ -7,106 +7,332 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('actions', '0011_action_plan_follows_commitment'),
+        ("actions", "0011_action_plan_follows_commitment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalRisk',
+            name="HistoricalRisk",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('reference', models.CharField(help_text='e.g. "R1"; unique within the plan.', max_length=20)),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('likelihood', models.PositiveSmallIntegerField(choices=[(1, '1 – Rare'), (2, '2 – Unlikely'), (3, '3 – Possible'), (4, '4 – Likely'), (5, '5 – Almost certain')])),
-                ('impact', models.PositiveSmallIntegerField(choices=[(1, '1 – Negligible'), (2, '2 – Minor'), (3, '3 – Moderate'), (4, '4 – Major'), (5, '5 – Severe')])),
-                ('owner_description', models.CharField(blank=True, help_text='The plan\'s words for the owner, e.g. "Head of SEND".', max_length=300)),
-                ('mitigation', models.TextField(blank=True)),
-                ('review_date', models.DateField(help_text='When the risk is next to be reviewed.')),
-                ('last_reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actions.plan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(help_text='e.g. "R1"; unique within the plan.', max_length=20),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "likelihood",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 – Rare"),
+                            (2, "2 – Unlikely"),
+                            (3, "3 – Possible"),
+                            (4, "4 – Likely"),
+                            (5, "5 – Almost certain"),
+                        ]
+                    ),
+                ),
+                (
+                    "impact",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 – Negligible"),
+                            (2, "2 – Minor"),
+                            (3, "3 – Moderate"),
+                            (4, "4 – Major"),
+                            (5, "5 – Severe"),
+                        ]
+                    ),
+                ),
+                (
+                    "owner_description",
+                    models.CharField(
+                        blank=True,
+                        help_text='The plan\'s words for the owner, e.g. "Head of SEND".',
+                        max_length=300,
+                    ),
+                ),
+                ("mitigation", models.TextField(blank=True)),
+                (
+                    "review_date",
+                    models.DateField(help_text="When the risk is next to be reviewed."),
+                ),
+                ("last_reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actions.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical risk',
-                'verbose_name_plural': 'historical risks',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical risk",
+                "verbose_name_plural": "historical risks",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Risk',
+            name="Risk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(help_text='e.g. "R1"; unique within the plan.', max_length=20)),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('likelihood', models.PositiveSmallIntegerField(choices=[(1, '1 – Rare'), (2, '2 – Unlikely'), (3, '3 – Possible'), (4, '4 – Likely'), (5, '5 – Almost certain')])),
-                ('impact', models.PositiveSmallIntegerField(choices=[(1, '1 – Negligible'), (2, '2 – Minor'), (3, '3 – Moderate'), (4, '4 – Major'), (5, '5 – Severe')])),
-                ('owner_description', models.CharField(blank=True, help_text='The plan\'s words for the owner, e.g. "Head of SEND".', max_length=300)),
-                ('mitigation', models.TextField(blank=True)),
-                ('review_date', models.DateField(help_text='When the risk is next to be reviewed.')),
-                ('last_reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('actions', models.ManyToManyField(blank=True, related_name='risks', to='actions.action')),
-                ('areas', models.ManyToManyField(blank=True, related_name='risks', to='actions.commitment')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_risks', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risks', to='actions.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(help_text='e.g. "R1"; unique within the plan.', max_length=20),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "likelihood",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 – Rare"),
+                            (2, "2 – Unlikely"),
+                            (3, "3 – Possible"),
+                            (4, "4 – Likely"),
+                            (5, "5 – Almost certain"),
+                        ]
+                    ),
+                ),
+                (
+                    "impact",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 – Negligible"),
+                            (2, "2 – Minor"),
+                            (3, "3 – Moderate"),
+                            (4, "4 – Major"),
+                            (5, "5 – Severe"),
+                        ]
+                    ),
+                ),
+                (
+                    "owner_description",
+                    models.CharField(
+                        blank=True,
+                        help_text='The plan\'s words for the owner, e.g. "Head of SEND".',
+                        max_length=300,
+                    ),
+                ),
+                ("mitigation", models.TextField(blank=True)),
+                (
+                    "review_date",
+                    models.DateField(help_text="When the risk is next to be reviewed."),
+                ),
+                ("last_reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "actions",
+                    models.ManyToManyField(blank=True, related_name="risks", to="actions.action"),
+                ),
+                (
+                    "areas",
+                    models.ManyToManyField(
+                        blank=True, related_name="risks", to="actions.commitment"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_risks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risks",
+                        to="actions.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'reference'],
+                "ordering": ["plan", "reference"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalRisk_areas',
+            name="HistoricalRisk_areas",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('commitment', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actions.commitment')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='risks.historicalrisk')),
-                ('risk', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='risks.risk')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "commitment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actions.commitment",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="risks.historicalrisk",
+                    ),
+                ),
+                (
+                    "risk",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="risks.risk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalRisk_areas',
+                "verbose_name": "HistoricalRisk_areas",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRisk_actions',
+            name="HistoricalRisk_actions",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('action', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actions.action')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='risks.historicalrisk')),
-                ('risk', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='risks.risk')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "action",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actions.action",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="risks.historicalrisk",
+                    ),
+                ),
+                (
+                    "risk",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="risks.risk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalRisk_actions',
+                "verbose_name": "HistoricalRisk_actions",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='risk',
-            constraint=models.UniqueConstraint(fields=('plan', 'reference'), name='unique_risk_per_plan'),
+            model_name="risk",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "reference"), name="unique_risk_per_plan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='risk',
-            constraint=models.CheckConstraint(condition=models.Q(('likelihood__gte', 1), ('likelihood__lte', 5)), name='risk_likelihood_1_to_5'),
+            model_name="risk",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("likelihood__gte", 1), ("likelihood__lte", 5)),
+                name="risk_likelihood_1_to_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='risk',
-            constraint=models.CheckConstraint(condition=models.Q(('impact__gte', 1), ('impact__lte', 5)), name='risk_impact_1_to_5'),
+            model_name="risk",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("impact__gte", 1), ("impact__lte", 5)),
+                name="risk_impact_1_to_5",
+            ),
         ),
     ]
