@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from risks.models import Risk
 
@@ -15,8 +15,8 @@ def band_tag(risk: Risk) -> SafeString:
 
 def overdue_tag(risk: Risk) -> SafeString:
     if not risk.is_review_overdue:
-        return format_html("")
-    return format_html('<strong class="govuk-tag govuk-tag--red">Review overdue</strong>')
+        return mark_safe("")
+    return mark_safe('<strong class="govuk-tag govuk-tag--red">Review overdue</strong>')
 
 
 class RiskTable(tables.Table):
