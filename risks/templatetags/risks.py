@@ -5,6 +5,8 @@ from datetime import date
 from django import template
 from django.forms.boundfield import BoundField
 
+from risks.selectors import action_risks
+
 register = template.Library()
 
 
@@ -24,3 +26,10 @@ def date_parts(field: BoundField) -> list[dict]:
         {"label": label, "width": width, **part}
         for (label, width), part in zip(labels, context["widget"]["subwidgets"], strict=True)
     ]
+
+
+@register.simple_tag
+def risks_of(action) -> list:
+    """The risks an action bears on (one query). A tag rather than a view's context,
+    because the action page belongs to kpis, which sits below risks and may not import it."""
+    return action_risks(action)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from actions.models import Action, Plan, ProgressUpdate, Season
 from boards.models import BoardPack
@@ -25,6 +26,7 @@ from tests.factories import (
     TermFactory,
     UserFactory,
 )
+from tests.risks.factories import RiskFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
@@ -309,4 +311,52 @@ def test_the_excel_pages_in_every_state_at_both_widths(page, axe, people, open_t
     assert page.get_by_role("heading", name="The upload failed").is_visible()
     assert_accessible_at_both_widths(axe, page)
     page.goto("/plan/excel/")  # the list of uploads, each with its state
+    assert_accessible_at_both_widths(axe, page)
+
+
+def test_the_risk_pages_at_both_widths(page, axe, people, open_term):
+    """The register (filtered too), a risk with its review form, the add and edit forms
+    with their errors, and the summary on the dashboard and in a board pack."""
+    today = timezone.localdate()
+    plan = Plan.objects.get(slug="eis")
+    lead = UserFactory(username="lead")
+    for reference, likelihood, days in [("R1", 5, -3), ("R2", 3, 10), ("R3", 1, 20)]:
+        risk = RiskFactory(
+            plan=plan,
+            reference=reference,
+            likelihood=likelihood,
+            impact=4,
+            owner=lead,
+            review_date=today + timedelta(days=days),
+        )
+        risk.areas.add(people.commitment)
+        risk.actions.add(people)
+    admin = UserFactory(username="admin")
+    board = BoardFactory(name="Risk Board", slug="risk-board")
+    board.members.add(admin)
+    pack = generated_pack(meeting=MeetingFactory(board=board), term=open_term, user=admin)
+    sign_in(page, "admin")
+    for url in [
+        "/plans/eis/risks/",
+        "/plans/eis/risks/?band=very_high&overdue=yes",
+        f"/risks/{risk.pk}/",
+        "/plans/eis/risks/new/",
+        f"/risks/{risk.pk}/edit/",
+        "/",
+        f"/packs/{pack.pk}/",
+    ]:
+        page.goto(url)
+        assert_accessible_at_both_widths(axe, page)
+    page.goto(f"/risks/{risk.pk}/edit/")
+    page.get_by_label("Title").fill("")
+    page.get_by_label("Day").fill("40")
+    page.get_by_role("button", name="Save risk").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    page.goto(f"/risks/{risk.pk}/")
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("button", name="Reviewed today").click()
+    assert page.get_by_text("There is a problem").is_visible()
     assert_accessible_at_both_widths(axe, page)

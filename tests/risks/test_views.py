@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,3 +170,11 @@ def test_the_register_costs_the_same_queries_however_many_risks(
 def test_a_risk_page_that_does_not_exist_is_404(board_client):
     assert board_client.get("/risks/999/").status_code == 404
     assert board_client.get("/plans/no-such-plan/risks/").status_code == 404
+
+
+def test_the_action_risks_include_lists_an_actions_risks(risk):
+    action = ActionFactory(commitment=CommitmentFactory(plan=risk.plan, number=2, code=""))
+    assert "Risks" not in render_to_string("risks/_action_risks.html", {"action": action})
+    risk.actions.add(action)
+    html = render_to_string("risks/_action_risks.html", {"action": action})
+    assert f'href="/risks/{risk.pk}/"' in html and "Very high" in html
