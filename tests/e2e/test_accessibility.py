@@ -348,7 +348,7 @@ def test_the_risk_pages_at_both_widths(page, axe, people, open_term):
         page.goto(url)
         assert_accessible_at_both_widths(axe, page)
     page.goto(f"/risks/{risk.pk}/edit/")
-    page.get_by_label("Title").fill("")
+    page.get_by_label("Title", exact=True).fill("")
     page.get_by_label("Day").fill("40")
     page.get_by_role("button", name="Save risk").click()
     assert page.get_by_text("There is a problem").is_visible()
