@@ -18,17 +18,18 @@ from kpis.trends import SUPPRESSED
 def pack_workbook(content: dict, *, version: int) -> bytes:
     """The workbook of version `version` of a pack, from its restricted or public content."""
     d = content["dashboard"]
-    return xlsx_bytes(
-        {
-            "Summary": _summary(d),
-            "Cover": _cover(content, version),
-            "Ratings": _ratings(d),
-            "Red and Amber": _exceptions(d, content["public"]),
-            "Actions": _actions(content),
-            "KPI figures": _figures(content),
-        },
-        banner=DEMO_MARKING if is_demo(content) else "",
-    )
+    sheets = {
+        "Summary": _summary(d),
+        "Cover": _cover(content, version),
+        "Ratings": _ratings(d),
+        "Red and Amber": _exceptions(d, content["public"]),
+        "Actions": _actions(content),
+        "KPI figures": _figures(content),
+    }
+    # Packs frozen before the risk register, and plans with no risks, have no Risks sheet.
+    if (content.get("risks") or {}).get("recorded"):
+        sheets["Risks"] = _risks(content["risks"])
+    return xlsx_bytes(sheets, banner=DEMO_MARKING if is_demo(content) else "")
 
 
 def _summary(d: dict) -> list[list]:
@@ -140,3 +141,16 @@ def _figure(point: dict) -> list:
     if point["suppressed"]:
         return [SUPPRESSED, SUPPRESSED, SUPPRESSED]
     return [point["value"], point["numerator"], point["denominator"]]
+
+
+def _risks(summary: dict) -> list[list]:
+    """Open risks by band, reviews overdue, and the highest-scoring open risks."""
+    rows: list[list] = [["Band", "Open risks"]]
+    rows += [[b["label"], b["n"]] for b in summary["bands"]]
+    rows += [["All open risks", summary["open"]], ["Reviews overdue", summary["overdue"]], []]
+    rows.append(["Risk", "Title", "Likelihood", "Impact", "Score", "Band", "Owner", "Review by"])
+    for r in summary["top"]:
+        where = [r["reference"], r["title"], r["likelihood"], r["impact"], r["score"]]
+        review = date.fromisoformat(r["review_date"])
+        rows.append([*where, r["band_label"], r["owner"], review])
+    return rows

@@ -14,6 +14,7 @@ from boards.models import Board, BoardPack, Meeting
 from boards.selectors import Remit, dashboard
 from kpis.models import KPIValue
 from kpis.selectors import kpis_with_trends
+from risks.selectors import risk_summary
 
 # Said on every page and sheet of a pack made while demo data was in the database.
 DEMO_MARKING = "Demo data \N{EM DASH} not the council's figures"
@@ -32,6 +33,7 @@ def pack_content(meeting: Meeting, term: Term) -> dict:
         "meeting": {"date": meeting.date.isoformat(), "title": meeting.title},
         "dashboard": dashboard_content(dashboard(term, previous, remit, limit=None)),
         "actions": _action_pages(board, remit, term, previous, shown_terms),
+        "risks": risk_summary(board.plan, remit.commitment_ids),
         "public": False,
         "demo": demo_data_present(),
     }

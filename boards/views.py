@@ -29,6 +29,7 @@ from bury_eis.access import admin_required, object_or_403, role_required
 from bury_eis.exports import XLSX_TYPE, download
 from bury_eis.progress import progress_context
 from bury_eis.roles import is_admin
+from risks.selectors import risk_summary
 
 
 def _dashboard_context(request: HttpRequest, plan, remit: Remit) -> dict:
@@ -46,6 +47,7 @@ def _dashboard_context(request: HttpRequest, plan, remit: Remit) -> dict:
         "published": next((t for t in terms if t.is_published), None),
         "can_publish": is_admin(request.user),
         "rating_meanings": [(Rating(code), *words) for code, words in RATING_MEANINGS.items()],
+        "risks": risk_summary(plan, remit.commitment_ids),
     }
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kpis",
     "spreadsheets",
     "boards",
+    "risks",
     # Demo data for trying the service: only `seed_demo` reads it.
     "demo",
 ]

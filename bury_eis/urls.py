@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("kpis.urls")),
     path("", include("spreadsheets.urls")),
     path("", include("boards.urls")),
+    path("", include("risks.urls")),
     path("admin/", admin.site.urls),
 ]

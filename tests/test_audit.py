@@ -43,6 +43,7 @@ from tests.factories import (
     TermFactory,
     UserFactory,
 )
+from tests.risks.factories import RiskFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -194,6 +195,22 @@ def objects() -> dict:
             "plan": Plan.objects.get(slug="eis").pk,
             "code": "PSV 2",
             "description": "Safety Valve item 2",
+        },
+        RiskFactory(): {
+            "plan": Plan.objects.get(slug="eis").pk,
+            "reference": "R12",
+            "title": "Reworded risk",
+            "description": "New description",
+            "likelihood": 5,
+            "impact": 1,
+            "owner": officer.pk,
+            "owner_description": "Head of Inclusion",
+            "mitigation": "New mitigation",
+            "review_date": date(2026, 9, 30),
+            "last_reviewed_at": WHEN,
+            "status": "closed",
+            "actions": [ActionFactory().pk],
+            "areas": [pip_area.pk],
         },
     }
 

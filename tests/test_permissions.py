@@ -29,6 +29,7 @@ from tests.factories import (
     TermFactory,
     UserFactory,
 )
+from tests.risks.factories import RiskFactory
 from tests.workbooks import workbook_bytes
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,9 @@ def world(db) -> World:
         name="plan.xlsx",
         user=users["admin"],
     )
-    extra = {**_feed_token(users), **_round_trip(users)}
+    risk = RiskFactory(owner=users["lead"])  # the lead owns it: may edit and review it
+    risk_urls = dict.fromkeys(("risks:detail", "risks:edit", "risks:review"), risk.pk)
+    extra = {**_feed_token(users), **_round_trip(users), **risk_urls}
     return World(users, action, term, update, meeting, pack, staged, extra=extra)
 
 
@@ -186,6 +189,7 @@ def url_for(name: str, w: World) -> str:
         "slug": w.meeting.board.slug,
         "token": w.pack.public_token,
         "resource": "actions",
+        "plan_slug": "send-pip",
     }
     _, route_kwargs = _parameters(get_resolver(), name)
     return reverse(name, kwargs={k: values[k] for k in route_kwargs})
@@ -339,6 +343,13 @@ MATRIX: dict[str, dict[str, tuple]] = {
     "boards:reporting_period": {"GET": ADMINS, "POST": ADMINS},
     "boards:reporting_period_check": {"GET": ADMINS, "POST": ADMINS},
     "boards:reporting_period_publish": {"GET": POST_ONLY, "POST": ADMIN_ACT},
+    # A plan's risk register: everyone reads; the risk's owner (here the lead) and admins
+    # edit and review it (an empty form is shown again with its errors); admins add risks.
+    "risks:register": {"GET": READERS, "POST": READERS},
+    "risks:detail": {"GET": READERS, "POST": READERS},
+    "risks:add": {"GET": ADMINS, "POST": ADMINS},
+    "risks:edit": {"GET": LEADS, "POST": LEADS},
+    "risks:review": {"GET": POST_ONLY, "POST": LEADS},
     # The admin site sends anyone not staff to its own sign-in page.
     "admin:index": {
         "GET": (ADMIN_LOGIN, *ADMIN_SITE[1:]),

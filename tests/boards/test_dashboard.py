@@ -262,12 +262,13 @@ def test_dashboard_query_count_is_the_same_at_any_size(
 
     # session, user with the data version, groups, terms, commitments, sectors, ratings,
     # KPIs per commitment, KPI status, updates awaiting approval, exceptions, their leads,
-    # stale actions, their leads, the dated actions' schedule, the approver permission
+    # stale actions, their leads, the dated actions' schedule, the approver permission,
+    # the plan's risks (their summary)
     add(3)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         board_client.get(reverse("home"))
     add(30)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         page = board_client.get(reverse("home")).content.decode()
     assert "66 actions in Summer 2026" in page
 

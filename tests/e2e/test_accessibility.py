@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from actions.models import Action, Plan, ProgressUpdate, Season
 from boards.models import BoardPack
@@ -25,6 +26,7 @@ from tests.factories import (
     TermFactory,
     UserFactory,
 )
+from tests.risks.factories import RiskFactory
 from tests.spreadsheets.test_plan_tree_import import SEND_PIP
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
@@ -340,4 +342,51 @@ def test_the_structured_plan_import_its_plan_choice_links_and_area_page(page, ax
         assert_accessible_at_both_widths(axe, page)
     page.goto("/commitments/7/?plan=send-pip")
     assert page.get_by_role("heading", name="Actions linking to this priority area").is_visible()
+
+
+def test_the_risk_pages_at_both_widths(page, axe, people, open_term):
+    """The register (filtered too), a risk with its review form, the add and edit forms
+    with their errors, and the summary on the dashboard and in a board pack."""
+    today = timezone.localdate()
+    plan = Plan.objects.get(slug="eis")
+    lead = UserFactory(username="lead")
+    for reference, likelihood, days in [("R1", 5, -3), ("R2", 3, 10), ("R3", 1, 20)]:
+        risk = RiskFactory(
+            plan=plan,
+            reference=reference,
+            likelihood=likelihood,
+            impact=4,
+            owner=lead,
+            review_date=today + timedelta(days=days),
+        )
+        risk.areas.add(people.commitment)
+        risk.actions.add(people)
+    admin = UserFactory(username="admin")
+    board = BoardFactory(name="Risk Board", slug="risk-board")
+    board.members.add(admin)
+    pack = generated_pack(meeting=MeetingFactory(board=board), term=open_term, user=admin)
+    sign_in(page, "admin")
+    for url in [
+        "/plans/eis/risks/",
+        "/plans/eis/risks/?band=very_high&overdue=yes",
+        f"/risks/{risk.pk}/",
+        "/plans/eis/risks/new/",
+        f"/risks/{risk.pk}/edit/",
+        "/",
+        f"/packs/{pack.pk}/",
+    ]:
+        page.goto(url)
+        assert_accessible_at_both_widths(axe, page)
+    page.goto(f"/risks/{risk.pk}/edit/")
+    page.get_by_label("Title", exact=True).fill("")
+    page.get_by_label("Day").fill("40")
+    page.get_by_role("button", name="Save risk").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible_at_both_widths(axe, page)
+    page.goto(f"/risks/{risk.pk}/")
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("button", name="Reviewed today").click()
+    assert page.get_by_text("There is a problem").is_visible()
     assert_accessible_at_both_widths(axe, page)

@@ -5,8 +5,10 @@ itself never does.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from actions.models import Action, Plan, ProgressUpdate
@@ -23,6 +25,7 @@ from tests.factories import (
     ProgressUpdateFactory,
     UserFactory,
 )
+from tests.risks.factories import RiskFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
@@ -302,3 +305,29 @@ def test_the_pages_reflow_touched_stay_clean_for_axe_at_both_widths(page, axe, p
     sign_in(page, "lead")
     page.goto("/my/")
     assert_accessible_at_both_widths(axe, page)
+
+
+def test_the_risk_pages_reflow(page, pages):
+    """The register, a risk, its forms and the dashboard's risk summary at 320 px."""
+    action = pages["action"]
+    risk = RiskFactory(
+        plan=Plan.objects.get(slug="eis"),
+        reference="R1",
+        title="Not enough specialist places for children with complex needs",
+        likelihood=5,
+        impact=4,
+        review_date=timezone.localdate() - timedelta(days=2),
+    )
+    risk.areas.add(action.commitment)
+    risk.actions.add(action)
+    sign_in(page, "admin")
+    assert_reflows(
+        page,
+        [
+            "/plans/eis/risks/",
+            f"/risks/{risk.pk}/",
+            f"/risks/{risk.pk}/edit/",
+            "/plans/eis/risks/new/",
+            "/",
+        ],
+    )

@@ -1,0 +1,28 @@
+"""Admins may add, change and delete risks in /admin/, as they may the plan itself.
+
+The Admin group is made by boards' first migration, which sits above this app; so the
+group is fetched or made here, by name, as that migration does (both are safe to run again).
+"""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+
+def grant_admins(apps, schema_editor=None) -> None:
+    config = apps.get_app_config("risks")
+    config.models_module = True
+    create_permissions(config, verbosity=0)
+    config.models_module = None
+    Group, Permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
+    admin, _ = Group.objects.get_or_create(name="Admin")
+    admin.permissions.add(*Permission.objects.filter(content_type__app_label="risks"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("risks", "0001_initial"),
+    ]
+
+    operations = [migrations.RunPython(grant_admins, migrations.RunPython.noop)]
