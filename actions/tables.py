@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from actions.models import Action, Movement, Rating
+from actions.models import Action, Commitment, Movement, Rating
 
 
 def rating_tag(rating: str | None) -> str:
@@ -33,6 +33,14 @@ class TermTable(tables.Table):
     def __init__(self, data, *args, terms=(), **kwargs) -> None:
         super().__init__(data, *args, **kwargs)
         self.terms = {term.pk: term for term in terms}
+        self._plans: dict[int, str] | None = None
+
+    def plan_of(self, commitment_id: int) -> str:
+        """The name of the plan a commitment (or priority area) is in: one query a table,
+        however many rows the export has."""
+        if self._plans is None:
+            self._plans = dict(Commitment.objects.values_list("pk", "plan__name"))
+        return self._plans[commitment_id]
 
 
 class ActionTable(TermTable):
@@ -45,6 +53,10 @@ class ActionTable(TermTable):
     rating = tables.Column(verbose_name="Rating", empty_values=(), order_by=("rating_order",))
     previous_rating = tables.Column(verbose_name="Previous rating", visible=False, empty_values=())
     movement = tables.Column(verbose_name="Since previous term", empty_values=())
+    # Read through the table's one query of plans (plan_of), never the row's own plan.
+    plan = tables.Column(
+        verbose_name="Plan", accessor="pk", visible=False, orderable=False, empty_values=()
+    )
 
     class Meta:
         model = Action
@@ -84,3 +96,6 @@ class ActionTable(TermTable):
 
     def render_movement(self, value: str) -> str:
         return Movement(value).label
+
+    def value_plan(self, record: Action) -> str:
+        return self.plan_of(record.commitment_id)
