@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from actions.models import Action, Movement, Rating
+from actions.models import Action, Commitment, Movement, Rating
 from actions.schedule import Schedule
 
 
@@ -46,6 +46,14 @@ class TermTable(tables.Table):
         super().__init__(data, *args, **kwargs)
         self.terms = {term.pk: term for term in terms}
         self.plan = plan
+        self._plans: dict[int, str] | None = None
+
+    def plan_of(self, commitment_id: int) -> str:
+        """The name of the plan a commitment (or priority area) is in: one query a table,
+        however many rows the export has."""
+        if self._plans is None:
+            self._plans = dict(Commitment.objects.values_list("pk", "plan__name"))
+        return self._plans[commitment_id]
 
 
 class ActionTable(TermTable):
@@ -63,6 +71,10 @@ class ActionTable(TermTable):
     )
     schedule = tables.Column(
         verbose_name="Schedule", empty_values=(), order_by=("due_date", "position"), visible=False
+    )
+    # Read through the table's one query of plans (plan_of), never the row's own plan.
+    plan = tables.Column(
+        verbose_name="Plan", accessor="pk", visible=False, orderable=False, empty_values=()
     )
 
     class Meta:
@@ -117,3 +129,6 @@ class ActionTable(TermTable):
 
     def value_schedule(self, value: str | None) -> str:
         return Schedule.LABELS.get(value, "")
+
+    def value_plan(self, record: Action) -> str:
+        return self.plan_of(record.commitment_id)

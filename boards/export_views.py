@@ -15,8 +15,11 @@ from spreadsheets.plan_export import ExportScope, plan_export_bytes
 def board_export(request: HttpRequest, slug: str) -> HttpResponse:
     """The board's remit as .xlsx, with the figures the reader may see (as on its dashboard)."""
     board = get_object_or_404(
-        Board.objects.prefetch_related("commitments", "sectors"), slug=slug, is_active=True
+        Board.objects.select_related("plan").prefetch_related("commitments", "sectors"),
+        slug=slug,
+        is_active=True,
     )
-    scope = ExportScope(Remit.of(board).actions(), f"{board.name}: {board.remit}", request.user)
+    remit = f"{board.name}: {board.remit}"
+    scope = ExportScope(Remit.of(board).actions(), remit, request.user, board.plan)
     content = plan_export_bytes(scope, timezone.localdate())
     return download(content, XLSX_TYPE, f"{board.slug}-plan-with-figures.xlsx")

@@ -10,7 +10,7 @@ values, in the column order that the CSV and the OpenAPI description use.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,7 +18,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from actions.models import Action, Commitment, ProgressUpdate, Rating, Sector, Term, UpdateStatus
+from actions.models import (
+    Action,
+    Commitment,
+    Plan,
+    ProgressUpdate,
+    Rating,
+    Sector,
+    Term,
+    UpdateStatus,
+)
 from boards.suppression import RESTRICTED_ACTION_FIELDS, Row, suppress_rows
 from kpis.models import KPI, Cohort, ComparatorValue, KPIValue
 from kpis.selectors import value_is_approved
@@ -39,6 +48,7 @@ class FeedError(Exception):
 class FeedFilters:
     """The filters a request asked for; None means not filtered."""
 
+    plan: Plan | None = None
     term: Term | None = None
     commitment: int | None = None
     updated_since: datetime | None = None
@@ -72,15 +82,25 @@ def _when(value: datetime | None) -> str | None:
     return None if value is None else timezone.localtime(value).isoformat()
 
 
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _area_code(area: Commitment) -> str:
+    """How a plan names its area in the feed: its own code ("AFI 1"), else its number."""
+    return area.code or str(area.number)
+
+
 def parse_filters(params: dict[str, str], resource: Resource) -> FeedFilters:
     """The filters in the query string; raises FeedError for an unknown or bad one."""
-    for name in ("term", "commitment", "updated_since"):
+    for name in ("plan", "term", "commitment", "updated_since"):
         if params.get(name) and name not in resource.filters:
             allowed = ", ".join(sorted(resource.filters)) or "none"
             raise FeedError(
                 name, f"{resource.name} cannot be filtered by {name} (allowed: {allowed})."
             )
     return FeedFilters(
+        plan=_plan(params.get("plan", "")),
         term=_term(params.get("term", "")),
         commitment=_whole(params.get("commitment", ""), "commitment"),
         updated_since=_since(params.get("updated_since", "")),
@@ -95,13 +115,23 @@ def _whole(text: str, name: str) -> int | None:
     return int(text)
 
 
+def _plan(slug: str) -> Plan | None:
+    if not slug:
+        return None
+    plan = Plan.objects.filter(slug=slug).first()
+    if plan is None:
+        known = ", ".join(Plan.objects.values_list("slug", flat=True))
+        raise FeedError("plan", f'There is no plan "{slug[:40]}"; the plans are {known}.')
+    return plan
+
+
 def _term(text: str) -> Term | None:
     pk = _whole(text, "term")
     if pk is None:
         return None
     term = Term.objects.filter(pk=pk).first()
     if term is None:
-        raise FeedError("term", f"There is no term {pk}; /feed/terms.json lists them.")
+        raise FeedError("term", f"There is no term {pk}; /feed/periods.json lists them.")
     return term
 
 
@@ -128,12 +158,28 @@ def _since(text: str) -> datetime | None:
 
 
 def _terms(f: FeedFilters) -> QuerySet:
-    return Term.objects.order_by("start_date")
+    rows = Term.objects.select_related("plan").order_by("start_date", "plan__position")
+    return rows.filter(plan=f.plan) if f.plan is not None else rows
+
+
+def _period_row(term: Term, public: bool) -> dict:
+    return {
+        "id": term.pk,
+        "plan": term.plan.slug,
+        "name": term.name,
+        "start_date": term.start_date.isoformat(),
+        "end_date": term.end_date.isoformat(),
+        "due_date": term.due_date.isoformat(),
+        "is_locked": term.is_locked,
+        "is_published": term.is_published,
+    }
 
 
 def _term_row(term: Term, public: bool) -> dict:
+    # The first name of the periods resource, kept for the reports that read it already.
     return {
         "id": term.pk,
+        "plan": term.plan.slug,
         "label": term.label,
         "academic_year": term.academic_year,
         "season": term.season,
@@ -147,24 +193,37 @@ def _term_row(term: Term, public: bool) -> dict:
 
 
 def _commitments(f: FeedFilters) -> QuerySet:
-    rows = Commitment.objects.order_by("number")
+    rows = Commitment.objects.select_related("plan").order_by("plan__position", "number")
+    if f.plan is not None:
+        rows = rows.filter(plan=f.plan)
     return rows.filter(number=f.commitment) if f.commitment is not None else rows
 
 
 def _commitment_row(c: Commitment, public: bool) -> dict:
-    return {"id": c.pk, "number": c.number, "title": c.title, "statement": c.statement}
+    return {
+        "id": c.pk,
+        "plan": c.plan.slug,
+        "number": c.number,
+        "title": c.title,
+        "statement": c.statement,
+    }
 
 
 def _sectors(f: FeedFilters) -> QuerySet:
-    return Sector.objects.order_by("position")
+    rows = Sector.objects.select_related("plan").order_by("plan__position", "position")
+    return rows.filter(plan=f.plan) if f.plan is not None else rows
 
 
 def _sector_row(s: Sector, public: bool) -> dict:
-    return {"id": s.pk, "position": s.position, "name": s.name}
+    return {"id": s.pk, "plan": s.plan.slug, "position": s.position, "name": s.name}
 
 
 def _actions(f: FeedFilters) -> QuerySet:
-    rows = Action.objects.select_related("commitment", "sector").order_by("position", "code")
+    rows = Action.objects.select_related("plan", "commitment", "sector").order_by(
+        "plan__position", "position", "code"
+    )
+    if f.plan is not None:
+        rows = rows.filter(plan=f.plan)
     if f.commitment is not None:
         rows = rows.filter(commitment__number=f.commitment)
     return rows
@@ -173,6 +232,7 @@ def _actions(f: FeedFilters) -> QuerySet:
 def _action_row(a: Action, public: bool) -> dict:
     return {
         "id": a.pk,
+        "plan": a.plan.slug,
         "code": a.code,
         "commitment_number": a.commitment.number,
         "sector_position": a.sector.position,
@@ -180,25 +240,40 @@ def _action_row(a: Action, public: bool) -> dict:
         "text": a.text,
         "outcome": a.outcome,
         "lead": a.lead_description,
+        "due_date": _day(a.due_date),
+        "due_text": a.due_text,
         "retired_at": _when(a.retired_at),
     }
 
 
 def _kpis(f: FeedFilters) -> QuerySet:
-    rows = KPI.objects.select_related("action__commitment").order_by(
-        "action__position", "position", "pk"
+    rows = (
+        KPI.objects.select_related("action__plan", "action__commitment", "area__plan")
+        .prefetch_related("also_areas")
+        .order_by("action__position", "area__number", "position", "pk")
     )
+    if f.plan is not None:
+        rows = rows.filter(Q(action__plan=f.plan) | Q(area__plan=f.plan))
     if f.commitment is not None:
-        rows = rows.filter(action__commitment__number=f.commitment)
+        rows = rows.filter(
+            Q(action__commitment__number=f.commitment) | Q(area__number=f.commitment)
+        )
     return rows
 
 
 def _kpi_row(k: KPI, public: bool) -> dict:
+    # A measure belongs to an action, or (in a plan with measures on its areas) to an area.
+    area = k.area if k.action_id is None else None
+    commitment = area or k.action.commitment
     return {
         "id": k.pk,
+        "plan": (k.action or area).plan.slug,
         "action_id": k.action_id,
-        "action_code": k.action.code,
-        "commitment_number": k.action.commitment.number,
+        "action_code": k.action.code if k.action_id else None,
+        "area_code": _area_code(area) if area else None,
+        "area_number": area.number if area else None,
+        "also_areas": "; ".join(_area_code(a) for a in k.also_areas.all()),
+        "commitment_number": commitment.number,
         "ref": k.ref,
         "text": k.text,
         "unit": k.unit,
@@ -232,13 +307,17 @@ def _values(f: FeedFilters) -> QuerySet:
     rows = (
         KPIValue.objects.filter(value_is_approved())
         .annotate(approved_at=_approved_at())
-        .select_related("kpi__action", "term", "cohort")
+        .select_related("kpi__action", "term__plan", "cohort")
         .order_by("pk")
     )
+    if f.plan is not None:
+        rows = rows.filter(term__plan=f.plan)
     if f.term is not None:
         rows = rows.filter(term=f.term)
     if f.commitment is not None:
-        rows = rows.filter(kpi__action__commitment__number=f.commitment)
+        rows = rows.filter(
+            Q(kpi__action__commitment__number=f.commitment) | Q(kpi__area__number=f.commitment)
+        )
     if f.updated_since is not None:
         rows = rows.filter(Q(updated_at__gte=f.updated_since) | Q(approved_at__gte=f.updated_since))
     return rows
@@ -285,6 +364,11 @@ def _public_figures(values: list[KPIValue]) -> dict[int, dict]:
     return suppress_rows(rows, settings.SMALL_NUMBER_THRESHOLD)
 
 
+def _action_code(kpi: KPI) -> str | None:
+    """The code of the measure's action; None for a measure of a priority area."""
+    return kpi.action.code if kpi.action_id else None
+
+
 def _value_rows(values: list[KPIValue], public: bool) -> list[dict]:
     shown = _public_figures(values) if public else {}
     return [_value_row(v, shown.get(v.pk, _figure(v))) for v in values]
@@ -293,8 +377,9 @@ def _value_rows(values: list[KPIValue], public: bool) -> list[dict]:
 def _value_row(v: KPIValue, figures: dict) -> dict:
     return {
         "id": v.pk,
+        "plan": v.term.plan.slug,
         "kpi_id": v.kpi_id,
-        "action_code": v.kpi.action.code,
+        "action_code": _action_code(v.kpi),
         "kpi_ref": v.kpi.ref,
         "unit": v.kpi.unit,
         "term_id": v.term_id,
@@ -325,14 +410,19 @@ def _comparators(f: FeedFilters) -> QuerySet:
     rows = (
         ComparatorValue.objects.filter(Exists(approved))
         .annotate(approved_at=Subquery(approved.values("decided_at")[:1]))
-        .select_related("comparator", "kpi_value__kpi__action", "kpi_value__term")
+        .select_related("comparator", "kpi_value__kpi__action", "kpi_value__term__plan")
         .select_related("kpi_value__cohort")
         .order_by("pk")
     )
+    if f.plan is not None:
+        rows = rows.filter(kpi_value__term__plan=f.plan)
     if f.term is not None:
         rows = rows.filter(kpi_value__term=f.term)
     if f.commitment is not None:
-        rows = rows.filter(kpi_value__kpi__action__commitment__number=f.commitment)
+        rows = rows.filter(
+            Q(kpi_value__kpi__action__commitment__number=f.commitment)
+            | Q(kpi_value__kpi__area__number=f.commitment)
+        )
     if f.updated_since is not None:
         rows = rows.filter(
             Q(kpi_value__updated_at__gte=f.updated_since) | Q(approved_at__gte=f.updated_since)
@@ -346,12 +436,13 @@ def _comparator_row(c: ComparatorValue, public: bool) -> dict:
     v = c.kpi_value
     return {
         "id": c.pk,
+        "plan": v.term.plan.slug,
         "comparator": c.comparator.code,
         "comparator_name": c.comparator.name,
         "value": _number(c.value),
         "period": c.period,
         "kpi_id": v.kpi_id,
-        "action_code": v.kpi.action.code,
+        "action_code": _action_code(v.kpi),
         "kpi_ref": v.kpi.ref,
         "unit": v.kpi.unit,
         "value_id": v.pk,
@@ -368,9 +459,11 @@ def _comparator_row(c: ComparatorValue, public: bool) -> dict:
 def _ratings(f: FeedFilters) -> QuerySet:
     rows = (
         ProgressUpdate.objects.filter(status=UpdateStatus.APPROVED)
-        .select_related("action", "term")
+        .select_related("action", "term__plan")
         .order_by("pk")
     )
+    if f.plan is not None:
+        rows = rows.filter(term__plan=f.plan)
     if f.term is not None:
         rows = rows.filter(term=f.term)
     if f.commitment is not None:
@@ -383,6 +476,7 @@ def _ratings(f: FeedFilters) -> QuerySet:
 def _rating_row(u: ProgressUpdate, public: bool) -> dict:
     row = {
         "id": u.pk,
+        "plan": u.term.plan.slug,
         "action_id": u.action_id,
         "action_code": u.action.code,
         "term_id": u.term_id,
@@ -402,17 +496,21 @@ def _rating_row(u: ProgressUpdate, public: bool) -> dict:
     return row
 
 
-FIGURES = frozenset({"term", "commitment", "updated_since"})
+# Every resource can be narrowed to one plan.
+PLAN = frozenset({"plan"})
+STRUCTURE = PLAN | {"commitment"}
+FIGURES = PLAN | {"term", "commitment", "updated_since"}
 RESOURCES: dict[str, Resource] = {
     r.name: r
     for r in (
-        Resource("terms", frozenset(), _terms, _each(_term_row)),
-        Resource("commitments", frozenset({"commitment"}), _commitments, _each(_commitment_row)),
-        Resource("sectors", frozenset(), _sectors, _each(_sector_row)),
-        Resource("actions", frozenset({"commitment"}), _actions, _each(_action_row)),
-        Resource("kpis", frozenset({"commitment"}), _kpis, _each(_kpi_row)),
+        Resource("terms", PLAN, _terms, _each(_term_row)),
+        Resource("commitments", STRUCTURE, _commitments, _each(_commitment_row)),
+        Resource("sectors", PLAN, _sectors, _each(_sector_row)),
+        Resource("actions", STRUCTURE, _actions, _each(_action_row)),
+        Resource("kpis", STRUCTURE, _kpis, _each(_kpi_row)),
         Resource("values", FIGURES, _values, _value_rows),
         Resource("comparators", FIGURES, _comparators, _each(_comparator_row)),
         Resource("ratings", FIGURES, _ratings, _each(_rating_row)),
+        Resource("periods", PLAN, _terms, _each(_period_row)),
     )
 }

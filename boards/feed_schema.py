@@ -13,6 +13,8 @@ def _t(kind: str, nullable: bool = False, **extra) -> dict:
 
 
 TEXT, WHOLE, FLAG = _t("string"), _t("integer"), _t("boolean")
+DAY = _t("string", format="date")
+PLAN = _t("string", description="The plan's slug, e.g. eis or send-pip (/feed/periods.json?plan=)")
 WHEN = _t("string", nullable=True, format="date-time")
 NUMBER = _t("number", nullable=True)
 # A figure withheld from a public token is null, with `suppressed` true beside it: a
@@ -20,35 +22,64 @@ NUMBER = _t("number", nullable=True)
 WITHHELD = "Null when not recorded, or when withheld from a public token (see suppressed)"
 FIGURE = _t("number", nullable=True, description=WITHHELD)
 COUNT = _t("integer", nullable=True, minimum=0, description=WITHHELD)
+OF_AREA = "Null for a measure of a priority area rather than of an action"
 
 ROWS: dict[str, dict[str, dict]] = {
     "terms": {
         "id": WHOLE,
-        "label": _t("string", description="e.g. Autumn 2025"),
-        "academic_year": _t("string", description="e.g. 2025/26"),
-        "season": _t("string", enum=["autumn", "spring", "summer"]),
+        "plan": PLAN,
+        "label": _t("string", description="e.g. Autumn 2025, or October 2024"),
+        "academic_year": _t("string", description="e.g. 2025/26; empty unless termly"),
+        "season": _t("string", enum=["autumn", "spring", "summer", ""]),
         "start_date": _t("string", format="date"),
         "end_date": _t("string", format="date"),
         "is_locked": FLAG,
     },
-    "commitments": {"id": WHOLE, "number": WHOLE, "title": TEXT, "statement": TEXT},
-    "sectors": {"id": WHOLE, "position": WHOLE, "name": TEXT},
+    "commitments": {"id": WHOLE, "plan": PLAN, "number": WHOLE, "title": TEXT, "statement": TEXT},
+    "sectors": {"id": WHOLE, "plan": PLAN, "position": WHOLE, "name": TEXT},
     "actions": {
         "id": WHOLE,
-        "code": _t("string", description="commitment.sector(letter), e.g. 2.4(b)"),
+        "plan": PLAN,
+        "code": _t(
+            "string",
+            description="Unique within its plan: commitment.sector(letter), e.g. 2.4(b), or "
+            "outcome and letter, e.g. 1.1a",
+        ),
         "commitment_number": WHOLE,
         "sector_position": WHOLE,
         "sector": TEXT,
         "text": TEXT,
         "outcome": TEXT,
         "lead": _t("string", description="The plan's own words for the lead"),
+        "due_date": _t(
+            "string",
+            nullable=True,
+            format="date",
+            description="When the action should be done, where the plan gives it",
+        ),
+        "due_text": _t("string", description='The plan\'s words, e.g. "September - December 2024"'),
         "retired_at": WHEN,
     },
     "kpis": {
         "id": WHOLE,
-        "action_id": WHOLE,
-        "action_code": TEXT,
-        "commitment_number": WHOLE,
+        "plan": PLAN,
+        "action_id": _t("integer", nullable=True, description=OF_AREA),
+        "action_code": _t("string", nullable=True, description=OF_AREA),
+        "area_code": _t(
+            "string",
+            nullable=True,
+            description='The priority area of a measure of an area, e.g. "AFI 1"; null for a '
+            "measure of an action",
+        ),
+        "area_number": _t("integer", nullable=True, description="That area's number"),
+        "also_areas": _t(
+            "string",
+            description="The codes of other areas the measure is also relevant to, separated "
+            'by "; "; empty when none',
+        ),
+        "commitment_number": _t(
+            "integer", description="The number of the action's commitment, or of the area"
+        ),
         "ref": _t("string", description="Lower-case roman numeral within the action"),
         "text": TEXT,
         "unit": TEXT,
@@ -67,8 +98,9 @@ ROWS: dict[str, dict[str, dict]] = {
     },
     "values": {
         "id": WHOLE,
+        "plan": PLAN,
         "kpi_id": WHOLE,
-        "action_code": TEXT,
+        "action_code": _t("string", nullable=True, description=OF_AREA),
         "kpi_ref": TEXT,
         "unit": TEXT,
         "term_id": WHOLE,
@@ -102,12 +134,13 @@ ROWS: dict[str, dict[str, dict]] = {
     },
     "comparators": {
         "id": WHOLE,
+        "plan": PLAN,
         "comparator": _t("string", description="Comparator code, e.g. england"),
         "comparator_name": _t("string", description="e.g. England, Greater Manchester"),
         "value": _t("number", description="The comparator's figure, in the KPI's unit"),
         "period": _t("string", description="The period the comparator's figure describes"),
         "kpi_id": WHOLE,
-        "action_code": TEXT,
+        "action_code": _t("string", nullable=True, description=OF_AREA),
         "kpi_ref": TEXT,
         "unit": TEXT,
         "value_id": _t("integer", description="The Bury figure it sits beside (/feed/values)"),
@@ -125,6 +158,7 @@ ROWS: dict[str, dict[str, dict]] = {
     },
     "ratings": {
         "id": WHOLE,
+        "plan": PLAN,
         "action_id": WHOLE,
         "action_code": TEXT,
         "term_id": WHOLE,
@@ -138,6 +172,18 @@ ROWS: dict[str, dict[str, dict]] = {
         "is_demo": FLAG,
         "updated_at": WHEN,
         "approved_at": WHEN,
+    },
+    "periods": {
+        "id": WHOLE,
+        "plan": PLAN,
+        "name": _t("string", description="e.g. Autumn 2025, or October 2024"),
+        "start_date": DAY,
+        "end_date": DAY,
+        "due_date": _t("string", format="date", description="Updates for it are due by then"),
+        "is_locked": FLAG,
+        "is_published": _t(
+            "boolean", description="The period the plan's board is looking at (one per plan)"
+        ),
     },
 }
 
@@ -173,8 +219,13 @@ def _page(resource: str) -> dict:
 
 
 FILTER_PARAMETERS = {
-    "term": ("integer", "Only this term (an id from /feed/terms.json)"),
-    "commitment": ("integer", "Only this commitment, by its number (1-5)"),
+    "plan": ("string", "Only this plan, by its slug (eis, send-pip)"),
+    "term": ("integer", "Only this reporting period (an id from /feed/periods.json)"),
+    "commitment": (
+        "integer",
+        "Only this commitment or priority area, by its number; numbers repeat across plans, "
+        "so give plan too",
+    ),
     "updated_since": (
         "string",
         "Only rows changed or approved at or after this ISO 8601 date or date-time",
@@ -244,9 +295,13 @@ def openapi() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Bury Education and Inclusion Strategy: data feed",
+            "title": "Bury Council delivery plans: data feed",
             "version": "1",
-            "description": "Read-only. Approved figures only. Public tokens get restricted "
+            "description": "Read-only. Every plan the service holds (the Education and "
+            "Inclusion Strategy, the SEND Priority Impact Plan); every row names its plan and "
+            "every resource takes ?plan=<slug>. /feed/periods is each plan's reporting periods; "
+            "/feed/terms is its earlier form, kept for reports that read it. "
+            "Approved figures only. Public tokens get restricted "
             "notes removed and any figure that would reveal fewer than the small-number "
             "threshold of children, directly or by subtraction, withheld: its numbers and "
             "status are null and `suppressed` is true, so numeric columns hold only numbers "

@@ -4,6 +4,9 @@ The "Delivery plan" sheet is the import template (spreadsheets/plan_template), s
 imported again as a plan. "Values" (KPI × term × group) and "Ratings" (action × term)
 carry what is recorded, with a blank row for every KPI and group in each open term,
 so a lead can fill in this term offline and upload the workbook (spreadsheets/round_trip).
+A workbook is of one plan: only its actions and reporting periods, with its name in the
+last column of Values and Ratings (before the comparators) and on the About sheet, since
+action codes are unique only within a plan and the upload matches them in that plan.
 Beside each figure in Values, each comparator's figure recorded with it and the period that
 describes ("Comparator 1", "Comparator 1 value", "Comparator 1 period"…), read-only: the
 upload saves no change to them. Header rows and the columns that say which KPI, term and
@@ -25,8 +28,8 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from actions.models import Action, ProgressUpdate, Rating, Term, UpdateStatus
-from actions.selectors import can_update
+from actions.models import Action, Plan, ProgressUpdate, Rating, Term, UpdateStatus
+from actions.selectors import can_update, plan_chosen
 from bury_eis.exports import neutralise
 from bury_eis.roles import is_admin
 from kpis.comparisons import Comparison, of_value, slot_headers, slot_names
@@ -45,6 +48,7 @@ from spreadsheets.plan_template import TEMPLATE_COLUMNS, plan_template_workbook
 VALUES_SHEET = "Values"
 RATINGS_SHEET = "Ratings"
 ABOUT_SHEET = "About this workbook"
+PLAN_COLUMN = "Plan"
 VALUE_KEYS = ["Action code", "KPI ref", "KPI", "Unit", "Term", "Group"]
 VALUE_FIELDS = [
     "Data period",
@@ -58,21 +62,35 @@ VALUE_FIELDS = [
 ]
 RATING_KEYS = ["Action code", "Action", "Lead", "Term", "Update status"]
 RATING_FIELDS = ["Rating", "Progress", "Evidence of impact", "Next steps", "Risks"]
-VALUE_COLUMNS = [*VALUE_KEYS, *VALUE_FIELDS, "Update status"]
-RATING_COLUMNS = [*RATING_KEYS, *RATING_FIELDS]
+# The plan comes last, after the columns people read and fill in; every row has it.
+VALUE_COLUMNS = [*VALUE_KEYS, *VALUE_FIELDS, "Update status", PLAN_COLUMN]
+RATING_COLUMNS = [*RATING_KEYS, *RATING_FIELDS, PLAN_COLUMN]
 UNLOCKED = Protection(locked=False)
 LOCKED = Protection(locked=True)
 NO_APPROVED_UPDATE = "No approved update"
-WIDTHS = {"KPI": 50, "Action": 50, "Progress": 50, "Evidence of impact": 40, "Next steps": 40}
+WIDTHS = {
+    PLAN_COLUMN: 30,
+    "KPI": 50,
+    "Action": 50,
+    "Progress": 50,
+    "Evidence of impact": 40,
+    "Next steps": 40,
+}
 
 
 @dataclass
 class ExportScope:
-    """Which actions the workbook covers, what it is called, and whose figures it may show."""
+    """Which actions the workbook covers, what it is called, whose figures it may show, and
+    its plan (None: the first plan). Only the plan's actions are exported."""
 
     actions: QuerySet[Action]
     title: str
     user: AbstractBaseUser
+    plan: Plan | None = None
+
+    def __post_init__(self) -> None:
+        self.plan = self.plan or plan_chosen(None)
+        self.actions = self.actions.filter(plan=self.plan)
 
 
 def number(value: Decimal | None) -> int | float | None:
@@ -115,8 +133,8 @@ def plan_export_bytes(scope: ExportScope, today: date) -> bytes:
     )
     book = plan_template_workbook(_plan_rows(kpis, scope.user), creator="Bury EIS")
     _protect(book.active, editable=set(TEMPLATE_COLUMNS))
-    terms = open_terms(today)
-    values = _values_sheet(book.create_sheet(VALUES_SHEET), kpis, terms, scope.user)
+    terms = open_terms(today, scope.plan)
+    values = _values_sheet(book.create_sheet(VALUES_SHEET), kpis, terms, scope)
     ratings = _ratings_sheet(book.create_sheet(RATINGS_SHEET), scope, terms)
     _about_sheet(book.create_sheet(ABOUT_SHEET), scope, terms, (values, ratings))
     buffer = io.BytesIO()
@@ -176,12 +194,13 @@ def latest_values(kpis: Iterable[KPI], terms: Iterable[Term] | None = None) -> Q
     return values.select_related("term", "cohort").order_by("updated_at", "pk")
 
 
-def _values_sheet(sheet: Worksheet, kpis: list[KPI], terms: list[Term], user) -> int:
+def _values_sheet(sheet: Worksheet, kpis: list[KPI], terms: list[Term], scope) -> int:
+    user = scope.user
     all_pupils = Cohort.objects.get(code=Cohort.ALL_PUPILS)
     stored = {
         (v.kpi_id, v.term_id, v.cohort_id): v
         for v in latest_values(kpis)
-        .filter(visible_values(user))
+        .filter(visible_values(user), term__plan=scope.plan)
         .prefetch_related(
             Prefetch("comparisons", queryset=ComparatorValue.objects.select_related("comparator"))
         )
@@ -196,7 +215,7 @@ def _values_sheet(sheet: Worksheet, kpis: list[KPI], terms: list[Term], user) ->
             for cohort in [all_pupils, *kpi.breakdown_cohorts.all()]:
                 keys.add((kpi.pk, term.pk, cohort.pk))
     by_kpi = {k.pk: k for k in kpis}
-    term_of = {t.pk: t for t in Term.objects.all()}
+    term_of = {t.pk: t for t in Term.objects.filter(plan=scope.plan)}
     cohort_of = {c.pk: c for c in Cohort.objects.all()}
     order = sorted(
         keys,
@@ -212,7 +231,7 @@ def _values_sheet(sheet: Worksheet, kpis: list[KPI], terms: list[Term], user) ->
     for key in order:
         kpi, term = by_kpi[key[0]], term_of[key[1]]
         status = _status_shown(statuses, kpi.action_id, key[1], kpi.action_id in theirs)
-        row = _value_row(kpi, term, cohort_of[key[2]], stored.get(key), status)
+        row = _value_row(scope.plan, kpi, term, cohort_of[key[2]], stored.get(key), status)
         sheet.append(row + comparator_cells(compared.get(key, []), names))
     _protect(
         sheet,
@@ -252,10 +271,10 @@ def comparator_cells(found: list[Comparison], names: list[str]) -> list:
     return cells
 
 
-def _value_row(kpi: KPI, term: Term, cohort: Cohort, value, status: str) -> list:
+def _value_row(plan: Plan, kpi: KPI, term: Term, cohort: Cohort, value, status: str) -> list:
     keys = [kpi.action.code, kpi.ref, kpi.text, Unit(kpi.unit).label if kpi.unit else ""]
     cells = value_cells(value)
-    row = [*keys, term.label, cohort.name, *(cells[f] for f in VALUE_FIELDS), status]
+    row = [*keys, term.label, cohort.name, *(cells[f] for f in VALUE_FIELDS), status, plan.name]
     return [neutralise(v) for v in row]
 
 
@@ -278,12 +297,12 @@ def _ratings_sheet(sheet: Worksheet, scope: ExportScope, terms: list[Term]) -> i
     )
     updates = {
         (u.action_id, u.term_id): u
-        for u in ProgressUpdate.objects.filter(action__in=actions)
+        for u in ProgressUpdate.objects.filter(action__in=actions, term__plan=scope.plan)
         .filter(visible_updates(scope.user))
         .select_related("term")
     }
     keys = set(updates) | {(a.pk, t.pk) for a in actions for t in terms}
-    term_of = {t.pk: t for t in Term.objects.all()}
+    term_of = {t.pk: t for t in Term.objects.filter(plan=scope.plan)}
     by_action = {a.pk: a for a in actions}
     theirs = {a.pk for a in actions if can_update(scope.user, a)}
     statuses = _statuses(ProgressUpdate.objects.filter(action__in=actions))
@@ -297,7 +316,8 @@ def _ratings_sheet(sheet: Worksheet, scope: ExportScope, terms: list[Term]) -> i
         status = _status_shown(statuses, action_pk, term_pk, action_pk in theirs)
         cells = rating_cells(update)
         row = [action.code, action.text, lead, term_of[term_pk].label, status]
-        sheet.append([neutralise(v) for v in [*row, *(cells[f] for f in RATING_FIELDS)]])
+        fields = [cells[f] for f in RATING_FIELDS]
+        sheet.append([neutralise(v) for v in [*row, *fields, scope.plan.name]])
     _protect(
         sheet,
         editable=set(RATING_FIELDS),
@@ -427,13 +447,15 @@ def _about_sheet(sheet: Worksheet, scope: ExportScope, terms: list[Term], counts
     )
     open_now = ", ".join(t.label for t in terms) or "none"
     rows = [
+        ["Plan", scope.plan.name],
         ["Covers", scope.title],
         ["Figures", f"{figures}: {counts[0]} value rows and {counts[1]} rating rows"],
         ["Terms open for updates", open_now],
         [
             "To update",
             "Fill in the unlocked cells of Values and Ratings for an open term, save "
-            "the workbook and upload it on the Excel page. You will see every change before "
+            "the workbook and upload it on the Excel page. Leave the Plan column as it is: "
+            "the upload matches action codes within that plan. You will see every change before "
             "anything is saved; confirmed changes are saved as drafts, as on the update page.",
         ],
         [

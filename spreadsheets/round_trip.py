@@ -100,15 +100,19 @@ def _fold(text: str) -> str:
 
 
 def _plan(file: RoundTripFile, user: AbstractBaseUser, today: date) -> _Plan:
+    # Codes and period names are unique only within a plan: match them in the workbook's.
     codes = {str(r.cells.get("Action code") or "").strip() for r in [*file.values, *file.ratings]}
-    actions = {a.code: a for a in Action.objects.filter(code__in=codes).prefetch_related("leads")}
+    actions = {
+        a.code: a
+        for a in Action.objects.filter(plan=file.plan, code__in=codes).prefetch_related("leads")
+    }
     kpis = {
         (k.action.code, k.ref): k
         for k in KPI.objects.filter(action__in=actions.values())
         .select_related("action")
         .prefetch_related("breakdown_cohorts")
     }
-    terms = {_fold(t.label): t for t in Term.objects.all()}
+    terms = {_fold(t.label): t for t in Term.objects.filter(plan=file.plan)}
     every_cohort = list(Cohort.objects.all())
     cohorts = {_fold(c.name): c for c in every_cohort} | {_fold(c.code): c for c in every_cohort}
     return _Plan(
@@ -162,6 +166,7 @@ def round_trip_preview(file: RoundTripFile, *, user: AbstractBaseUser, today: da
         )
     ordered = sorted(groups.values(), key=lambda g: (g["position"], g["term_start"]))
     return {
+        "plan": file.plan.name if file.plan else "",
         "groups": ordered,
         "problems": problems,
         "warnings": warnings,

@@ -4,6 +4,9 @@ The same safety checks as the plan import run on the raw bytes first. Columns ar
 found by header in the "Values" and "Ratings" sheets (with the read-only comparator
 columns of Values, so the round trip can say when they were edited); every cell that
 cannot be read is reported by sheet, row and column, and nothing is written here.
+
+A workbook is of one plan, named in the Plan column of every row: action codes are unique
+only within a plan, so a workbook whose plan is missing, unknown or mixed is refused.
 """
 
 import io
@@ -16,12 +19,14 @@ from django.db.models import TextChoices
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from actions.models import Plan
 from bury_eis.exports import FORMULA_STARTS
 from kpis.comparisons import SLOT_HEADER
 from kpis.figures import FigureError, figure_problem, parse_figure
 from kpis.models import KPI
 from spreadsheets.plan_cells import header_key
 from spreadsheets.plan_export import (
+    PLAN_COLUMN,
     RATING_COLUMNS,
     RATING_FIELDS,
     RATINGS_SHEET,
@@ -56,12 +61,14 @@ class SheetRow:
 
 @dataclass
 class RoundTripFile:
-    """The workbook's Values and Ratings rows, with what to warn about."""
+    """The workbook's plan (None when it has no rows), its Values and Ratings rows, and what
+    to warn about."""
 
     checksum: str
     values: list[SheetRow]
     ratings: list[SheetRow]
     warnings: list[str] = field(default_factory=list)
+    plan: Plan | None = None
 
 
 def round_trip_file_read(data: bytes, *, name: str) -> RoundTripFile:
@@ -89,7 +96,39 @@ def round_trip_file_read(data: bytes, *, name: str) -> RoundTripFile:
         ratings = _sheet_rows(book, RATINGS_SHEET, RATING_COLUMNS, RATING_KEYS)
     finally:
         book.close()
-    return RoundTripFile(sha256_hex(data), values, ratings, warnings)
+    plan = _workbook_plan([*values, *ratings])
+    return RoundTripFile(sha256_hex(data), values, ratings, warnings, plan)
+
+
+def _workbook_plan(rows: list[SheetRow]) -> Plan | None:
+    """The one plan every row names, by name, short name or slug; PlanFileError naming each
+    row whose plan is missing, unknown or not the first row's."""
+    plans = list(Plan.objects.all())
+    known = {header_key(p.name): p for p in plans} | {header_key(p.short_name): p for p in plans}
+    known |= {header_key(p.slug): p for p in plans}
+    names = ", ".join(f'"{p.name}"' for p in plans)
+    problems: list[str] = []
+    first: tuple[Plan, SheetRow] | None = None
+    for row in rows:
+        text = str(row.cells.get(PLAN_COLUMN) or "").strip()
+        plan = known.get(header_key(text))
+        if not text:
+            problem = f"enter the plan the row belongs to, as downloaded: one of {names}."
+        elif plan is None:
+            problem = f'"{text[:60]}" is not a plan here; the plans are {names}.'
+        elif first is None or first[0] == plan:
+            first = first or (plan, row)
+            continue
+        else:
+            problem = (
+                f'the row is for "{plan.name}" but row {first[1].number} of sheet '
+                f'"{first[1].sheet}" is for "{first[0].name}". A workbook holds one plan: '
+                "download each plan's own."
+            )
+        problems.append(f"{row.where(PLAN_COLUMN)}: {problem}")
+    if problems:
+        raise PlanFileError(problems)
+    return first[0] if first else None
 
 
 def _sheet_rows(book, title: str, expected: list[str], keys: tuple[str, ...]) -> list[SheetRow]:
@@ -99,7 +138,7 @@ def _sheet_rows(book, title: str, expected: list[str], keys: tuple[str, ...]) ->
     rows = counted_rows(book[title])
     header = next(rows, ()) or ()
     found = {header_key(h): i for i, h in enumerate(header) if h not in (None, "")}
-    missing = [c for c in (*keys, *_editable(title)) if header_key(c) not in found]
+    missing = [c for c in (PLAN_COLUMN, *keys, *_editable(title)) if header_key(c) not in found]
     if missing:
         names = ", ".join(f'"{m}"' for m in missing)
         raise PlanFileError([f'Sheet "{title}", row 1: missing column(s) {names}.'])

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from actions.models import Action
-from actions.selectors import leads_an_action
+from actions.selectors import leads_an_action, plan_chosen, plans
 from bury_eis.access import admin_required, object_or_403, requires, role_required
 from bury_eis.exports import XLSX_TYPE, download
 from bury_eis.progress import progress_context
@@ -50,6 +50,7 @@ def _page(request: HttpRequest, problems: list[str] | None = None) -> HttpRespon
             "problems": problems or [],
             "can_upload": can_upload,
             "is_admin": is_admin(request.user),
+            "plans": plans(),
             "recent": recent,
             "max_mb": settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024),
         },
@@ -65,13 +66,17 @@ def round_trip_start(request: HttpRequest) -> HttpResponse:
 
 @role_required
 def plan_export(request: HttpRequest) -> HttpResponse:
-    """The plan with its figures as .xlsx: the whole plan, or with ?mine=1 the actions led."""
+    """The plan asked for in ?plan= (else the first) with its figures as .xlsx: the whole
+    plan, or with ?mine=1 the actions led. One plan a workbook: codes repeat across plans."""
+    plan = plan_chosen(request.GET.get("plan"))
     if request.GET.get("mine") == "1":
-        scope = ExportScope(actions_led_by(request.user), "The actions you lead", request.user)
-        name = "delivery-plan-my-actions.xlsx"
+        scope = ExportScope(
+            actions_led_by(request.user), "The actions you lead", request.user, plan
+        )
+        name = f"{plan.slug}-my-actions.xlsx"
     else:
-        scope = ExportScope(Action.objects.all(), "The whole delivery plan", request.user)
-        name = "delivery-plan-with-figures.xlsx"
+        scope = ExportScope(Action.objects.all(), f"The whole {plan.name}", request.user, plan)
+        name = f"{plan.slug}-plan-with-figures.xlsx"
     return download(plan_export_bytes(scope, timezone.localdate()), XLSX_TYPE, name)
 
 

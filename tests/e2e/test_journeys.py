@@ -295,7 +295,11 @@ def test_a_lead_fills_in_the_term_in_excel_and_uploads_it_through_a_preview(
     sign_in(page, "lead")
     page.get_by_role("link", name="Excel").click()
     with page.expect_download() as download:
-        page.get_by_role("link", name="The actions you lead, with their figures (.xlsx)").click()
+        page.get_by_role(
+            "link",
+            name="The actions you lead in the Education and Inclusion Strategy, with their "
+            "figures (.xlsx)",
+        ).click()
     data = download.value.path().read_bytes()
     row = headline(open_term, gld_action, "iii")
     edited = tmp_path / "my-actions.xlsx"

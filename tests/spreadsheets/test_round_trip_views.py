@@ -89,7 +89,8 @@ def test_a_board_member_downloads_but_cannot_upload(board_client, led_action, op
 def test_a_lead_sees_the_upload_form(lead_client, led_action):
     page = lead_client.get(START)
     assert page.status_code == 200
-    assert "Upload this term" in page.content.decode() and "?mine=1" in page.content.decode()
+    assert "Upload this period" in page.content.decode()
+    assert "?plan=eis&amp;mine=1" in page.content.decode()
 
 
 def test_the_preview_is_for_its_uploader_only(lead_client, lead, led_action, open_term, client):
@@ -229,7 +230,9 @@ def test_a_preview_costs_the_same_queries_at_any_size(
 
 
 def test_the_start_page_query_count(lead_client, led_action, django_assert_num_queries):
-    with django_assert_num_queries(6):
+    # The session, the user, their roles, whether they lead an action, their uploads and
+    # the plans (one download each).
+    with django_assert_num_queries(7):
         lead_client.get(START)
 
 
