@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from actions.models import Rating
+from actions.schedule import Schedule
 from actions.selectors import plans, reporting_terms, term_and_previous
 from boards.selectors import NO_UPDATE, Remit, dashboard
 from bury_eis.access import admin_required
@@ -22,5 +23,15 @@ def plans_overview(request: HttpRequest) -> HttpResponse:
             for code, label in [*Rating.choices, (NO_UPDATE, "no update")]
             if board.totals[code]
         ]
-        rows.append({"plan": plan, "term": term, "d": board, "ratings": ratings})
+        overdue = board.schedule_totals[Schedule.OVERDUE]
+        rows.append(
+            {
+                "plan": plan,
+                "term": term,
+                "d": board,
+                "ratings": ratings,
+                "dated": sum(board.schedule_totals.values()),
+                "overdue": overdue,
+            }
+        )
     return render(request, "boards/plans_overview.html", {"rows": rows})

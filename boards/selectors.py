@@ -207,10 +207,11 @@ def dashboard(
         sectors = sectors.filter(pk__in=remit.sector_ids)
     board = Dashboard(term, previous, list(commitments), list(sectors))
     board.plan = board.commitments[0].plan if board.commitments else None
+    if board.plan is not None:
+        # Due dates are judged against today, whichever period is shown (or none yet).
+        board.schedule_totals, board.overdue = schedule_summary(remit, board.plan)
     if term is None:
         return board
-    if board.plan is not None:
-        board.schedule_totals, board.overdue = schedule_summary(remit, board.plan)
     standings = remit.standings(term)
     _count(board, remit.counts(term))
     board.completeness = Completeness(

@@ -66,10 +66,20 @@ def test_its_query_count_does_not_grow_with_the_plans_size(admin_client, django_
     ProgressUpdateFactory(action=ActionFactory(code="1.1(a)"), term=autumn)
     standings_refresh()
     admin_client.get(reverse("boards:plans"))  # warm the session
-    with django_assert_num_queries(12) as first:
+    with django_assert_num_queries(13) as first:
         admin_client.get(reverse("boards:plans"))
     for letter in "bcdefg":
         ProgressUpdateFactory(action=ActionFactory(code=f"1.1({letter})"), term=autumn)
     standings_refresh()
     with django_assert_num_queries(len(first.captured_queries)):
         admin_client.get(reverse("boards:plans"))
+
+
+def test_overdue_actions_are_counted_for_plans_that_date_them(admin_client):
+    action = _pip_action("1.1a")
+    action.due_date = date(2024, 10, 31)
+    action.save()
+    page = admin_client.get(reverse("boards:plans")).content.decode()
+    eis_row, pip_row = page.split("SEND Local Area Partnership Priority Impact Plan</a>")
+    assert "No due dates" in eis_row.split("Education and Inclusion Strategy</a>")[1]
+    assert "?plan=send-pip&amp;schedule=overdue" in pip_row and "1 action<span" in pip_row
