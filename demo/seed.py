@@ -23,6 +23,7 @@ from demo.updates import demo_update
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue, KPIValue
 from kpis.standings import standings_refresh
 from kpis.status import percentage, restatus
+from risks.demo import seed_risks
 
 DEMO_PASSWORD = "bury-demo-2026"  # noqa: S105 - published on purpose, development mode only
 DEMO_DOMAIN = "example.org"
@@ -84,6 +85,7 @@ def demo_seed(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
         _updates(terms, users, rng)
         _measure_values(terms, users)
         pip_updates = send_pip_seed(users, rng)
+        risks = seed_risks()
         restatus()
         standings_refresh()
     # Bulk inserts leave the planner's statistics (and PostgreSQL's visibility map, which
@@ -101,6 +103,7 @@ def demo_seed(*, scale: int = 1, seed: int = 2026) -> dict[str, int]:
         "updates": ProgressUpdate.objects.filter(is_demo=True).count(),
         "values": KPIValue.objects.filter(is_demo=True).count(),
         "SEND plan updates": pip_updates,
+        "SEND plan risks": risks,
     }
 
 
@@ -319,10 +322,11 @@ def _breakdowns(kpis: dict, cohorts: dict, comparators: dict) -> None:
 
 
 def _kpis_for_measures() -> dict[tuple[str, str], list[KPI]]:
-    """KPIs of the plan (and of any scaled copies) keyed by original code and ref."""
+    """The strategy's KPIs (and any scaled copies') keyed by original code and ref."""
     found: dict[tuple[str, str], list[KPI]] = {}
     refs = {(m.action_code, m.kpi_ref) for m in MEASURES}
-    for kpi in KPI.objects.select_related("action").filter(ref__in={r for _, r in refs}):
+    strategy = KPI.objects.filter(action__plan__slug="eis", ref__in={r for _, r in refs})
+    for kpi in strategy.select_related("action"):
         key = (kpi.action.code.split("/")[0], kpi.ref)
         if key in refs:
             found.setdefault(key, []).append(kpi)
