@@ -74,7 +74,8 @@ class TermFilterSet(django_filters.FilterSet):
             ("sector", Sector, plan.group_name, plan.group_name_plural),
         ):
             if name in self.filters:
-                self.filters[name].extra["queryset"] = model.objects.filter(plan=plan)
+                # ModelChoiceFilter keeps its queryset as an attribute, read as the form is made.
+                self.filters[name].queryset = model.objects.filter(plan=plan)
                 self.filters[name].extra["empty_label"] = f"All {plural.lower()}"
                 self.filters[name].label = label
 

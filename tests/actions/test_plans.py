@@ -158,3 +158,23 @@ def test_lists_and_dashboards_show_one_plan_at_a_time(admin_client, pip, pip_act
     dashboard = admin_client.get(reverse("home") + "?plan=send-pip").content.decode()
     assert "SEND Local Area Partnership Priority Impact Plan" in dashboard
     assert ">Month<" in dashboard or "October 2025" in dashboard
+
+
+@pytest.mark.parametrize("url", ["actions:list", "kpis:kpi_list"])
+def test_the_filters_offer_only_the_plans_own_areas_in_its_words(admin_client, pip_action, url):
+    ActionFactory(code="1.1(a)")  # the strategy's commitment 1
+    page = admin_client.get(reverse(url) + "?plan=send-pip").content.decode()
+    assert "All priority areas" in page and "Priority Action 1" in page
+    assert "COMMITMENT 1" not in page
+    strategy = admin_client.get(reverse(url)).content.decode()
+    assert "All commitments" in strategy and "COMMITMENT 1" in strategy
+    assert "Priority Action 1" not in strategy
+
+
+def test_the_kpi_list_of_a_plan_with_measures_on_areas_points_to_the_areas(
+    admin_client, pip_action
+):
+    page = admin_client.get(reverse("kpis:kpi_list") + "?plan=send-pip").content.decode()
+    assert "belong to its priority areas, not to actions" in page
+    assert f'href="/commitments/1/?plan=send-pip">PA 1 Priority Action 1<' in page
+    assert "belong to its" not in admin_client.get(reverse("kpis:kpi_list")).content.decode()
