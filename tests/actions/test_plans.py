@@ -176,5 +176,5 @@ def test_the_kpi_list_of_a_plan_with_measures_on_areas_points_to_the_areas(
 ):
     page = admin_client.get(reverse("kpis:kpi_list") + "?plan=send-pip").content.decode()
     assert "belong to its priority areas, not to actions" in page
-    assert f'href="/commitments/1/?plan=send-pip">PA 1 Priority Action 1<' in page
+    assert 'href="/commitments/1/?plan=send-pip">PA 1 Priority Action 1<' in page
     assert "belong to its" not in admin_client.get(reverse("kpis:kpi_list")).content.decode()
