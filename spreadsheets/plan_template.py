@@ -240,13 +240,27 @@ def _add_validations(sheet: Worksheet) -> None:
 
 
 def _fill_notes_sheet(sheet: Worksheet) -> None:
-    sheet.append(["Column", "What goes in it", "Allowed codes"])
+    sheet.append(["Column", "What goes in it", "Allowed codes", "Other headings read as it"])
+    others: dict[str, list[str]] = {}
+    for synonym, column in SYNONYMS.items():
+        others.setdefault(column, []).append(synonym)
     for header in TEMPLATE_COLUMNS:
         required = " Required." if header in REQUIRED_COLUMNS else ""
         codes = ", ".join(ALLOWED_CODES.get(header, []))
-        sheet.append([header, NOTES[header] + required, codes])
+        sheet.append([header, NOTES[header] + required, codes, ", ".join(others.get(header, []))])
+    sheet.append([])
+    sheet.append(
+        [
+            "Headings",
+            "Headings are matched in any order, ignoring case, spaces, hyphens, underscores, "
+            "full-width letters and invisible spaces, by the column's name or the other names "
+            "in column D. A heading the import does not know is not guessed: the import page "
+            "asks once which column it is, and remembers the answer for the plan. The plan is "
+            "chosen on the import page (or with import_plan --plan).",
+        ]
+    )
     _style_header(sheet)
-    for letter, width in zip("ABC", (24, 90, 60), strict=True):
+    for letter, width in zip("ABCD", (24, 90, 60, 40), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
