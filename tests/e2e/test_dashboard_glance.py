@@ -75,6 +75,6 @@ def test_a_heatmap_cell_opens_the_matching_actions(page, demo):
     assert words.inner_text() == f"{count} Red"
     words.click()
     expect(page).to_have_url(
-        re.compile(r"/actions/\?term=\d+&commitment=\d+&sector=\d+&rating=red$")
+        re.compile(r"/actions/\?plan=eis&term=\d+&commitment=\d+&sector=\d+&rating=red$")
     )
     assert page.locator("table tbody tr").count() == count

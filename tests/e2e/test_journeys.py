@@ -199,6 +199,7 @@ def test_the_narrative_counts_its_characters_as_the_lead_types(page, gld_action,
 def test_an_admin_imports_a_workbook_through_preview_and_confirm(page, gld_action):
     sign_in(page, "admin")
     page.get_by_role("link", name="Import plan").click()
+    page.get_by_label("Education and Inclusion Strategy").check()
     page.get_by_label("Plan workbook").set_input_files(str(PLAN_WORKBOOK))
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_role("heading", name="We are checking your file")).to_be_visible()
@@ -331,6 +332,7 @@ def test_without_javascript_a_progress_page_refreshes_itself_to_the_result(
     try:
         sign_in(page, "admin")
         page.goto("/plan/import/")
+        page.get_by_label("Education and Inclusion Strategy").check()
         page.get_by_label("Plan workbook").set_input_files(str(PLAN_WORKBOOK))
         page.get_by_role("button", name="Check the file").click()
         expect(page.get_by_role("heading", name="We are checking your file")).to_be_visible()
