@@ -210,7 +210,7 @@ def _fill_data_sheet(sheet: Worksheet, rows: Iterable[list]) -> None:
     sheet.append(TEMPLATE_COLUMNS)
     for row in rows:
         sheet.append(row)
-    _style_header(sheet)
+    style_header(sheet)
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     for index, header in enumerate(TEMPLATE_COLUMNS, start=1):
@@ -259,15 +259,21 @@ def _fill_notes_sheet(sheet: Worksheet) -> None:
             "chosen on the import page (or with import_plan --plan).",
         ]
     )
-    _style_header(sheet)
-    for letter, width in zip("ABCD", (24, 90, 60, 40), strict=True):
+    style_notes_sheet(sheet, (24, 90, 60, 40))
+
+
+def style_notes_sheet(sheet: Worksheet, widths: tuple[int, ...]) -> None:
+    """A Notes sheet's look, in every workbook the service writes: a bold, frozen header
+    row, columns `widths` wide from A, and wrapped text aligned to the top."""
+    style_header(sheet)
+    for letter, width in zip("ABCDEFGH", widths, strict=False):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _style_header(sheet: Worksheet) -> None:
+def style_header(sheet: Worksheet) -> None:
     """Bold the header row and freeze it so it stays visible while scrolling."""
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpis.models import Frequency, Polarity, Unit
-from spreadsheets.plan_template import FIXED_TIMESTAMP
+from spreadsheets.plan_template import FIXED_TIMESTAMP, style_header, style_notes_sheet
 
 AREAS_SHEET = "Priority areas"
 OUTCOMES_SHEET = "Outcomes"
@@ -162,7 +162,7 @@ def _fill_sheet(sheet: Worksheet, columns: list[str], rows: Iterable[Sequence]) 
     sheet.append(columns)
     for row in rows:
         sheet.append(list(row))
-    _style_header(sheet)
+    style_header(sheet)
     wrap = Alignment(wrap_text=True, vertical="top")
     for index, header in enumerate(columns, start=1):
         letter = get_column_letter(index)
@@ -196,16 +196,4 @@ def _fill_notes(sheet: Worksheet) -> None:
     for sheet_name, notes in NOTES.items():
         for column, note in notes.items():
             sheet.append([sheet_name, column, note, ", ".join(ALLOWED_CODES.get(column, []))])
-    _style_header(sheet)
-    for letter, width in zip("ABCD", (18, 28, 90, 50), strict=True):
-        sheet.column_dimensions[letter].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _style_header(sheet: Worksheet) -> None:
-    """Bold the header row and freeze it so it stays visible while scrolling."""
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
+    style_notes_sheet(sheet, (18, 28, 90, 50))
