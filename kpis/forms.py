@@ -82,9 +82,11 @@ class NarrativeForm(forms.Form):
     risks = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, submitting: bool = False, **kwargs) -> None:
+    def __init__(self, *args, submitting: bool = False, period_word: str = "term", **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
+        # "Progress this term" for a termly plan, "Progress this month" for a monthly one.
+        self.fields["progress"].label = f"Progress this {period_word}"
         for name in ("progress", "evidence_of_impact", "next_steps", "risks"):
             # GOV.UK's character count, not a maxlength attribute that cuts pasted text.
             self.fields[name].character_limit = NARRATIVE_MAX_LENGTH

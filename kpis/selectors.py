@@ -206,7 +206,7 @@ def approval_queue(approver: AbstractBaseUser | None = None) -> QuerySet[Progres
     if approver is not None:
         queue = queue.exclude(contributors=approver)
     return queue.select_related(
-        "action__commitment", "action__sector", "term", "submitted_by"
+        "action__commitment", "action__sector", "action__plan", "term", "submitted_by"
     ).order_by("submitted_at")
 
 

@@ -126,7 +126,9 @@ def latest(trend: dict) -> dict | None:
 
 
 # Actions a lead may open the update page of: live ones (who may is `can_update`).
-UPDATABLE = Action.objects.select_related("commitment", "sector").filter(retired_at__isnull=True)
+UPDATABLE = Action.objects.select_related("commitment", "sector", "plan").filter(
+    retired_at__isnull=True
+)
 NOT_YOURS = "You can update only the actions you lead."
 
 
@@ -221,7 +223,7 @@ def _save(request: HttpRequest, action_pk: int, term_pk: int, submit: bool) -> H
     action = object_or_403(request, UPDATABLE, can_update, NOT_YOURS, pk=action_pk)
     term = get_object_or_404(Term, pk=term_pk, plan_id=action.plan_id)
     kpis = selectors.update_page_kpis(action, term)
-    narrative = NarrativeForm(request.POST, submitting=submit)
+    narrative = NarrativeForm(request.POST, submitting=submit, period_word=action.plan.period_word)
     kpi_forms = [KPIForm(request.POST, kpi=kpi) for kpi in kpis]
     # Every form is validated, not just up to the first failure, so every error shows.
     valid = [narrative.is_valid()] + [form.is_valid() for form in kpi_forms]
@@ -278,7 +280,10 @@ def _render_update(
             if update
             else {}
         )
-        narrative = NarrativeForm(initial={**initial, "version": update.version if update else 0})
+        narrative = NarrativeForm(
+            initial={**initial, "version": update.version if update else 0},
+            period_word=action.plan.period_word,
+        )
         kpi_forms = [KPIForm(initial=kpi_initial(kpi), kpi=kpi) for kpi in kpis]
     return render(
         request,

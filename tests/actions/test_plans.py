@@ -178,3 +178,10 @@ def test_the_kpi_list_of_a_plan_with_measures_on_areas_points_to_the_areas(
     assert "belong to its priority areas, not to actions" in page
     assert 'href="/commitments/1/?plan=send-pip">PA 1 Priority Action 1<' in page
     assert "belong to its" not in admin_client.get(reverse("kpis:kpi_list")).content.decode()
+
+
+def test_a_monthly_plans_update_page_speaks_of_the_month(admin_client, pip, pip_action):
+    october = _period(pip, date(2025, 10, 1), date(2025, 10, 31))
+    page = admin_client.get(reverse("kpis:update", args=[pip_action.pk, october.pk]))
+    assert "Progress this month" in page.content.decode()
+    assert "Progress this term" not in page.content.decode()
