@@ -73,6 +73,7 @@ def restore_reference_data() -> None:
     importlib.import_module("actions.migrations.0007_plans").strategy_is_the_first_plan(apps, None)
     importlib.import_module("actions.migrations.0009_send_pip_plan").add_send_pip(apps, None)
     importlib.import_module("risks.migrations.0002_admin_permissions").grant_admins(apps, None)
+    importlib.import_module("spreadsheets.migrations.0005_admin_permissions").grant_admins(apps)
 
 
 @pytest.fixture(autouse=True)

@@ -217,6 +217,8 @@ def objects() -> dict:
 
 # Never edited in the admin: records of what happened, or the sign-in lock-outs.
 READ_ONLY = {
+    # Matched headings are made on the import page; the admin only deletes a wrong one.
+    "spreadsheets.HeaderMapping",
     # Termly updates and KPI values change through their service (figure rules, four eyes).
     "actions.ProgressUpdate",
     "kpis.KPIValue",

@@ -185,3 +185,19 @@ def test_a_monthly_plans_update_page_speaks_of_the_month(admin_client, pip, pip_
     page = admin_client.get(reverse("kpis:update", args=[pip_action.pk, october.pk]))
     assert "Progress this month" in page.content.decode()
     assert "Progress this term" not in page.content.decode()
+
+
+def test_the_admin_role_manages_plans_and_references_and_reads_links(client):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="plans-admin", role="Admin", is_staff=True)
+    client.force_login(admin)
+    for url, status in [
+        ("/admin/actions/plan/", 200),
+        ("/admin/actions/plan/add/", 200),
+        ("/admin/actions/reference/add/", 200),
+        ("/admin/actions/actionlink/", 200),
+        ("/admin/actions/actionlink/add/", 403),
+        ("/admin/spreadsheets/headermapping/", 200),
+    ]:
+        assert client.get(url).status_code == status, url
