@@ -10,12 +10,17 @@ from django.db import migrations
 
 def grant_admins(apps, schema_editor=None) -> None:
     config = apps.get_app_config("risks")
-    config.models_module = True
+    # A migration's app registry has no models module, which create_permissions needs;
+    # the project's own registry (tests put reference data back with it) keeps its own.
+    previous = getattr(config, "models_module", None)
+    config.models_module = previous or True
     create_permissions(config, verbosity=0)
-    config.models_module = None
+    config.models_module = previous
     Group, Permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
     admin, _ = Group.objects.get_or_create(name="Admin")
-    admin.permissions.add(*Permission.objects.filter(content_type__app_label="risks"))
+    # The risk itself; its history is read through the risk, never granted on its own.
+    risks = Permission.objects.filter(content_type__app_label="risks", content_type__model="risk")
+    admin.permissions.add(*risks)
 
 
 class Migration(migrations.Migration):

@@ -19,9 +19,12 @@ GRANTS = {
 def grant_admins(apps, schema_editor=None) -> None:
     for label in {app for app, _ in GRANTS}:
         config = apps.get_app_config(label)
-        config.models_module = True
+        # A migration's app registry has no models module, which create_permissions needs;
+        # the project's own registry (tests put reference data back with it) keeps its own.
+        previous = getattr(config, "models_module", None)
+        config.models_module = previous or True
         create_permissions(config, verbosity=0)
-        config.models_module = None
+        config.models_module = previous
     Group, Permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
     admin, _ = Group.objects.get_or_create(name="Admin")
     for (app, model), actions in GRANTS.items():
