@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from actions.models import Action, Commitment, Movement, Rating
+from actions.models import Action, Movement, Rating
 from actions.schedule import Schedule
 
 
@@ -45,15 +45,8 @@ class TermTable(tables.Table):
     def __init__(self, data, *args, terms=(), plan=None, **kwargs) -> None:
         super().__init__(data, *args, **kwargs)
         self.terms = {term.pk: term for term in terms}
+        # The list's one plan: every row is of it (actions.views.term_list filters by it).
         self.plan = plan
-        self._plans: dict[int, str] | None = None
-
-    def plan_of(self, commitment_id: int) -> str:
-        """The name of the plan a commitment (or priority area) is in: one query a table,
-        however many rows the export has."""
-        if self._plans is None:
-            self._plans = dict(Commitment.objects.values_list("pk", "plan__name"))
-        return self._plans[commitment_id]
 
 
 class ActionTable(TermTable):
@@ -72,7 +65,7 @@ class ActionTable(TermTable):
     schedule = tables.Column(
         verbose_name="Schedule", empty_values=(), order_by=("due_date", "position"), visible=False
     )
-    # Read through the table's one query of plans (plan_of), never the row's own plan.
+    # The table's plan (every row is of it), never a query per row.
     plan = tables.Column(
         verbose_name="Plan", accessor="pk", visible=False, orderable=False, empty_values=()
     )
@@ -131,4 +124,4 @@ class ActionTable(TermTable):
         return Schedule.LABELS.get(value, "")
 
     def value_plan(self, record: Action) -> str:
-        return self.plan_of(record.commitment_id)
+        return self.plan.name

@@ -50,7 +50,7 @@ class KPITable(TermTable):
     status_reason = tables.Column(verbose_name="Why", visible=False, empty_values=())
     previous_status = tables.Column(verbose_name="Previous status", visible=False, empty_values=())
     movement = tables.Column(verbose_name="Since previous term", empty_values=(), orderable=False)
-    # Read through the table's one query of plans (plan_of), never the row's own plan.
+    # The table's plan (every row is of it), never a query per row.
     plan = tables.Column(
         verbose_name="Plan", accessor="pk", visible=False, orderable=False, empty_values=()
     )
@@ -158,8 +158,7 @@ class KPITable(TermTable):
         return self.render_movement(record)
 
     def value_plan(self, record: KPI) -> str:
-        # A measure of a priority area has no action: its area names the plan.
-        return self.plan_of(record.action.commitment_id if record.action_id else record.area_id)
+        return self.plan.name
 
 
 def comparisons(record: KPI) -> list[Comparison]:
