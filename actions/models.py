@@ -225,8 +225,7 @@ class Term(models.Model):
         super().clean()
         if self.plan_id is None:
             return
-        termly = Plan.objects.values_list("calendar", flat=True).get(pk=self.plan_id)
-        if termly == Calendar.TERMLY and not (self.season and self.academic_year):
+        if self.plan.calendar == Calendar.TERMLY and not (self.season and self.academic_year):
             raise ValidationError(
                 {"season": "Enter the term and its academic year: this plan reports termly."}
             )
@@ -238,10 +237,9 @@ class Term(models.Model):
         start = self.start_date
         april_year = start.year if start.month >= 4 else start.year - 1
         financial = f"{april_year}-{(april_year + 1) % 100:02d}"
-        calendar_ = Plan.objects.values_list("calendar", flat=True).get(pk=self.plan_id)
-        if calendar_ == Calendar.MONTHLY:
+        if self.plan.calendar == Calendar.MONTHLY:
             return f"{start:%B %Y}"
-        if calendar_ == Calendar.QUARTERLY:
+        if self.plan.calendar == Calendar.QUARTERLY:
             return f"Q{(start.month - 4) % 12 // 3 + 1} {financial}"
         return financial
 
@@ -378,9 +376,7 @@ class Action(models.Model):
     def save(self, *args, **kwargs):
         # An action belongs to the plan of its commitment (or priority area), always.
         if self.commitment_id is not None:
-            self.plan_id = Commitment.objects.values_list("plan_id", flat=True).get(
-                pk=self.commitment_id
-            )
+            self.plan_id = self.commitment.plan_id
         super().save(*args, **kwargs)
 
     @property
