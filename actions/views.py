@@ -61,8 +61,8 @@ def commitment_detail(request: HttpRequest, number: int) -> HttpResponse:
         ),
         # Through the reverse relations: measures live in kpis, which actions never imports.
         "measures": list(commitment.measures.filter(retired_at__isnull=True).order_by("position")),
-        "shared": list(
-            commitment.shared_measures.filter(retired_at__isnull=True)
+        "also_relevant": list(
+            commitment.also_measures.filter(retired_at__isnull=True)
             .select_related("area")
             .order_by("area__number", "position")
         ),

@@ -136,7 +136,7 @@ class KPI(models.Model):
     also_areas = models.ManyToManyField(
         Commitment,
         blank=True,
-        related_name="shared_measures",
+        related_name="also_measures",
         help_text='Other areas the measure is also relevant to ("also relevant to Communication").',
     )
     due_date = models.DateField(
