@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from bury_eis.formatting import with_unit
-from kpis.charts import Series, line_chart_svg
+from kpis.charts import LAYOUTS, WIDE, Series, line_chart_svg
 from kpis.comparisons import Comparison, same_period
 from kpis.models import TargetKind
 from kpis.periods import period_end
@@ -51,9 +51,17 @@ def _comparator_names(trend: dict) -> list[str]:
     return names
 
 
+def _layout(name: str) -> dict:
+    """The drawing's layout, and an id of its own for the narrow one (both are in the page)."""
+    (layout,) = (layout for layout in LAYOUTS if layout.name == name)
+    return {"layout": layout, "suffix": "" if layout is WIDE else f"-{layout.name}"}
+
+
 @register.simple_tag
-def trend_chart(trend: dict, chart_id: str) -> SafeString:
-    """The KPI's headline, cohort and comparator figures by term, with target and baseline."""
+def trend_chart(trend: dict, chart_id: str, layout: str = "wide") -> SafeString:
+    """The KPI's headline, cohort and comparator figures by term, with target and baseline,
+    drawn for wide screens and print, or for phones (`layout="narrow"`)."""
+    drawing = _layout(layout)
     series = [Series("Bury", _values(trend["points"]), "main")]
     series += [Series(c["name"], _values(c["points"]), "cohort") for c in trend["cohorts"]]
     for name in _comparator_names(trend):
@@ -65,7 +73,8 @@ def trend_chart(trend: dict, chart_id: str) -> SafeString:
         series.append(Series(shown, points, "comparator", periods))
     unit = trend["unit"]
     return line_chart_svg(
-        chart_id=chart_id,
+        chart_id=chart_id + drawing["suffix"],
+        layout=drawing["layout"],
         title=f"({trend['ref']}) {trend['text']}",
         x_labels=tuple(trend["terms"]),
         series=tuple(series),
@@ -86,11 +95,13 @@ def _baseline_label(trend: dict) -> str:
 
 
 @register.simple_tag
-def gap_chart(trend: dict, chart_id: str) -> SafeString:
+def gap_chart(trend: dict, chart_id: str, layout: str = "wide") -> SafeString:
     """Each cohort's percentage-point gap to the headline figure, by term."""
     lines = tuple(Series(g["name"], tuple(g["points"]), "cohort") for g in gaps(trend))
+    drawing = _layout(layout)
     return line_chart_svg(
-        chart_id=chart_id,
+        chart_id=chart_id + drawing["suffix"],
+        layout=drawing["layout"],
         title=f"({trend['ref']}) gap to the headline figure, percentage points",
         x_labels=tuple(trend["terms"]),
         series=lines,

@@ -260,25 +260,41 @@ def test_stacked_rows_name_each_cell_on_a_narrow_screen(page, pages):
     assert cell.evaluate("(el) => getComputedStyle(el, '::before').content") == "none"
 
 
-def test_a_trend_table_and_chart_scroll_in_their_own_labelled_regions(page, pages):
-    """At 320 px a trend's figures and its chart scroll inside regions that are named and
-    take keyboard focus; the chart keeps the width its text is readable at. At desktop width
-    the chart scales to its column and nothing scrolls."""
+def test_a_trend_table_scrolls_in_its_region_and_its_chart_fits_with_readable_text(page, pages):
+    """At 320 px a trend's figures scroll inside a region that is named and takes keyboard
+    focus; the chart is the narrow drawing, as wide as the column with text at least 13 px
+    high, and nothing scrolls. At desktop width the wide drawing fills its column instead."""
     sign_in(page, "board")
     page.set_viewport_size(NARROW)
     page.goto(f"/actions/{pages['action'].pk}/")
     table = page.get_by_role("region", name=re.compile(r"^Figures for \(")).first
-    chart = page.get_by_role("region", name=re.compile(r"^Chart of \(")).first
-    for region in (table, chart):
-        expect(region).to_have_attribute("tabindex", "0")
-        region.focus()
-        expect(region).to_be_focused()
-    svg = chart.locator("svg.eis-chart")
-    assert svg.evaluate("(el) => el.getBoundingClientRect().width") >= 480
-    assert chart.evaluate("(el) => el.scrollWidth > el.clientWidth")
-    page.set_viewport_size(WIDE)
+    expect(table).to_have_attribute("tabindex", "0")
+    table.focus()
+    expect(table).to_be_focused()
+    chart = page.locator(".eis-trend__chart").first
+    narrow, wide = chart.locator("svg.eis-chart--narrow"), chart.locator("svg.eis-chart--wide")
+    expect(narrow).to_be_visible()
+    expect(wide).to_be_hidden()
+    expect(page.get_by_role("img", name=re.compile(r"^\("))).to_have_count(
+        page.locator(".eis-trend__chart").count()
+    )  # one drawing of each chart is announced, not two
     assert chart.evaluate("(el) => el.scrollWidth <= el.clientWidth")
-    assert svg.evaluate("(el) => el.getBoundingClientRect().width") == chart.evaluate(
+    assert narrow.evaluate("(el) => el.getBoundingClientRect().right <= window.innerWidth")
+    # Font size on screen: the drawing's own size times the scale the page draws it at.
+    smallest = narrow.evaluate(
+        "(el) => Math.min(...[...el.querySelectorAll('text')].map("
+        "(t) => parseFloat(getComputedStyle(t).fontSize) * el.getScreenCTM().a))"
+    )
+    assert smallest >= 13
+    wide_text = wide.evaluate(
+        "(el) => parseFloat(getComputedStyle(el).fontSize) * 290 / el.viewBox.baseVal.width"
+    )
+    assert wide_text < 6  # what the wide drawing's text would have shrunk to at 320 px
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size(WIDE)
+    expect(wide).to_be_visible()
+    expect(narrow).to_be_hidden()
+    assert wide.evaluate("(el) => el.getBoundingClientRect().width") == chart.evaluate(
         "(el) => el.clientWidth"
     )
 

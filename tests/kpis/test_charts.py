@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils.safestring import SafeString
 
-from kpis.charts import Series, line_chart_svg
+from kpis.charts import CHAR_EM, NARROW, WIDE, Series, line_chart_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 TERMS = ("Autumn 2024", "Spring 2025", "Summer 2025", "Autumn 2025", "Spring 2026", "Summer 2026")
@@ -68,7 +68,7 @@ def test_it_is_an_svg_image_labelled_by_its_own_title_and_description():
     assert root.get("viewBox") == "0 0 640 260"
     assert root.get("width") == "100%"
     assert root.get("preserveAspectRatio") == "xMidYMid meet"
-    assert root.get("class") == "eis-chart"
+    assert root.get("class") == "eis-chart eis-chart--wide"
     assert root.get("role") == "img"
     title_id, desc_id = root.get("aria-labelledby").split()
     assert root.find(f"{SVG}title").get("id") == title_id == "gld-title"
@@ -107,7 +107,7 @@ def test_it_escapes_hostile_names_titles_and_labels():
     hostile = "<script>alert(\"x\")</script> & 'co'"
     svg = draw(
         title=hostile,
-        x_labels=(hostile, *TERMS[1:]),
+        x_labels=(*TERMS[:-1], hostile),
         series=(Series(hostile, BURY.points),),
         target=74.0,
         target_label=hostile,
@@ -120,9 +120,9 @@ def test_it_escapes_hostile_names_titles_and_labels():
     assert root.find(f"{SVG}title").text == hostile
     assert [el.text for el in by_class(root, "eis-chart__legend-label")] == [hostile]
     for label in ("eis-chart__target-label", "eis-chart__baseline-label"):
-        # right of the plot, on two lines, escaped
-        assert "".join(by_class(root, label)[0].itertext()) == hostile
-    assert by_class(root, "eis-chart__x-label")[0].text == hostile
+        # right of the plot, on two lines (a long word broken with a hyphen), escaped
+        assert "".join(by_class(root, label)[0].itertext()).replace("-", "") == hostile
+    assert by_class(root, "eis-chart__x-label")[-1].text == hostile
     assert root.find(f"{SVG}desc").text.startswith(f"{hostile}: 65%")
 
 
@@ -443,11 +443,14 @@ def test_a_few_terms_keep_their_full_labels():
     assert labels == ["Autumn 2024", "Spring 2025", "Summer 2025"]
 
 
-def test_many_terms_are_shortened():
-    root = parse(draw())
+def test_terms_are_shortened_and_thinned_only_when_their_names_would_not_fit():
+    wide = parse(draw())
+    narrow = parse(draw(layout=NARROW))
 
-    labels = [el.text for el in by_class(root, "eis-chart__x-label")]
-    assert labels == ["Aut 24", "Spr 25", "Sum 25", "Aut 25", "Spr 26", "Sum 26"]
+    assert [el.text for el in by_class(wide, "eis-chart__x-label")] == list(TERMS)
+    # 14 px text on a 300-wide drawing: "Aut 24" every third term, back from the latest.
+    assert [el.text for el in by_class(narrow, "eis-chart__x-label")] == ["Sum 25", "Sum 26"]
+    assert len(by_class(narrow, "eis-chart__x-tick")) == 6
 
 
 def test_crowded_axes_label_every_other_term_and_always_the_last():
@@ -488,3 +491,149 @@ def test_it_accepts_decimals_from_model_fields():
 def test_it_refuses_a_series_whose_points_do_not_match_the_terms():
     with pytest.raises(ValueError, match="Bury"):
         draw(series=(Series("Bury", (1.0, 2.0)),))
+
+
+# What a reader sees: labels clear of every line and of each other, on both drawings.
+
+
+def _font(root: ET.Element) -> float:
+    return float(root.get("font-size"))
+
+
+def _label_boxes(root: ET.Element) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """(words, box) for each label drawn on or beside the plot, measured generously: every
+    character 0.6 em wide, each line of text one em and a bit high."""
+    font, boxes = _font(root), []
+    for css in ("end-label", "target-label", "baseline-label", "value"):
+        for text in by_class(root, f"eis-chart__{css}"):
+            lines = [t.text for t in text.findall(f"{SVG}tspan")] or [text.text]
+            width = max(len(line) for line in lines) * CHAR_EM * font
+            x, y = float(text.get("x")), float(text.get("y"))
+            left = {"start": x, "middle": x - width / 2, "end": x - width}[text.get("text-anchor")]
+            top = y - 0.8 * font
+            boxes.append((words(text), (left, top, left + width, top + (font + 1) * len(lines))))
+    return boxes
+
+
+def _segments(root: ET.Element) -> list[tuple[float, float, float, float]]:
+    """Every line drawn in the plot: the series' paths, the target and baseline lines."""
+    found = []
+    for path in (p for group in by_class(root, "eis-chart__series") for p in group.iter()):
+        if path.tag == f"{SVG}path" and path.get("fill") == "none" and "L" in path.get("d"):
+            points = [
+                tuple(map(float, p.split(",")))
+                for p in re.findall(r"[\d.\-]+,[\d.\-]+", path.get("d"))
+            ]
+            found += [(*a, *b) for a, b in itertools.pairwise(points)]
+    for css in ("target", "baseline"):
+        for line in by_class(root, f"eis-chart__{css}"):
+            found.append(tuple(float(line.get(k)) for k in ("x1", "y1", "x2", "y2")))
+    return found
+
+
+def _touches(box, segment) -> bool:
+    """Whether a segment passes through a box: tested at every half unit along it."""
+    left, top, right, bottom = box
+    x1, y1, x2, y2 = segment
+    steps = max(1, int(max(abs(x2 - x1), abs(y2 - y1)) * 2))
+    return any(
+        left < x1 + (x2 - x1) * i / steps < right and top < y1 + (y2 - y1) * i / steps < bottom
+        for i in range(steps + 1)
+    )
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+CROWDED = (
+    Series("Bury", (65.0, 66.5, 67.0, 69.0, 70.0, 71.2)),
+    Series("England", (67.0, 67.4, 67.9, None, None, None), "comparator"),
+    Series("North West", (66.0, 66.8, 67.5, 68.0, None, None), "comparator"),
+    Series("Greater Manchester", (64.5, 65.5, 66.0, 67.0, 68.0, 69.5), "comparator"),
+    Series("SEN Support", (30.0, 31.0, 33.0, 32.0, 34.0, 36.0), "cohort"),
+    Series("EHCP", (10.0, 9.0, 12.0, None, 13.0, None), "cohort"),
+    Series("Disadvantaged", (50.0, 51.0, 49.0, 52.0, 53.0, 54.0), "cohort"),
+)
+
+
+@pytest.mark.parametrize("layout", [WIDE, NARROW], ids=["wide", "narrow"])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"series": CROWDED, "target": 74.0, "baseline": 65.0},
+        {"series": CROWDED[:4], "target": 67.0, "baseline": 66.0},
+        {"series": CROWDED[4:], "target": 40.0, "target_upper": 45.0},
+        {"series": (CROWDED[0], CROWDED[1]), "target": 96.0},
+    ],
+    ids=["seven-lines", "close-together", "band", "target-far-above"],
+)
+def test_no_label_touches_a_line_or_another_label(layout, arguments):
+    root = parse(draw(layout=layout, **arguments))
+    boxes, segments = _label_boxes(root), _segments(root)
+
+    assert boxes and segments
+    for name, box in boxes:
+        assert not any(_touches(box, segment) for segment in segments), name
+    for (first, a), (second, b) in itertools.combinations(boxes, 2):
+        assert not _overlap(a, b), (first, second)
+
+
+def test_a_line_that_ends_early_is_named_beside_its_last_point():
+    """England's figures stop two years back: its name sits by its last marker, not at the
+    right edge level with nothing."""
+    england = Series("England", (76.0, 76.5, 77.0, None, None, None), "comparator")
+    root = parse(draw(series=(BURY, england), target=74.0))
+
+    (england,) = [
+        label for label in by_class(root, "eis-chart__end-label") if words(label) == "England"
+    ]
+    square = by_class(root, "eis-chart__series--comparator")[0].findall(f"{SVG}rect")[-1]
+    marker_x = float(square.get("x")) + 3.5
+    marker_y = float(square.get("y")) + 3.5
+    assert 0 < float(england.get("x")) - marker_x <= 10
+    assert abs(float(england.get("y")) - marker_y) <= 2 * _font(root)
+    (target,) = by_class(root, "eis-chart__target")
+    assert float(england.get("x")) < float(target.get("x2"))  # inside the plot, by its line
+
+
+def test_the_narrow_drawing_keeps_its_text_readable_on_a_320_px_screen():
+    """Shown 290 px wide (320 less the page's margins), its text is over 13 px high; the
+    wide drawing squeezed to 290 px would be under 5."""
+    narrow, wide = parse(draw(layout=NARROW)), parse(draw())
+
+    def on_screen(root):
+        return _font(root) * 290 / float(root.get("viewBox").split()[2])
+
+    assert narrow.get("class") == "eis-chart eis-chart--narrow"
+    assert on_screen(narrow) >= 13
+    assert on_screen(wide) < 5
+    labels = by_class(narrow, "eis-chart__x-label")
+    font = _font(narrow)
+    edges = sorted(
+        (
+            float(el.get("x")) - len(el.text) * CHAR_EM * font / 2,
+            float(el.get("x")) + len(el.text) * CHAR_EM * font / 2,
+        )
+        for el in labels
+    )
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(edges))  # term names do not collide
+    assert all(left >= 0 and right <= 300 for left, right in edges)
+
+
+def test_a_chart_with_a_target_far_from_its_figures_still_draws_the_target():
+    """1.2(a)(i)'s 96% target was not drawn: the axis must reach it and the line be there."""
+    root = parse(draw(series=(BURY,), target=96.0, target_label="Target 96%"))
+
+    (line,) = by_class(root, "eis-chart__target")
+    assert float(line.get("y1")) == pytest.approx(y_between_ticks(root, 96.0), abs=0.1)
+    assert words(by_class(root, "eis-chart__target-label")[0]) == "Target 96%"
+
+
+def test_where_lines_crowd_the_latest_figure_it_is_written_with_the_lines_name():
+    root = parse(draw(series=CROWDED, target=74.0, baseline=65.0))
+
+    names = [words(label) for label in by_class(root, "eis-chart__end-label")]
+    values = [el.text for el in by_class(root, "eis-chart__value")]
+    assert (values == ["71.2%"]) != ("Bury 71.2%" in names)  # one or the other, never both
+    assert values == ["71.2%"] or "Bury 71.2%" in names
