@@ -1,3 +1,5 @@
+from datetime import date
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
@@ -116,6 +118,10 @@ class ActionTable(TermTable):
 
     def render_movement(self, value: str) -> str:
         return Movement(value).label
+
+    def value_due_date(self, value: date | None) -> date | None:
+        # The date itself, so a spreadsheet holds a date, not the page's "20 Mar 2026".
+        return value
 
     def render_schedule(self, value: str | None) -> str:
         return schedule_tag(value) or "No due date"

@@ -1,7 +1,9 @@
 """A board pack as an Excel workbook, from its frozen content (restricted or public).
 
 The Summary sheet comes first, as the summary page does in the PDF; while the pack holds
-demo data every sheet says so above its header. Dates are Excel dates, not text.
+demo data every sheet says so above its header. Figures are numbers with their unit in a
+column of its own, dates are Excel dates, and codes are text (bury_eis.exports gives each
+cell its number format).
 """
 
 from datetime import date, datetime
@@ -9,7 +11,7 @@ from datetime import date, datetime
 from boards.packs import DEMO_MARKING, is_demo
 from bury_eis.exports import xlsx_bytes
 from kpis.comparisons import newest_from_points, slot_headers
-from kpis.trends import SUPPRESSED
+from kpis.trends import SUPPRESSED, target_words
 
 # Each comparator figure takes three columns, the same on every row: Comparator 1,
 # Comparator 1 value, Comparator 1 period, then Comparator 2...
@@ -62,7 +64,7 @@ def _cover(content: dict, version: int) -> list[list]:
         ["Figures approved for", d["term"]["label"] if d["term"] else ""],
         ["Generated", _excel_datetime(content["generated_at"])],
         ["Version", version],
-        ["Status", "Public" if content["public"] else "Restricted: not for publication"],
+        ["Marking", "Public" if content["public"] else "Restricted: not for publication"],
     ]
     if content["public"]:
         rows.append(
@@ -109,8 +111,9 @@ def _actions(content: dict) -> list[list]:
 
 
 def _figures(content: dict) -> list[list]:
-    """Every figure in the pack, one row per KPI, term and group, with the comparator
-    figures recorded beside it (name, value and the period each describes)."""
+    """Every figure in the pack, one row per KPI, term and group, its unit beside it (a
+    percentage is 38.7, as the council writes it), with the comparator figures recorded
+    beside it (name, value and the period each describes)."""
     rows = []
     slots = 0
     for action in content["actions"]:
@@ -123,14 +126,22 @@ def _figures(content: dict) -> list[list]:
                     if p is None:
                         continue
                     where = [action["code"], trend["ref"], trend["text"], label, name]
-                    row = [*where, *_figure(p), p["data_period"], trend["target_text"]]
+                    value, *counts = _figure(p)
+                    row = [*where, value, trend.get("unit_label", ""), *counts]
+                    row += [p["data_period"], *_target(trend)]
                     comparators = newest_from_points([p])
                     slots = max(slots, len(comparators))
                     rows.append(row + [v for c in comparators for v in _comparator(c)])
-    header = ["Action", "KPI", "Measure", "Term", "Group", "Value", "Numerator", "Denominator"]
-    header += ["Period", "Target"]
+    header = ["Action", "KPI", "Measure", "Term", "Group", "Value", "Unit", "Numerator"]
+    header += ["Denominator", "Period", "Target", "Target in words"]
     header += slot_headers(slots)
     return [header, *rows]
+
+
+def _target(trend: dict) -> list:
+    """The target's number (in the row's unit) and, where they say more, its words."""
+    target = trend.get("target")
+    return [target, target_words(trend["target_text"], target, trend.get("unit", ""))]
 
 
 def _comparator(found) -> list:

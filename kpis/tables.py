@@ -10,7 +10,8 @@ from actions.tables import TermTable, lead_names
 from bury_eis.formatting import plain_number, with_unit
 from kpis.comparisons import Comparison, newest, slot_headers, slot_names
 from kpis.models import KPI, KPIStatus
-from kpis.trends import target_text
+from kpis.status import effective_target
+from kpis.trends import target_text, target_words
 
 
 def status_tag(status: str | None) -> str:
@@ -42,6 +43,9 @@ class KPITable(TermTable):
     lead = tables.Column(verbose_name="Lead", accessor="action", orderable=False)
     unit = tables.Column(verbose_name="Unit", visible=False)
     target = tables.Column(verbose_name="Target", empty_values=(), orderable=False)
+    target_words = tables.Column(
+        verbose_name="Target in words", visible=False, empty_values=(), orderable=False
+    )
     latest_value = tables.Column(verbose_name="Latest figure", empty_values=())
     latest_period = tables.Column(verbose_name="Period", visible=False, empty_values=())
     latest_term_id = tables.Column(verbose_name="Reported in", visible=False, empty_values=())
@@ -95,6 +99,13 @@ class KPITable(TermTable):
 
     def render_target(self, record: KPI) -> str:
         return target_text(record)
+
+    def value_target(self, record: KPI) -> Decimal | None:
+        # The number a figure must reach, in the Unit column's unit; the words beside it.
+        return plain_number(effective_target(record))
+
+    def value_target_words(self, record: KPI) -> str:
+        return target_words(target_text(record), effective_target(record), record.unit)
 
     def render_latest_value(self, record: KPI) -> str:
         if record.status is None:

@@ -96,6 +96,12 @@ def target_text(kpi: KPI) -> str:
     return f"{text} ({kpi.target_period})" if kpi.target_period else text
 
 
+def target_words(text: str, target: Decimal | float | None, unit: str) -> str:
+    """A target's words for a spreadsheet, beside its number: blank when they say no more
+    than the number in its unit ("90%"), so no figure is written as text."""
+    return "" if target is not None and text == with_unit(target, unit) else text
+
+
 # Kinds judged against other figures, which need no number of their own.
 _JUDGED_AGAINST_OTHERS = {TargetKind.TREND, TargetKind.COMPARATOR, TargetKind.GAP}
 

@@ -11,7 +11,8 @@ Beside each figure in Values, each comparator's figure recorded with it and the 
 describes ("Comparator 1", "Comparator 1 value", "Comparator 1 period"…), read-only: the
 upload saves no change to them. Header rows and the columns that say which KPI, term and
 group a row is are locked; the figures and narrative are not. Every text cell is
-neutralised against formulas.
+neutralised against formulas, and every cell has the number format its value needs
+(bury_eis.exports.format_sheet): figures as numbers, codes and periods as text.
 """
 
 import io
@@ -30,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from actions.models import Action, Plan, ProgressUpdate, Rating, Term, UpdateStatus
 from actions.selectors import can_update, plan_chosen
-from bury_eis.exports import neutralise
+from bury_eis.exports import format_sheet, neutralise
 from bury_eis.roles import is_admin
 from kpis.comparisons import Comparison, of_value, slot_headers, slot_names
 from kpis.models import (
@@ -137,6 +138,8 @@ def plan_export_bytes(scope: ExportScope, today: date) -> bytes:
     values = _values_sheet(book.create_sheet(VALUES_SHEET), kpis, terms, scope)
     ratings = _ratings_sheet(book.create_sheet(RATINGS_SHEET), scope, terms)
     _about_sheet(book.create_sheet(ABOUT_SHEET), scope, terms, (values, ratings))
+    for name in (VALUES_SHEET, RATINGS_SHEET, ABOUT_SHEET):
+        format_sheet(book[name])  # the Delivery plan sheet is formatted as the template is
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bury_eis.exports import format_sheet
 from kpis.models import ComparatorBasis, Frequency, Polarity, TargetKind, Unit
 from spreadsheets.plan_cells import header_key
 
@@ -219,6 +220,8 @@ def _fill_data_sheet(sheet: Worksheet, rows: Iterable[list]) -> None:
         alignment = wrap if header in WRAPPED_COLUMNS else top
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             cell.alignment = alignment
+    # Figures as numbers, codes ("1.10") and periods ("2028") as text (bury_eis.exports).
+    format_sheet(sheet)
     sheet.auto_filter.ref = sheet.dimensions
 
 

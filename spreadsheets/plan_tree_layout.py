@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bury_eis.exports import DATE_FORMAT, format_sheet
 from kpis.models import Frequency, Polarity, Unit
 from spreadsheets.plan_template import FIXED_TIMESTAMP, style_header, style_notes_sheet
 
@@ -110,8 +111,6 @@ WIDE_COLUMNS: dict[str, int] = {
     "By when": 26,
     "Data source": 30,
 }
-DATE_FORMAT = "d mmmm yyyy"
-
 _MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name} | {
     name.lower(): n for n, name in enumerate(calendar.month_abbr) if name
 }
@@ -173,6 +172,9 @@ def _fill_sheet(sheet: Worksheet, columns: list[str], rows: Iterable[Sequence]) 
                 cell.number_format = DATE_FORMAT
         if header in ALLOWED_CODES:
             _add_validation(sheet, header, f"{letter}2:{letter}{max(sheet.max_row, 2)}")
+    # Numbers, dates and codes formatted as in every workbook the service writes; a blank
+    # Due date keeps the date format, so a date typed there shows as one.
+    format_sheet(sheet)
     sheet.auto_filter.ref = sheet.dimensions
 
 

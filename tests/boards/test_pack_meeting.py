@@ -236,7 +236,7 @@ def test_the_cover_sheet_gives_the_version_and_real_dates(client, admin, meeting
         list(r)[:2] for r in workbook(client, admin, second)["Cover"].iter_rows(values_only=True)
     )
     assert rows["Version"] == 2
-    assert rows["Status"] == "Restricted: not for publication"
+    assert rows["Marking"] == "Restricted: not for publication"
     assert rows["Meeting"] == datetime(2026, 7, 14)  # an Excel date, read back as one
     generated = datetime.fromisoformat(second.content["generated_at"]).replace(tzinfo=None)
     assert isinstance(rows["Generated"], datetime) and rows["Generated"] == generated
@@ -247,4 +247,4 @@ def test_the_public_workbook_says_it_is_public(client, admin, pack):
     response = client.get(reverse("boards:public_pack_xlsx", args=[published.public_token]))
     cover = load_workbook(io.BytesIO(response.content))["Cover"]
     rows = dict(list(r)[:2] for r in cover.iter_rows(values_only=True))
-    assert rows["Version"] == 1 and rows["Status"] == "Public"
+    assert rows["Version"] == 1 and rows["Marking"] == "Public"
