@@ -3,11 +3,14 @@ data, no sideways scroll at 320 px, and axe-clean at both widths."""
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from actions.models import Action
 from tests.e2e.conftest import assert_accessible_at_both_widths, sign_in
 from tests.factories import UserFactory
 
@@ -78,3 +81,48 @@ def test_a_heatmap_cell_opens_the_matching_actions(page, demo):
         re.compile(r"/actions/\?plan=eis&term=\d+&commitment=\d+&sector=\d+&rating=red$")
     )
     assert page.locator("table tbody tr").count() == count
+
+
+# Each body cell of the dashboard's stacked tables: its table, its data-label, how it shows
+# and what its ::before says.
+STACKED_CELLS = """() => [...document.querySelectorAll("table.eis-table-stack > tbody > tr > td")]
+  .map((td) => ({table: td.closest("table").className, label: td.dataset.label,
+                 display: getComputedStyle(td).display,
+                 before: getComputedStyle(td, "::before").content}))"""
+
+
+def test_the_dashboard_tables_stack_one_way_each_cell_named(page, demo):
+    """At 320 px every dashboard table but the heatmap stacks in the one style lists use,
+    each cell led by its column's name (the counts by commitment side by side); the heatmap
+    stacks in its own way, each cell led by its sector. At laptop width they are tables."""
+    sign_in(page, "reader")
+    page.set_viewport_size({"width": 320, "height": 800})
+    # An action past its due date, so the overdue table is there too.
+    Action.objects.filter(plan__slug="eis", code="1.2(a)").update(
+        due_date=timezone.localdate() - timedelta(days=30)
+    )
+    page.goto("/")
+    open_every_details(page)
+    cells = page.evaluate(STACKED_CELLS)
+    tables = {cell["table"] for cell in cells}
+    for name in ("eis-exceptions", "eis-overdue", "eis-stale", "eis-by-commitment"):
+        assert any(name in table for table in tables), (name, tables)
+    assert any(cell["label"] == "Action (delivery)" for cell in cells)  # the rating scale
+    for cell in cells:
+        assert cell["label"], cell
+        if "eis-table-stack--inline" in cell["table"]:  # "Improved 3", on one line
+            assert (cell["display"], cell["before"]) == ("inline-block", f'"{cell["label"]} "')
+        else:
+            assert (cell["display"], cell["before"]) == ("block", f'"{cell["label"]}"')
+    assert page.locator(".eis-heatmap__sector").first.is_visible()
+    assert (
+        page.locator("table.eis-heatmap td").first.evaluate("(el) => getComputedStyle(el).display")
+        == "block"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    page.set_viewport_size(LAPTOP)
+    for cell in page.evaluate(STACKED_CELLS):
+        assert cell["display"] == "table-cell", cell
+        assert cell["before"] == "none", cell
+    assert not page.locator(".eis-heatmap__sector").first.is_visible()

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from actions.models import ReminderLog
 from tests.factories import ActionFactory, ProgressUpdateFactory, UserFactory
+from tests.kpis.test_views import LONG_TEXTS, alike_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,17 @@ def test_each_lead_gets_one_e_mail_listing_what_is_still_due(led_action, open_te
     assert message.subject.startswith("Due ") and "update for 2 actions" in message.subject
     assert "1.2(a)" in message.body and "1.2(c)" in message.body and "1.2(b)" not in message.body
     assert f"/updates/{led_action.pk}/{open_term.pk}/" in message.body
+
+
+def test_the_e_mail_gives_each_action_s_whole_text(open_term, lead):
+    """A lead could not tell two alike actions apart: the e-mail cut their text at 90
+    characters. A plain-text line may be long."""
+    for action in alike_actions("1.2(a)", "1.2(b)"):
+        action.leads.add(lead)
+    remind()
+    body = mail.outbox[0].body
+    for code, text in zip(("1.2(a)", "1.2(b)"), LONG_TEXTS, strict=True):
+        assert f"- {code} {text}\n" in body
 
 
 def test_running_it_twice_a_day_sends_nothing_more(led_action, open_term, lead):

@@ -52,6 +52,23 @@ def urls(action, term, update, other=None) -> dict[str, tuple[str, str]]:
     }
 
 
+# Two actions worded alike for over 200 characters, told apart only by their last word: a
+# list or e-mail that shortens their text shows an approver or lead the same words for both.
+ALIKE = (
+    "Work with early years settings, schools, health visitors and family hubs in every township"
+    " so that children who need help with speech, language and communication are found before"
+    " they start school and have support in place by the end of their first term in "
+)
+LONG_TEXTS = (ALIKE + "Ramsbottom", ALIKE + "Prestwich")
+
+
+def alike_actions(*codes: str) -> list:
+    """Actions with codes `codes` and the LONG_TEXTS, in order."""
+    return [
+        ActionFactory(code=code, text=text) for code, text in zip(codes, LONG_TEXTS, strict=True)
+    ]
+
+
 @pytest.fixture
 def submitted(open_term):
     """Someone else's submitted update, for the approval URLs."""
@@ -178,6 +195,32 @@ def test_post_only_urls_refuse_get(client, led_action, open_term, submitted, lea
     for name in ("save", "submit", "approve", "return"):
         _, url = urls(led_action, open_term, submitted)[name]
         assert client.get(url).status_code == 405, name
+
+
+def test_approvals_show_each_action_s_whole_text(client, open_term, admin_user):
+    """An approver could not tell two alike actions apart: the list cut their text at 90
+    characters."""
+    for action in alike_actions("3.1(a)", "3.1(b)"):
+        ProgressUpdateFactory(action=action, term=open_term, status="submitted")
+    client.force_login(admin_user)
+    page = client.get(reverse("kpis:approvals")).content.decode()
+    assert len(LONG_TEXTS[0]) > 200
+    for text in LONG_TEXTS:
+        assert f"</strong> {text}</td>" in page
+
+
+def test_my_actions_show_each_action_s_whole_text(client, open_term, lead, late_summer):
+    """A lead could not tell two alike actions apart: My actions cut their text at 20 words,
+    and at 18 in the list of earlier terms' overdue updates."""
+    for action in alike_actions("1.2(a)", "1.2(b)"):
+        action.leads.add(lead)
+    client.force_login(lead)
+    page = client.get(reverse("kpis:my_actions")).content.decode()
+    overdue = page[page.index("Overdue from earlier terms") : page.index("</table>")]
+    this_term = page[page.index("</table>") :]
+    for text in LONG_TEXTS:
+        assert f"</strong> {text}</td>" in overdue
+        assert f"</strong> {text}</td>" in this_term
 
 
 def test_other_leads_actions_are_not_listed(client, led_action, open_term, lead):
