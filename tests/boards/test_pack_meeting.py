@@ -248,3 +248,17 @@ def test_the_public_workbook_says_it_is_public(client, admin, pack):
     cover = load_workbook(io.BytesIO(response.content))["Cover"]
     rows = dict(list(r)[:2] for r in cover.iter_rows(values_only=True))
     assert rows["Version"] == 1 and rows["Marking"] == "Public"
+
+
+def test_the_pack_page_and_its_workbook_name_the_marking_alike(client, admin, pack):
+    """The row saying whether a pack may be published is "Marking" on the page, in the PDF
+    (the same template) and in the workbook, and it says what the workbook says."""
+    client.force_login(admin)
+    html = client.get(reverse("boards:pack", args=[pack.pk])).content.decode()
+    rows = dict(
+        list(r)[:2] for r in workbook(client, admin, pack)["Cover"].iter_rows(values_only=True)
+    )
+
+    marking = re.search(r'key">Marking</dt><dd class="govuk-summary-list__value">(.*?)</dd>', html)
+    assert marking and re.sub(r"<[^>]+>", "", marking.group(1)) == rows["Marking"]
+    assert 'key">Status</dt>' not in html
