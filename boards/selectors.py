@@ -121,11 +121,14 @@ class Completeness:
 
     @property
     def sentence(self) -> str:
-        """ "62 of 95 actions approved for Summer 2026 · 18 no update · 15 awaiting approval"."""
+        """ "62 of 95 actions approved for Summer 2026 · 33 no update: 15 awaiting approval,
+        18 not submitted". "No update" is what the bar and the heatmap call every action
+        with no approved update, so the sentence counts the same 33 and then splits them."""
         noun = "action" if self.total == 1 else "actions"
         return (
             f"{self.approved} of {self.total} {noun} approved for {self.term_label} · "
-            f"{self.no_update} no update · {self.awaiting} awaiting approval"
+            f"{self.unapproved} no update: {self.awaiting} awaiting approval, "
+            f"{self.no_update} not submitted"
         )
 
 

@@ -216,7 +216,13 @@ def test_the_dashboard_says_how_complete_the_period_is(board_client, plan, terms
     _, summer = terms
     term_publish(summer)
     page = board_client.get(reverse("home")).content.decode()
-    assert "5 of 6 actions approved for Summer 2026 · 0 no update · 1 awaiting approval" in page
+    assert (
+        "5 of 6 actions approved for Summer 2026 · 1 no update: 1 awaiting approval, "
+        "0 not submitted" in page
+    )
+    # The sentence's "no update" is the bar's: the same count under the same words (it said
+    # "0 no update" beside a bar reading "No update 1").
+    assert ">No update 1</a>" in page
 
 
 def test_another_term_can_be_chosen(board_client, plan, terms):

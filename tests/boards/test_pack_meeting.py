@@ -114,7 +114,10 @@ def test_the_pack_opens_with_its_summary(client, admin, pack):
     page = page_of(client, admin, pack)
     summary = page[page.index('id="pack-summary"') :]
     assert page.index('id="pack-summary"') < page.index('id="summary"')  # before the dashboard
-    assert "3 of 3 actions approved for Summer 2026 · 0 no update · 0 awaiting approval" in page
+    assert (
+        "3 of 3 actions approved for Summer 2026 · 0 no update: "
+        "0 awaiting approval, 0 not submitted" in page
+    )
     assert "Movement since Spring 2026" in summary
     assert "Red and Amber actions (2)" in summary
     first_rows = summary[: summary.index("</table>", summary.index("eis-summary-exceptions"))]

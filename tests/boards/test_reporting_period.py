@@ -39,10 +39,12 @@ def test_completeness_counts_approved_awaiting_and_nothing(summer_reports, terms
     assert (found[summer.pk].approved, found[summer.pk].awaiting) == (2, 1)
     assert found[summer.pk].no_update == 1  # the draft: the board sees nothing of it
     assert found[summer.pk].sentence == (
-        "2 of 4 actions approved for Summer 2026 · 1 no update · 1 awaiting approval"
+        "2 of 4 actions approved for Summer 2026 · 2 no update: "
+        "1 awaiting approval, 1 not submitted"
     )
     assert found[spring.pk].sentence == (
-        "0 of 4 actions approved for Spring 2026 · 4 no update · 0 awaiting approval"
+        "0 of 4 actions approved for Spring 2026 · 4 no update: "
+        "0 awaiting approval, 4 not submitted"
     )
 
 
@@ -66,7 +68,10 @@ def test_publishing_is_a_second_step_after_seeing_completeness(admin_client, sum
     check = reverse("boards:reporting_period_check", args=[summer.pk])
     assert chosen["Location"] == check
     page = admin_client.get(check).content.decode()
-    assert "2 of 4 actions approved for Summer 2026 · 1 no update · 1 awaiting approval" in page
+    assert (
+        "2 of 4 actions approved for Summer 2026 · 2 no update: "
+        "1 awaiting approval, 1 not submitted" in page
+    )
     assert "2 actions have no approved update for Summer 2026" in page
     assert not Term.objects.filter(is_published=True).exists()  # looking changes nothing
 

@@ -394,6 +394,7 @@ def test_an_admin_publishes_the_period_and_an_approval_elsewhere_moves_no_dashbo
     sign_in(page, "board")
     expect(heading).to_have_text(f"95 actions in {ended.label}")
     expect(page.locator(".eis-completeness")).to_have_text(
-        f"1 of 95 actions approved for {ended.label} · 94 no update · 0 awaiting approval"
+        f"1 of 95 actions approved for {ended.label} · 94 no update: "
+        "0 awaiting approval, 94 not submitted"
     )
     assert list(Term.objects.filter(is_published=True)) == [ended]
