@@ -179,7 +179,8 @@ def test_action_detail_query_count_does_not_grow_with_kpis(board_client, django_
         response = board_client.get(reverse("kpis:action", args=[action.pk]))
     page = response.content.decode()
     assert page.count("eis-kpi-ref") == 6
-    assert page.count('class="eis-chart"') == 6
+    assert page.count('class="eis-chart eis-chart--wide"') == 6
+    assert page.count('class="eis-chart eis-chart--narrow"') == 6  # the phone drawing
 
 
 def test_commitment_page_query_count(board_client, action, django_assert_num_queries):
