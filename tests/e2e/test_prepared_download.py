@@ -56,3 +56,15 @@ def test_an_officer_prepares_the_workbook_of_the_actions_they_lead(
     scope = ExportScope(actions_led_by(lead), "The actions you lead", lead)
     expected = plan_export_bytes(scope, timezone.localdate())
     assert values(download.value.path().read_bytes()) == values(expected)
+
+    # Its failure, as it would be shown, and the Excel page listing it: accessible too.
+    PreparedDownload.objects.filter(pk=prepared.pk).update(
+        state="failed", error="The workbook could not be prepared because of a fault (OSError)."
+    )
+    page.goto(url)
+    expect(page.get_by_role("heading", name="The workbook could not be prepared")).to_be_visible()
+    assert page.locator("[data-eis-poll-url]").count() == 0
+    assert_accessible_at_both_widths(axe, page)
+    page.goto("/plan/excel/")
+    expect(page.get_by_role("link", name=re.compile("^The actions you lead"))).to_be_visible()
+    assert_accessible_at_both_widths(axe, page)
