@@ -24,9 +24,13 @@ from spreadsheets.plan_export import ExportScope, plan_export_bytes
 logger = logging.getLogger(__name__)
 Scope = PreparedDownload.Scope
 State = PreparedDownload.State
-# Prepared workbooks are a convenience, not a record: each job deletes finished ones older
-# than this, anyone's, so the table does not keep megabytes of figures nobody will fetch.
+# Prepared workbooks are a convenience, not a record: each job deletes any older than this,
+# anyone's, so the table does not keep megabytes of figures nobody will fetch. (A job whose
+# row has gone finds nothing to claim and does nothing.)
 KEPT_FOR = timedelta(days=1)
+# A workbook still unfinished this long after it was asked for lost its worker (stopped
+# mid-job, say): asking again makes a new one rather than waiting on it for ever.
+STALLED_AFTER = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ def active_board(slug: str) -> Board | None:
 
 def prepared_download_request(*, user: AbstractBaseUser, wanted: Wanted) -> PreparedDownload:
     """Queue the workbook `wanted` for `user`, or give back the one already queued or being
-    prepared for them, so pressing the button twice makes one job, not two."""
+    prepared for them (unless it has stalled), so pressing the button twice makes one job."""
     slug = wanted.board.slug if wanted.board else ""
     with transaction.atomic():
         unfinished = PreparedDownload.objects.defer("content").filter(
@@ -68,6 +72,7 @@ def prepared_download_request(*, user: AbstractBaseUser, wanted: Wanted) -> Prep
             scope=wanted.scope,
             board_slug=slug,
             state__in=PreparedDownload.PENDING,
+            created_at__gte=timezone.now() - STALLED_AFTER,
         )
         existing = unfinished.select_for_update().first()
         if existing is not None:
@@ -135,7 +140,5 @@ def _export_scope(download: PreparedDownload) -> ExportScope:
 
 
 def _delete_old() -> None:
-    """Finished workbooks older than KEPT_FOR go; queued and running ones stay."""
-    PreparedDownload.objects.filter(
-        created_at__lt=timezone.now() - KEPT_FOR, state__in=[State.READY, State.FAILED]
-    ).delete()
+    """Workbooks asked for more than KEPT_FOR ago go, finished or stalled."""
+    PreparedDownload.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()

@@ -70,6 +70,15 @@ def test_asking_again_while_it_is_prepared_reuses_the_job(client, lead, drafted)
     assert asked(client, {"plan": "eis", "mine": "1"}).pk not in (first.pk, whole.pk)
 
 
+def test_a_stalled_workbook_is_not_waited_on_for_ever(client, lead, drafted):
+    client.force_login(lead)
+    stalled = asked(client, {"plan": "eis"})
+    PreparedDownload.objects.filter(pk=stalled.pk).update(
+        state="running", created_at=timezone.now() - prepared_downloads.STALLED_AFTER * 2
+    )
+    assert asked(client, {"plan": "eis"}).pk != stalled.pk
+
+
 @pytest.mark.parametrize(
     ("data", "name"),
     [({"plan": "eis"}, "eis-plan-with-figures.xlsx"), ({"plan": "eis", "mine": "1"}, None)],
