@@ -116,3 +116,75 @@ class HeaderMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.header} -> {self.column or 'not needed'}"
+
+
+class PreparedDownload(models.Model):
+    """The plan with its figures as a workbook, prepared by the worker for the person who asked.
+
+    Building it takes over a minute for a large plan, so a request only queues it (`queued`);
+    the worker builds it (`running`) and keeps the bytes (`ready`), or records why it could
+    not (`failed`). It holds the figures its requester may see, drafts of the actions they
+    lead included, so only they ever see its page or download it.
+    """
+
+    class Scope(models.TextChoices):
+        PLAN = "plan", "The whole plan"
+        MINE = "mine", "The actions you lead"
+        BOARD = "board", "A board's remit"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Preparing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    PENDING = (State.QUEUED, State.RUNNING)
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    plan = models.ForeignKey("actions.Plan", on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    board_slug = models.SlugField(blank=True, help_text="For a board's remit: which board.")
+    title = models.CharField(max_length=300, help_text="What the workbook covers, as it says.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(blank=True, help_text="Why it could not be prepared.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    content = models.BinaryField(null=True, blank=True)
+    size = models.PositiveIntegerField(default=0, help_text="Bytes, to show without reading them.")
+    file_name = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=["plan", "mine", "board"]),
+                name="prepared_download_scope_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(scope="board") | ~Q(board_slug=""),
+                name="board_download_names_its_board",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["requested_by", "state"], name="prepared_download_user_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display().lower()})"
+
+    @property
+    def is_pending(self) -> bool:
+        """The worker has yet to finish it: its page says so and refreshes itself."""
+        return self.state in self.PENDING
+
+    @property
+    def is_mine(self) -> bool:
+        """Of the actions its requester leads (the form asking again says so)."""
+        return self.scope == self.Scope.MINE
+
+    @property
+    def size_mb(self) -> str:
+        """Its size in megabytes for the download link ("24.7"); a small one says "0.1"."""
+        return f"{max(self.size / 1e6, 0.1):.1f}"

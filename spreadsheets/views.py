@@ -4,24 +4,22 @@ figures in Excel (download, edit offline, upload, check, confirm)."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from actions.models import Action
 from actions.selectors import leads_an_action, plan_chosen, plans
 from bury_eis.access import admin_required, object_or_403, requires, role_required
 from bury_eis.exports import XLSX_TYPE, download
 from bury_eis.progress import progress_context
 from bury_eis.roles import is_admin
-from kpis.selectors import actions_led_by
 from spreadsheets.forms import ColumnMatchForm, PlanChoiceForm
 from spreadsheets.header_mappings import plan_import_columns_match
-from spreadsheets.models import StagedUpload
-from spreadsheets.plan_export import ExportScope, plan_export_bytes
+from spreadsheets.models import PreparedDownload, StagedUpload
 from spreadsheets.plan_imports import PLAN, plan_import_confirm, plan_import_stage
 from spreadsheets.plan_template import plan_template_bytes
+from spreadsheets.prepared_downloads import Wanted, active_board, prepared_download_request
 from spreadsheets.round_trip_uploads import FIGURES, round_trip_confirm, round_trip_stage
 from spreadsheets.staged_uploads import staged_upload_retry
 
@@ -52,6 +50,9 @@ def _page(request: HttpRequest, problems: list[str] | None = None) -> HttpRespon
             "is_admin": is_admin(request.user),
             "plans": plans(),
             "recent": recent,
+            "prepared": PreparedDownload.objects.filter(requested_by=request.user)
+            .select_related("plan")
+            .defer("content")[:5],
             "max_mb": settings.PLAN_UPLOAD_MAX_BYTES // (1024 * 1024),
         },
         status=400 if problems else 200,
@@ -66,18 +67,75 @@ def round_trip_start(request: HttpRequest) -> HttpResponse:
 
 @role_required
 def plan_export(request: HttpRequest) -> HttpResponse:
-    """The plan asked for in ?plan= (else the first) with its figures as .xlsx: the whole
-    plan, or with ?mine=1 the actions led. One plan a workbook: codes repeat across plans."""
-    plan = plan_chosen(request.GET.get("plan"))
-    if request.GET.get("mine") == "1":
-        scope = ExportScope(
-            actions_led_by(request.user), "The actions you lead", request.user, plan
-        )
-        name = f"{plan.slug}-my-actions.xlsx"
-    else:
-        scope = ExportScope(Action.objects.all(), f"The whole {plan.name}", request.user, plan)
-        name = f"{plan.slug}-plan-with-figures.xlsx"
-    return download(plan_export_bytes(scope, timezone.localdate()), XLSX_TYPE, name)
+    """Where the workbook was downloaded from while it was built in the request, kept for
+    bookmarks: the worker prepares it now, so this sends people to the page that asks for
+    it. It changes nothing."""
+    return redirect("spreadsheets:round_trip_start")
+
+
+def _wanted(request: HttpRequest) -> Wanted:
+    """The workbook the form asks for: `board` (a board's remit), else `plan` whole or, with
+    `mine`, the actions this person leads in it."""
+    if slug := request.POST.get("board"):
+        board = active_board(slug)
+        if board is None:
+            raise Http404("No such board.")
+        return Wanted(PreparedDownload.Scope.BOARD, board.plan, board)
+    plan = plan_chosen(request.POST.get("plan"))
+    if plan is None:
+        raise Http404("There is no plan yet.")
+    mine = request.POST.get("mine") == "1"
+    return Wanted(PreparedDownload.Scope.MINE if mine else PreparedDownload.Scope.PLAN, plan)
+
+
+@require_POST
+@role_required
+def plan_export_prepare(request: HttpRequest) -> HttpResponse:
+    """Queue the plan with its figures as a workbook for this person, and show its progress."""
+    prepared = prepared_download_request(user=request.user, wanted=_wanted(request))
+    return redirect("spreadsheets:prepared_download", pk=prepared.pk)
+
+
+def _is_requester(user, download: PreparedDownload) -> bool:
+    return download.requested_by_id == user.pk
+
+
+def _prepared(request: HttpRequest, pk: int, *, content: bool = False) -> PreparedDownload:
+    """This person's prepared workbook. Anyone else's is 404, admins' too: it holds the
+    figures its requester may see, and that it exists is not theirs to know."""
+    downloads = PreparedDownload.objects.filter(requested_by=request.user).select_related("plan")
+    if not content:
+        downloads = downloads.defer("content")
+    refusal = "Only the person who asked for this workbook can download it."
+    return object_or_403(request, downloads, _is_requester, refusal, pk=pk)
+
+
+@role_required
+def prepared_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A requested workbook as far as it has got: being prepared (refreshing itself), ready
+    to download, or why it could not be prepared. Reading it never starts the job again."""
+    prepared = _prepared(request, pk)
+    context = {
+        "download": prepared,
+        "back_url": (
+            reverse("boards:dashboard", args=[prepared.board_slug])
+            if prepared.board_slug
+            else reverse("spreadsheets:round_trip_start")
+        ),
+        **progress_context(request, pending=prepared.is_pending),
+    }
+    status = 202 if prepared.is_pending else 200
+    return render(request, "spreadsheets/prepared_download.html", context, status=status)
+
+
+@role_required
+def prepared_download_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The prepared workbook's bytes, under the name the download always had; before it is
+    ready, its page."""
+    prepared = _prepared(request, pk, content=True)
+    if prepared.state != PreparedDownload.State.READY:
+        return redirect("spreadsheets:prepared_download", pk=pk)
+    return download(bytes(prepared.content), XLSX_TYPE, prepared.file_name)
 
 
 @require_POST

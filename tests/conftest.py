@@ -200,3 +200,18 @@ def generated_pack(*, meeting, term, user):
     run_tasks()
     pack.refresh_from_db()
     return pack
+
+
+def prepared_workbook(client, data: dict):
+    """The plan-and-figures workbook as a person gets it: they press "Prepare the workbook"
+    (a POST of `data`: plan, mine or board), the worker builds it, and they download it from
+    its page. Returns the download's response."""
+    from django.urls import resolve, reverse
+
+    asked = client.post(reverse("spreadsheets:plan_export_prepare"), data)
+    assert asked.status_code == 302, asked.status_code
+    run_tasks()
+    page = client.get(asked["Location"])
+    assert page.status_code == 200, page.content.decode()[:2000]
+    pk = resolve(asked["Location"]).kwargs["pk"]
+    return client.get(reverse("spreadsheets:prepared_download_file", args=[pk]))

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from boards.services import board_pack_publish
 from bury_eis.exports import FORMULA_STARTS, neutralise
 from kpis.models import Cohort
-from tests.conftest import generated_pack
+from tests.conftest import generated_pack, prepared_workbook
 from tests.factories import (
     ActionFactory,
     BoardFactory,
@@ -27,6 +27,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+# The plan-and-figures workbooks are prepared by the worker: asked for, built, downloaded.
+PREPARED = "prepared by the worker"
 PAYLOADS = [
     '=HYPERLINK("http://evil.example","Click")',
     "+1+cmd",
@@ -95,6 +97,11 @@ def assert_safe(response, *, expect_payloads: bool = True) -> None:
         assert any(neutralise(p) in shown for p in PAYLOADS), "the hostile text was not exported"
 
 
+def fetch(client, url: str, query: dict):
+    """A download as a person gets it: straight from its address, or prepared by the worker."""
+    return prepared_workbook(client, query) if url == PREPARED else client.get(url, query)
+
+
 def downloads(hostile_plan) -> dict[str, tuple[str, dict]]:
     pack, board = hostile_plan["pack"], hostile_plan["board"]
     return {
@@ -107,8 +114,8 @@ def downloads(hostile_plan) -> dict[str, tuple[str, dict]]:
             reverse("boards:public_pack_xlsx", args=[pack.public_token]),
             {},
         ),
-        "plan with figures Excel": (reverse("spreadsheets:plan_export"), {}),
-        "board remit Excel": (reverse("boards:board_export", args=[board.slug]), {}),
+        "plan with figures Excel": (PREPARED, {"plan": "eis"}),
+        "board remit Excel": (PREPARED, {"board": board.slug}),
     }
 
 
@@ -116,7 +123,7 @@ def test_every_download_neutralises_would_be_formulas(client, hostile_plan):
     client.force_login(hostile_plan["admin"])
     for name, (url, query) in downloads(hostile_plan).items():
         try:
-            assert_safe(client.get(url, query))
+            assert_safe(fetch(client, url, query))
         except AssertionError as error:
             raise AssertionError(f"{name}: {error}") from None
 

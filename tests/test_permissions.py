@@ -123,7 +123,7 @@ def world(db) -> World:
     )
     risk = RiskFactory(owner=users["lead"])  # the lead owns it: may edit and review it
     risk_urls = dict.fromkeys(("risks:detail", "risks:edit", "risks:review"), risk.pk)
-    extra = {**_feed_token(users), **_round_trip(users), **risk_urls}
+    extra = {**_feed_token(users), **_round_trip(users), **_prepared(users), **risk_urls}
     return World(users, action, term, update, meeting, pack, staged, extra=extra)
 
 
@@ -138,6 +138,18 @@ def _round_trip(users: dict) -> dict:
     data = plan_export_bytes(scope, today)
     staged = round_trip_stage(data=data, name="plan.xlsx", user=users["lead"])
     return dict.fromkeys(ROUND_TRIP_URLS, staged.pk)
+
+
+def _prepared(users: dict) -> dict:
+    """The lead's plan-and-figures workbook, prepared by the worker: theirs alone."""
+    from spreadsheets.prepared_downloads import Wanted, prepared_download_request
+    from tests.conftest import run_tasks
+
+    wanted = Wanted("mine", Plan.objects.get(slug="eis"))
+    prepared = prepared_download_request(user=users["lead"], wanted=wanted)
+    run_tasks()
+    urls = ("spreadsheets:prepared_download", "spreadsheets:prepared_download_file")
+    return dict.fromkeys(urls, prepared.pk)
 
 
 ROUND_TRIP_URLS = (
@@ -258,6 +270,8 @@ ADMIN_SITE = (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200)  # is_staff: ad
 PACK_READERS = (LOGIN, 403, 403, 200, 200)  # the board's members and admins
 PDF_READERS = (LOGIN, 403, 403, 202, 202)
 LEADS = (LOGIN, 200, 403, 403, 200)  # those who lead the action, and admins
+MOVED_ON = (LOGIN, MOVED, MOVED, MOVED, MOVED)  # everyone with a role, sent on elsewhere
+OWNER_ONLY = (LOGIN, 200, 404, 404, 404)  # the lead's own prepared workbook
 
 # GET-only function views answer a POST as they answer a GET (Django's default); CSRF
 # protection, which the test client leaves off, refuses a forged one in real use.
@@ -301,7 +315,13 @@ MATRIX: dict[str, dict[str, tuple]] = {
     # lead's own); officers who lead an action and admins upload; an upload's preview is
     # its uploader's (and admins'), and only its uploader confirms it.
     "spreadsheets:round_trip_start": {"GET": READERS, "POST": READERS},
-    "spreadsheets:plan_export": {"GET": READERS, "POST": READERS},
+    # The workbook is prepared by the worker: the old download address only sends people to
+    # the page that asks for it; asking queues it and shows its page. A prepared workbook is
+    # its requester's alone: anyone else, admins too, is told there is no such page.
+    "spreadsheets:plan_export": {"GET": MOVED_ON, "POST": MOVED_ON},
+    "spreadsheets:plan_export_prepare": {"GET": POST_ONLY, "POST": MOVED_ON},
+    "spreadsheets:prepared_download": {"GET": OWNER_ONLY, "POST": OWNER_ONLY},
+    "spreadsheets:prepared_download_file": {"GET": OWNER_ONLY, "POST": OWNER_ONLY},
     "spreadsheets:round_trip_upload": {
         "GET": POST_ONLY,
         "POST": (LOGIN, 400, 400, 403, 400),
@@ -312,7 +332,7 @@ MATRIX: dict[str, dict[str, tuple]] = {
     },
     "spreadsheets:round_trip_confirm": {"GET": POST_ONLY, "POST": (LOGIN, MOVED, 403, 403, 403)},
     "spreadsheets:round_trip_retry": {"GET": POST_ONLY, "POST": ADMIN_ACT},
-    "boards:board_export": {"GET": READERS, "POST": READERS},
+    "boards:board_export": {"GET": MOVED_ON, "POST": MOVED_ON},  # to the board's page
     "boards:list": {"GET": READERS, "POST": READERS},
     "boards:plans": {"GET": ADMINS, "POST": ADMINS},
     "boards:dashboard": {"GET": READERS, "POST": READERS},

@@ -295,13 +295,17 @@ def test_a_lead_fills_in_the_term_in_excel_and_uploads_it_through_a_preview(
 
     sign_in(page, "lead")
     page.get_by_role("link", name="Excel").click()
+    page.get_by_role(
+        "button",
+        name=re.compile(r"^Prepare the workbook\W+the actions you lead in the Education"),
+    ).click()
+    run_tasks()
+    ready = page.get_by_role("link", name=re.compile(r"^Download the workbook \(\.xlsx"))
+    expect(ready).to_be_visible(timeout=REFRESHED)
     with page.expect_download() as download:
-        page.get_by_role(
-            "link",
-            name="The actions you lead in the Education and Inclusion Strategy, with their "
-            "figures (.xlsx)",
-        ).click()
+        ready.click()
     data = download.value.path().read_bytes()
+    page.get_by_role("link", name="The plan and its figures in Excel").click()
     row = headline(open_term, gld_action, "iii")
     edited = tmp_path / "my-actions.xlsx"
     edited.write_bytes(edit(data, VALUES_SHEET, row, {"Value": 66.4, "Data period": "2025/26"}))

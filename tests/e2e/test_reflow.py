@@ -135,8 +135,15 @@ def test_the_pages_board_members_read_reflow(page, pages):
 
 
 def test_the_pages_officers_use_reflow(page, pages):
+    from spreadsheets.prepared_downloads import Wanted, prepared_download_request
+
     sign_in(page, "lead")
     action, term = pages["action"], pages["term"]
+    lead, eis = action.leads.get(), Plan.objects.get(slug="eis")
+    ready = prepared_download_request(user=lead, wanted=Wanted("mine", eis))
+    run_tasks()
+    # Left queued: its page says it is being prepared.
+    queued = prepared_download_request(user=lead, wanted=Wanted("plan", eis))
     assert_reflows(
         page,
         [
@@ -146,6 +153,8 @@ def test_the_pages_officers_use_reflow(page, pages):
             "/actions/",
             "/kpis/",
             "/plan/excel/",
+            f"/plan/excel/prepared/{ready.pk}/",
+            f"/plan/excel/prepared/{queued.pk}/",
         ],
     )
 

@@ -11,7 +11,7 @@ from kpis.models import KPIValue
 from spreadsheets.models import StagedUpload
 from spreadsheets.plan_export import RATINGS_SHEET, VALUE_COLUMNS, VALUES_SHEET
 from spreadsheets.plan_template import SHEET_NAME
-from tests.conftest import run_tasks
+from tests.conftest import prepared_workbook, run_tasks
 from tests.factories import (
     BoardFactory,
     KPIValueFactory,
@@ -57,14 +57,24 @@ def book(response):
 
 
 @pytest.mark.parametrize(
-    "url", [START, "/plan/excel/plan.xlsx", "/plan/excel/1/", "/boards/x/plan.xlsx"]
+    "url",
+    [
+        START,
+        "/plan/excel/plan.xlsx",
+        "/plan/excel/1/",
+        "/boards/x/plan.xlsx",
+        "/plan/excel/prepared/1/",
+        "/plan/excel/prepared/1/workbook.xlsx",
+    ],
 )
 def test_every_page_needs_signing_in(client, db, url):
     response = client.get(url)
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("url", ["/plan/excel/upload/", "/plan/excel/1/confirm/"])
+@pytest.mark.parametrize(
+    "url", ["/plan/excel/upload/", "/plan/excel/1/confirm/", "/plan/excel/prepare/"]
+)
 def test_posting_needs_signing_in(client, db, url):
     response = client.post(url)
     assert response.status_code == 302 and "/login/" in response["Location"]
@@ -79,7 +89,7 @@ def test_a_user_without_a_role_is_refused(client, db):
 def test_a_board_member_downloads_but_cannot_upload(board_client, led_action, open_term):
     page = board_client.get(START)
     assert page.status_code == 200 and "Upload this term" not in page.content.decode()
-    assert board_client.get("/plan/excel/plan.xlsx").status_code == 200
+    assert prepared_workbook(board_client, {"plan": "eis"}).status_code == 200
     response = board_client.post(
         reverse("spreadsheets:round_trip_upload"), {"file": _file(b"x", "a.xlsx")}
     )
@@ -90,7 +100,7 @@ def test_a_lead_sees_the_upload_form(lead_client, led_action):
     page = lead_client.get(START)
     assert page.status_code == 200
     assert "Upload this period" in page.content.decode()
-    assert "?plan=eis&amp;mine=1" in page.content.decode()
+    assert '<input type="hidden" name="mine" value="1">' in page.content.decode()
 
 
 def test_the_preview_is_for_its_uploader_only(lead_client, lead, led_action, open_term, client):
@@ -230,9 +240,9 @@ def test_a_preview_costs_the_same_queries_at_any_size(
 
 
 def test_the_start_page_query_count(lead_client, led_action, django_assert_num_queries):
-    # The session, the user, their roles, whether they lead an action, their uploads and
-    # the plans (one download each).
-    with django_assert_num_queries(7):
+    # The session, the user, their roles, whether they lead an action, their uploads, the
+    # workbooks prepared for them and the plans (one button each).
+    with django_assert_num_queries(8):
         lead_client.get(START)
 
 
@@ -242,7 +252,7 @@ def test_the_start_page_query_count(lead_client, led_action, django_assert_num_q
 def test_the_export_has_the_template_values_and_ratings_sheets(
     admin_client_eis, led_action, open_term
 ):
-    workbook = book(admin_client_eis.get("/plan/excel/plan.xlsx"))
+    workbook = book(prepared_workbook(admin_client_eis, {"plan": "eis"}))
     assert workbook.sheetnames[:4] == [SHEET_NAME, "Notes", VALUES_SHEET, RATINGS_SHEET]
     plan = workbook[SHEET_NAME]
     assert [c.value for c in plan[2]][5:11] == [
@@ -266,7 +276,7 @@ def test_the_export_has_the_template_values_and_ratings_sheets(
 
 
 def test_the_header_rows_are_protected_and_figures_open(admin_client_eis, led_action, open_term):
-    workbook = book(admin_client_eis.get("/plan/excel/plan.xlsx"))
+    workbook = book(prepared_workbook(admin_client_eis, {"plan": "eis"}))
     for name in (SHEET_NAME, VALUES_SHEET, RATINGS_SHEET):
         sheet = workbook[name]
         assert sheet.protection.sheet and sheet.freeze_panes == "A2"
@@ -278,7 +288,7 @@ def test_the_header_rows_are_protected_and_figures_open(admin_client_eis, led_ac
 
 
 def test_the_export_validates_ratings_and_numbers(admin_client_eis, led_action, open_term):
-    workbook = book(admin_client_eis.get("/plan/excel/plan.xlsx"))
+    workbook = book(prepared_workbook(admin_client_eis, {"plan": "eis"}))
     rules = workbook[VALUES_SHEET].data_validations.dataValidation
     kinds = {(r.type, r.formula1, r.formula2) for r in rules}
     assert ("decimal", "0", "100") in kinds and ("whole", "0", None) in kinds
@@ -292,7 +302,7 @@ def test_exported_text_is_neutralised(admin_client_eis, led_action, open_term):
     )
     led_action.text = "+Everyone counts"
     led_action.save()
-    workbook = book(admin_client_eis.get("/plan/excel/plan.xlsx"))
+    workbook = book(prepared_workbook(admin_client_eis, {"plan": "eis"}))
     cells = [
         c.value
         for s in workbook.worksheets
@@ -308,11 +318,11 @@ def test_a_board_member_exports_approved_figures_only(board_client, led_action, 
     kpi = led_action.kpis.get(ref="i")
     ProgressUpdateFactory(action=led_action, term=open_term, status="draft", rating="")
     KPIValueFactory(kpi=kpi, term=open_term, value=33, data_period="2025/26")
-    values = book(board_client.get("/plan/excel/plan.xlsx"))[VALUES_SHEET]
+    values = book(prepared_workbook(board_client, {"plan": "eis"}))[VALUES_SHEET]
     assert 33 not in [c.value for r in values.iter_rows() for c in r]
-    lead_book = book(board_client.get("/plan/excel/plan.xlsx"))
+    lead_book = book(prepared_workbook(board_client, {"plan": "eis"}))
     board_client.force_login(lead)
-    lead_values = book(board_client.get("/plan/excel/plan.xlsx?mine=1"))[VALUES_SHEET]
+    lead_values = book(prepared_workbook(board_client, {"plan": "eis", "mine": "1"}))[VALUES_SHEET]
     assert 33 in [c.value for r in lead_values.iter_rows() for c in r]
     assert lead_book
 
@@ -329,8 +339,10 @@ def test_a_boards_remit_export(board_client, led_action, open_term):
     )
     board = BoardFactory(slug="education-board")
     board.commitments.add(other.commitment)
-    response = board_client.get("/boards/education-board/plan.xlsx")
+    response = prepared_workbook(board_client, {"board": "education-board"})
     assert response.status_code == 200
     ratings = load_workbook(io.BytesIO(response.content))[RATINGS_SHEET]
     assert {r[0].value for r in ratings.iter_rows(min_row=2)} == {"2.1(a)"}
     assert board_client.get("/boards/no-such-board/plan.xlsx").status_code == 404
+    prepare = reverse("spreadsheets:plan_export_prepare")
+    assert board_client.post(prepare, {"board": "no-such-board"}).status_code == 404
