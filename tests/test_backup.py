@@ -29,11 +29,15 @@ from tests.workbooks import workbook_bytes
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 
+# Left out of backups on purpose: sessions, and prepared workbooks (copies of figures).
+NOT_BACKED_UP = {"sessions.Session", "spreadsheets.PreparedDownload"}
+
+
 def counts() -> dict[str, int]:
     return {
         m._meta.label: m._default_manager.count()
         for m in apps.get_models()
-        if m._meta.label != "sessions.Session"
+        if m._meta.label not in NOT_BACKED_UP
     }
 
 
@@ -107,3 +111,26 @@ def test_a_backup_folder_made_before_is_closed_to_others(tmp_path, loose_umask):
     call_command("backup", folder=str(folder), stdout=io.StringIO())
     assert mode(folder) == 0o700
     assert [mode(path) for path in folder.iterdir()] == [0o600]
+
+
+def test_a_prepared_workbook_is_not_copied_into_a_backup(tmp_path):
+    """It holds figures the backup already has, and can be tens of MB."""
+    from spreadsheets.models import PreparedDownload
+
+    admin = UserFactory(username="council-admin", role="Admin", is_staff=True)
+    PreparedDownload.objects.create(
+        requested_by=admin,
+        plan=Plan.objects.get(slug="eis"),
+        scope=PreparedDownload.Scope.PLAN,
+        title="The whole plan",
+        state=PreparedDownload.State.READY,
+        content=b"PK-workbook-bytes",
+        size=17,
+        file_name="eis-plan-with-figures.xlsx",
+    )
+    out = io.StringIO()
+    call_command("backup", folder=str(tmp_path / "backups"), stdout=out)
+    text = Path(out.getvalue().strip()).read_text()
+
+    assert '"model": "actions.plan"' in text
+    assert "spreadsheets.prepareddownload" not in text

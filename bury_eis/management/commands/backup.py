@@ -7,7 +7,9 @@ from django.utils import timezone
 
 # What Django rebuilds itself (content types, permissions) and sessions, which are
 # disposable; natural keys let the rest load into any empty database of either vendor.
-EXCLUDE = ["contenttypes", "auth.permission", "sessions"]
+# What Django rebuilds itself, sessions, and prepared workbooks: copies of figures already in
+# the backup, up to tens of MB each, and deleted by the worker after a day anyway.
+EXCLUDE = ["contenttypes", "auth.permission", "sessions", "spreadsheets.prepareddownload"]
 
 
 def backup_write(*, folder: Path) -> Path:
