@@ -191,3 +191,16 @@ def test_finished_workbooks_older_than_a_day_are_deleted_by_the_next_job(client,
     asked(client, {"plan": "eis", "mine": "1"})
     run_tasks()
     assert not PreparedDownload.objects.filter(pk=old.pk).exists()
+
+
+def test_the_page_names_what_the_workbook_covers_and_its_plan_once(client, lead, drafted):
+    client.force_login(lead)
+    caption = '<span class="govuk-caption-l">{}</span>'
+    whole = asked(client, {"plan": "eis"})
+    mine = asked(client, {"plan": "eis", "mine": "1"})
+    name = whole.plan.name
+
+    page = client.get(reverse("spreadsheets:prepared_download", args=[whole.pk])).content.decode()
+    assert caption.format(f"The whole {name}") in page  # not "The whole … · …" again
+    page = client.get(reverse("spreadsheets:prepared_download", args=[mine.pk])).content.decode()
+    assert caption.format(f"The actions you lead · {name}") in page
