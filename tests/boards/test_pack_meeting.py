@@ -265,3 +265,25 @@ def test_the_pack_page_and_its_workbook_name_the_marking_alike(client, admin, pa
     marking = re.search(r'key">Marking</dt><dd class="govuk-summary-list__value">(.*?)</dd>', html)
     assert marking and re.sub(r"<[^>]+>", "", marking.group(1)) == rows["Marking"]
     assert 'key">Status</dt>' not in html
+
+
+def test_the_pdf_lays_out_each_chart_once_the_wide_drawing(monkeypatch, pack):
+    """The page holds two drawings of each chart (wide, and narrow for phones); print
+    shows the wide one only, so the PDF does not repeat every chart."""
+    import weasyprint
+
+    from bury_eis.pdf import BASE_URL, static_url_fetcher
+
+    html = pdf_html(monkeypatch, pack)
+    document = weasyprint.HTML(
+        string=html, base_url=BASE_URL, url_fetcher=static_url_fetcher()
+    ).render()
+    drawn = [
+        box.element.get("class")
+        for page in document.pages
+        for box in page._page_box.descendants()
+        if str(getattr(box, "element_tag", "")).endswith("}svg")
+    ]
+    assert html.count("eis-chart--narrow") == html.count("eis-chart--wide") > 0
+    assert drawn and set(drawn) == {"eis-chart eis-chart--wide"}
+    assert len(drawn) == html.count("eis-chart--wide")
