@@ -155,10 +155,11 @@ def main() -> None:
     saves = min(max(parser.parse_args().saves, 1), 1000)
     if connection.vendor != "postgresql":
         sys.exit("concurrency.py needs DATABASE_URL=postgres://…")
-    terms = open_terms(timezone.localdate())
+    kpi = counted_kpi()
+    terms = open_terms(timezone.localdate(), kpi.action.plan)
     if not terms:
         sys.exit("There is no open term to save an update in.")
-    kpi, term = counted_kpi(), terms[-1]
+    term = terms[-1]
     reset(kpi, term)
     reports, seconds = run_workers(kpi, term, saves)
     _, narrative, figure = read(kpi, term)

@@ -98,7 +98,7 @@ def main() -> None:
 
 def pack_timings(no_pdf: bool) -> None:
     meeting = Meeting.objects.filter(board__slug="education-board").first()
-    term, _ = term_and_previous(reporting_terms())
+    term, _ = term_and_previous(reporting_terms(meeting.board.plan))
     admin = get_user_model().objects.get(username="admin")
     with transaction.atomic():
         start = time.perf_counter()

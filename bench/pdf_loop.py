@@ -44,7 +44,7 @@ def run_worker() -> None:
 
 def published_pack() -> BoardPack:
     meeting = Meeting.objects.filter(board__slug="education-board").first()
-    term, _ = term_and_previous(reporting_terms())
+    term, _ = term_and_previous(reporting_terms(meeting.board.plan))
     admin = get_user_model().objects.get(username="admin")
     pack = services.board_pack_generate(meeting=meeting, term=term, user=admin)
     run_worker()

@@ -65,7 +65,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     runs = parser.parse_args().runs
     action = Action.objects.annotate(n=Count("kpis")).order_by("-n", "position").first()
-    term = open_terms(timezone.localdate())[-1]
+    term = open_terms(timezone.localdate(), action.plan)[-1]
     client = Client()
     lead = action.leads.first() or Action.leads.rel.model.objects.filter(groups__name=ADMIN).first()
     client.force_login(lead)

@@ -8,7 +8,12 @@ from actions.models import Plan, Term
 from actions.services import term_publish
 from boards.selectors import Remit, completeness
 from kpis.standings import standings_refresh
-from tests.factories import ActionFactory, MeetingFactory, ProgressUpdateFactory
+from tests.factories import (
+    ActionFactory,
+    CommitmentFactory,
+    MeetingFactory,
+    ProgressUpdateFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +110,20 @@ def test_new_board_packs_default_to_the_published_period(admin_client, summer_re
         f'<option value="{spring.pk}" selected>Spring 2026 (the published reporting period)' in page
     )
     assert f'<option value="{summer.pk}">Summer 2026</option>' in page
+
+
+def test_an_update_awaiting_approval_counts_only_within_the_remit(terms):
+    """A board's remit counts the submitted updates of its own live actions: not another
+    commitment's, not a retired action's."""
+    _, summer = terms
+    inside = ActionFactory()
+    other = ActionFactory(commitment=CommitmentFactory(number=2), code="2.1(a)")
+    retired = ActionFactory(commitment=inside.commitment, retired_at="2026-05-01T00:00Z")
+    for action in (inside, other, retired):
+        ProgressUpdateFactory(action=action, term=summer, status="submitted", rating="green")
+    standings_refresh()
+    plan = Plan.objects.get(slug="eis")
+    remit = Remit(plan_id=plan.pk, commitment_ids=frozenset({inside.commitment_id}))
+
+    assert completeness([summer], remit)[summer.pk].awaiting == 1
+    assert completeness([summer], Remit.whole(plan))[summer.pk].awaiting == 2
