@@ -202,6 +202,15 @@ def generated_pack(*, meeting, term, user):
     return pack
 
 
+# In a table of downloads: the workbook the worker prepares, not a page's own address.
+PREPARED = "prepared by the worker"
+
+
+def fetch_download(client, url: str, query: dict):
+    """A download as a person gets it: straight from its address, or prepared by the worker."""
+    return prepared_workbook(client, query) if url == PREPARED else client.get(url, query)
+
+
 def prepared_workbook(client, data: dict):
     """The plan-and-figures workbook as a person gets it: they press "Prepare the workbook"
     (a POST of `data`: plan, mine or board), the worker builds it, and they download it from

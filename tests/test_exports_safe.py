@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from boards.services import board_pack_publish
 from bury_eis.exports import FORMULA_STARTS, neutralise
 from kpis.models import Cohort
-from tests.conftest import generated_pack, prepared_workbook
+from tests.conftest import PREPARED, generated_pack
+from tests.conftest import fetch_download as fetch
 from tests.factories import (
     ActionFactory,
     BoardFactory,
@@ -28,7 +29,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 # The plan-and-figures workbooks are prepared by the worker: asked for, built, downloaded.
-PREPARED = "prepared by the worker"
 PAYLOADS = [
     '=HYPERLINK("http://evil.example","Click")',
     "+1+cmd",
@@ -95,11 +95,6 @@ def assert_safe(response, *, expect_payloads: bool = True) -> None:
     if expect_payloads:
         shown = {v for v in values if isinstance(v, str)}
         assert any(neutralise(p) in shown for p in PAYLOADS), "the hostile text was not exported"
-
-
-def fetch(client, url: str, query: dict):
-    """A download as a person gets it: straight from its address, or prepared by the worker."""
-    return prepared_workbook(client, query) if url == PREPARED else client.get(url, query)
 
 
 def downloads(hostile_plan) -> dict[str, tuple[str, dict]]:

@@ -23,7 +23,8 @@ from actions.models import Action, Plan
 from boards.services import board_pack_publish
 from bury_eis.exports import DATE_FORMAT, DATETIME_FORMAT, number_format
 from kpis.models import KPI, Cohort, Comparator, ComparatorValue
-from tests.conftest import generated_pack, prepared_workbook
+from tests.conftest import PREPARED, generated_pack
+from tests.conftest import fetch_download as fetch
 from tests.factories import (
     ActionFactory,
     BoardFactory,
@@ -38,7 +39,6 @@ from tests.risks.factories import RiskFactory
 
 pytestmark = pytest.mark.django_db
 # The plan-and-figures workbooks are prepared by the worker: asked for, built, downloaded.
-PREPARED = "prepared by the worker"
 SEND_PIP = "fixtures/send_pip.xlsx"
 
 # Text a spreadsheet would read as a figure: 38.7, -2, 1,250, 38.7%, £12,000.
@@ -110,11 +110,6 @@ def _risk_pack(admin):
     board.commitments.add(area)
     term = TermFactory(plan=pip, name="October 2024", academic_year="", season="")
     return generated_pack(meeting=MeetingFactory(board=board), term=term, user=admin)
-
-
-def fetch(client, url: str, query: dict):
-    """A download as a person gets it: straight from its address, or prepared by the worker."""
-    return prepared_workbook(client, query) if url == PREPARED else client.get(url, query)
 
 
 def downloads(recorded) -> dict[str, tuple[str, dict]]:
