@@ -148,10 +148,14 @@ class ActionFilterSet(RemitFilterSet):
     )
 
     def __init__(self, data=None, queryset=None, *args, plan=None, **kwargs) -> None:
-        # Each action's schedule status today, by the plan's own due-soon window.
-        if queryset is not None and plan is not None:
-            queryset = with_schedule(queryset, timezone.localdate(), plan.due_soon_weeks)
-        super().__init__(data, queryset, *args, plan=plan, **kwargs)
+        self.scheduled_by = plan
+        super().__init__(data, self._scheduled(queryset), *args, plan=plan, **kwargs)
+
+    def _scheduled(self, queryset: QuerySet | None) -> QuerySet | None:
+        """Each action's schedule status today, by the plan's own due-soon window."""
+        if queryset is None or self.scheduled_by is None:
+            return queryset
+        return with_schedule(queryset, timezone.localdate(), self.scheduled_by.due_soon_weeks)
 
     class Meta:
         model = Action
@@ -167,6 +171,18 @@ class ActionFilterSet(RemitFilterSet):
             "stale",
             "schedule",
         ]
+
+    # The filters that read an action's standing (`selectors.with_standing`).
+    standing_filters = ("rating", "movement", "stale")
+
+    def counted(self, plain: QuerySet[Action]) -> QuerySet[Action] | None:
+        """`plain` (the same rows without their standing) with the filters in use applied,
+        for the pager to count; None if a filter in use reads the standing."""
+        if not self.is_valid():
+            return None
+        if any(self.form.cleaned_data.get(name) for name in self.standing_filters):
+            return None
+        return self.filter_queryset(self._scheduled(plain))
 
     def filter_rating(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         if value == "none":

