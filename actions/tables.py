@@ -50,6 +50,10 @@ class TermTable(tables.Table):
         # The list's one plan: every row is of it (actions.views.term_list filters by it).
         self.plan = plan
 
+    def value_plan(self, record) -> str:
+        """A download's Plan column: the table's plan, never a query per row."""
+        return self.plan.name
+
 
 class ActionTable(TermTable):
     code = tables.Column(verbose_name="Code", order_by=("position",))
@@ -128,6 +132,3 @@ class ActionTable(TermTable):
 
     def value_schedule(self, value: str | None) -> str:
         return Schedule.LABELS.get(value, "")
-
-    def value_plan(self, record: Action) -> str:
-        return self.plan.name

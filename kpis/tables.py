@@ -168,9 +168,6 @@ class KPITable(TermTable):
     def value_movement(self, record: KPI) -> str:
         return self.render_movement(record)
 
-    def value_plan(self, record: KPI) -> str:
-        return self.plan.name
-
 
 def comparisons(record: KPI) -> list[Comparison]:
     """The KPI's comparator figures as the list shows them (kpis.selectors.kpi_list)."""

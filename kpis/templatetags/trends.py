@@ -51,17 +51,18 @@ def _comparator_names(trend: dict) -> list[str]:
     return names
 
 
-def _layout(name: str) -> dict:
-    """The drawing's layout, and an id of its own for the narrow one (both are in the page)."""
+def _drawing(chart_id: str, name: str) -> dict:
+    """`line_chart_svg`'s layout and chart id for the drawing `name`: the narrow one gets an
+    id of its own, since both drawings are in the page."""
     (layout,) = (layout for layout in LAYOUTS if layout.name == name)
-    return {"layout": layout, "suffix": "" if layout is WIDE else f"-{layout.name}"}
+    return {"layout": layout, "chart_id": chart_id if layout is WIDE else f"{chart_id}-{name}"}
 
 
 @register.simple_tag
 def trend_chart(trend: dict, chart_id: str, layout: str = "wide") -> SafeString:
     """The KPI's headline, cohort and comparator figures by term, with target and baseline,
     drawn for wide screens and print, or for phones (`layout="narrow"`)."""
-    drawing = _layout(layout)
+    drawing = _drawing(chart_id, layout)
     series = [Series("Bury", _values(trend["points"]), "main")]
     series += [Series(c["name"], _values(c["points"]), "cohort") for c in trend["cohorts"]]
     for name in _comparator_names(trend):
@@ -73,8 +74,7 @@ def trend_chart(trend: dict, chart_id: str, layout: str = "wide") -> SafeString:
         series.append(Series(shown, points, "comparator", periods))
     unit = trend["unit"]
     return line_chart_svg(
-        chart_id=chart_id + drawing["suffix"],
-        layout=drawing["layout"],
+        **drawing,
         title=f"({trend['ref']}) {trend['text']}",
         x_labels=tuple(trend["terms"]),
         series=tuple(series),
@@ -98,10 +98,9 @@ def _baseline_label(trend: dict) -> str:
 def gap_chart(trend: dict, chart_id: str, layout: str = "wide") -> SafeString:
     """Each cohort's percentage-point gap to the headline figure, by term."""
     lines = tuple(Series(g["name"], tuple(g["points"]), "cohort") for g in gaps(trend))
-    drawing = _layout(layout)
+    drawing = _drawing(chart_id, layout)
     return line_chart_svg(
-        chart_id=chart_id + drawing["suffix"],
-        layout=drawing["layout"],
+        **drawing,
         title=f"({trend['ref']}) gap to the headline figure, percentage points",
         x_labels=tuple(trend["terms"]),
         series=lines,
